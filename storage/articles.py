@@ -1,0 +1,92 @@
+"""Saving parsed articles: insert or update on (source, board_id), plus a view observation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlmodel import Session, select
+
+from .models import Article, Attachment, ViewObservation
+
+
+@dataclass
+class AttachmentRecord:
+    name: str
+    url: str
+    size: int | None = None
+    content_type: str | None = None
+
+
+@dataclass
+class ArticleRecord:
+    """What a parser hands to storage; plain data, so storage needs nothing from the crawler."""
+
+    source: str
+    board_id: str
+    url: str
+    title: str | None = None
+    issue_month: str | None = None
+    headline: str | None = None
+    author: str | None = None
+    published: date | None = None
+    views: int | None = None
+    body_text: str | None = None
+    body_html: str | None = None
+    language: str | None = None
+    language_probability: float | None = None
+    missing_fields: list[str] = field(default_factory=list)
+    attachments: list[AttachmentRecord] = field(default_factory=list)
+    warc_file: str | None = None
+    warc_offset: int | None = None
+    warc_record_id: str | None = None
+
+
+_COPIED = (
+    "url", "title", "issue_month", "headline", "author", "published", "views", "body_text",
+    "body_html", "language", "language_probability", "warc_file", "warc_offset", "warc_record_id",
+)
+
+
+def save_article(session: Session, record: ArticleRecord, seen_at: datetime) -> tuple[Article, bool]:
+    """Insert or update the article; returns (row, created). The caller commits."""
+    row = session.exec(
+        select(Article).where(Article.source == record.source, Article.board_id == record.board_id)
+    ).first()
+    created = row is None
+    if row is None:
+        row = Article(source=record.source, board_id=record.board_id, url=record.url,
+                      first_seen=seen_at, last_seen=seen_at)
+        session.add(row)
+    for name in _COPIED:
+        setattr(row, name, getattr(record, name))
+    row.missing_fields = ",".join(record.missing_fields) or None
+    row.last_seen = seen_at
+    _merge_attachments(row, record.attachments)
+    session.flush()
+    if record.views is not None:
+        session.add(ViewObservation(article_id=row.id, observed_at=seen_at, views=record.views))
+    return row, created
+
+
+def _merge_attachments(row: Article, found: list[AttachmentRecord]) -> None:
+    known = {a.url: a for a in row.attachments}
+    for att in found:
+        existing = known.get(att.url)
+        if existing is None:
+            row.attachments.append(Attachment(name=att.name, url=att.url, size=att.size,
+                                              content_type=att.content_type))
+        else:
+            existing.name = att.name
+            # A size measured from the download beats the one printed on the page.
+            existing.size = existing.size if existing.size is not None else att.size
+            existing.content_type = existing.content_type or att.content_type
+
+
+def record_download(session: Session, url: str, size: int, content_type: str | None) -> int:
+    """Store the real size and type of a downloaded attachment on every row that links it."""
+    rows = session.exec(select(Attachment).where(Attachment.url == url)).all()
+    for att in rows:
+        att.size = size
+        att.content_type = content_type or att.content_type
+    return len(rows)

@@ -1,0 +1,68 @@
+"""All tables in one module, so relationships never import in circles.
+
+No `from __future__ import annotations` here: SQLModel needs real annotations for relationships.
+"""
+
+from datetime import date, datetime
+from typing import List, Optional
+
+from sqlalchemy import Column, Text, UniqueConstraint
+from sqlmodel import Field, Relationship, SQLModel
+
+
+class Article(SQLModel, table=True):
+    """One bulletin article as last seen; unique on (source, board_id)."""
+
+    __table_args__ = (UniqueConstraint("source", "board_id", name="uq_article_source_board"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    source: str = Field(index=True)
+    board_id: str = Field(description="the board's own article id")
+    url: str = Field(description="canonical URL of the view page")
+    title: str | None = Field(default=None, description="full title as printed")
+    issue_month: str | None = Field(
+        default=None, index=True, description="bulletin issue YYYY-MM from a '[JUN. 2022]' prefix"
+    )
+    headline: str | None = Field(default=None, description="title without the issue prefix")
+    author: str | None = None
+    published: date | None = Field(default=None, index=True)
+    views: int | None = None
+    body_text: str | None = Field(default=None, sa_column=Column(Text))
+    body_html: str | None = Field(default=None, sa_column=Column(Text))
+    language: str | None = Field(default=None, description="ISO 639-1")
+    language_probability: float | None = None
+    missing_fields: str | None = Field(
+        default=None, description="comma-separated fields that could not be read"
+    )
+    first_seen: datetime
+    last_seen: datetime
+    warc_file: str | None = Field(default=None, description="WARC file of the response parsed")
+    warc_offset: int | None = None
+    warc_record_id: str | None = None
+
+    attachments: List["Attachment"] = Relationship(
+        back_populates="article",
+        sa_relationship_kwargs={"cascade": "all, delete-orphan", "order_by": "Attachment.id"},
+    )
+
+
+class Attachment(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("article_id", "url", name="uq_attachment_article_url"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    article_id: int = Field(foreign_key="article.id", index=True)
+    name: str
+    url: str
+    size: int | None = Field(default=None, description="bytes: as downloaded, else as printed")
+    content_type: str | None = None
+
+    article: Optional[Article] = Relationship(back_populates="attachments")
+
+
+class ViewObservation(SQLModel, table=True):
+    """A view count seen at a time: one per article per crawl, so counts form a series."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    article_id: int = Field(foreign_key="article.id", index=True)
+    observed_at: datetime
+    views: int

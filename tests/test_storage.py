@@ -1,0 +1,110 @@
+from datetime import date, datetime, timezone
+
+import pytest
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import select
+
+from storage.articles import ArticleRecord, AttachmentRecord, record_download, save_article
+from storage.config import StorageError, database_url, ensure_writable_dir, warc_dir
+from storage.db import make_engine, session
+from storage.models import Article, Attachment, ViewObservation
+
+T1 = datetime(2026, 11, 1, 3, 0, tzinfo=timezone.utc)
+T2 = datetime(2026, 11, 2, 3, 0, tzinfo=timezone.utc)
+
+
+@pytest.fixture
+def db(tmp_path):
+    with session(make_engine(f"sqlite:///{tmp_path / 'sub' / 'b.sqlite'}")) as s:
+        yield s
+
+
+def record(**changes):
+    base = dict(source="gyeonggi-en", board_id="1187", url="http://127.0.0.1/blog/english-news/1187",
+                title="[JUN. 2022] Title", issue_month="2022-06", headline="Title", author="관리자",
+                published=date(2022, 6, 24), views=87, body_text="Body", body_html="<p>Body</p>",
+                language="en", language_probability=0.99,
+                attachments=[AttachmentRecord("a.pdf", "http://127.0.0.1/a.pdf", 12595, "application/pdf")],
+                warc_file="BULLETINS-x.warc.gz", warc_offset=1234, warc_record_id="<urn:uuid:1>")
+    base.update(changes)
+    return ArticleRecord(**base)
+
+
+def test_insert_keeps_every_field_and_a_view_observation(db):
+    row, created = save_article(db, record(), T1)
+    db.commit()
+    assert created
+    stored = db.exec(select(Article)).one()
+    assert (stored.title, stored.issue_month, stored.author, stored.published, stored.views) == (
+        "[JUN. 2022] Title", "2022-06", "관리자", date(2022, 6, 24), 87)
+    assert (stored.warc_file, stored.warc_offset, stored.warc_record_id) == (
+        "BULLETINS-x.warc.gz", 1234, "<urn:uuid:1>")
+    assert (stored.first_seen, stored.last_seen) == (T1, T1)
+    assert [(a.name, a.size, a.content_type) for a in stored.attachments] == [("a.pdf", 12595, "application/pdf")]
+    assert [(o.views, o.observed_at) for o in db.exec(select(ViewObservation))] == [(87, T1)]
+
+
+def test_recrawl_updates_in_place_and_extends_the_view_series(db):
+    save_article(db, record(), T1)
+    db.commit()
+    row, created = save_article(db, record(views=120, title="[JUN. 2022] Title (corrected)"), T2)
+    db.commit()
+    assert not created
+    rows = db.exec(select(Article)).all()
+    assert len(rows) == 1
+    assert (rows[0].views, rows[0].title, rows[0].first_seen, rows[0].last_seen) == (
+        120, "[JUN. 2022] Title (corrected)", T1, T2)
+    assert len(db.exec(select(Attachment)).all()) == 1
+    series = db.exec(select(ViewObservation).order_by(ViewObservation.observed_at)).all()
+    assert [(o.observed_at, o.views) for o in series] == [(T1, 87), (T2, 120)]
+
+
+def test_missing_fields_are_recorded_and_no_observation_without_views(db):
+    save_article(db, record(views=None, published=None, missing_fields=["published", "views"]), T1)
+    db.commit()
+    stored = db.exec(select(Article)).one()
+    assert stored.missing_fields == "published,views"
+    assert db.exec(select(ViewObservation)).all() == []
+
+
+def test_unique_on_source_and_board_id(db):
+    db.add(Article(source="s", board_id="1", url="u", first_seen=T1, last_seen=T1))
+    db.add(Article(source="s", board_id="1", url="u", first_seen=T1, last_seen=T1))
+    with pytest.raises(IntegrityError):
+        db.commit()
+
+
+def test_same_board_id_in_two_sources_is_two_articles(db):
+    save_article(db, record(), T1)
+    save_article(db, record(source="other"), T1)
+    db.commit()
+    assert len(db.exec(select(Article)).all()) == 2
+
+
+def test_downloaded_size_replaces_the_printed_one(db):
+    save_article(db, record(), T1)
+    assert record_download(db, "http://127.0.0.1/a.pdf", 12600, "application/pdf") == 1
+    db.commit()
+    save_article(db, record(), T2)  # a re-crawl prints the rounded size again
+    db.commit()
+    assert db.exec(select(Attachment)).one().size == 12600
+
+
+def test_locations_from_environment(monkeypatch, tmp_path):
+    monkeypatch.delenv("BULLETINS_DATABASE_URL", raising=False)
+    monkeypatch.delenv("BULLETINS_WARC_DIR", raising=False)
+    assert database_url() == "sqlite:///data/bulletins.sqlite"
+    assert str(warc_dir()) == "data/warc"
+    monkeypatch.setenv("BULLETINS_DATABASE_URL", "sqlite:///elsewhere.sqlite")
+    monkeypatch.setenv("BULLETINS_WARC_DIR", str(tmp_path))
+    assert database_url() == "sqlite:///elsewhere.sqlite"
+    assert warc_dir() == tmp_path
+    assert database_url("sqlite:///flag.sqlite") == "sqlite:///flag.sqlite"
+
+
+def test_unwritable_folder_is_a_one_line_error(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    with pytest.raises(StorageError) as err:
+        ensure_writable_dir(blocker / "warc", "WARC files")
+    assert "\n" not in str(err.value) and str(blocker / "warc") in str(err.value)
