@@ -1,0 +1,87 @@
+"""Parsers for the small fields boards print: dates, counts, sizes, the bulletin issue prefix."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+
+_MONTHS = {m: i for i, m in enumerate(
+    ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"], 1)}
+
+# "[JUN. 2022] Title", also "[June 2022]" and "[JUN.2022]".
+ISSUE_PREFIX = re.compile(r"^\s*\[\s*([A-Za-z]{3})[a-z]*\.?\s*(\d{4})\s*\]\s*")
+_NUMERIC_DATE = re.compile(r"(\d{2,4})\s*[-./]\s*(\d{1,2})\s*[-./]\s*(\d{1,2})")
+_ENGLISH_DATE = re.compile(r"([A-Za-z]{3})[a-z]*\.?\s+(\d{1,2}),?\s+(\d{4})")
+_ENGLISH_DATE_DMY = re.compile(r"(\d{1,2})\s+([A-Za-z]{3})[a-z]*\.?,?\s+(\d{4})")
+_COUNT = re.compile(r"\d[\d,.\s]*")
+_SIZE = re.compile(r"([\d.,]+)\s*([KMG]?B)\b", re.IGNORECASE)
+_SIZE_UNITS = {"B": 1, "KB": 1024, "MB": 1024**2, "GB": 1024**3}
+
+
+def split_issue(title: str | None) -> tuple[str | None, str | None]:
+    """'[JUN. 2022] Gyeonggi-do ...' -> ('2022-06', 'Gyeonggi-do ...'); no prefix -> (None, title)."""
+    if not title:
+        return None, title
+    m = ISSUE_PREFIX.match(title)
+    if not m or m.group(1).upper() not in _MONTHS:
+        return None, title
+    return f"{m.group(2)}-{_MONTHS[m.group(1).upper()]:02d}", title[m.end():].strip()
+
+
+def parse_date(text: str | None) -> date | None:
+    """The first real calendar date in `text` (2022-06-24, 2026.05.13., 26-01-07, June 24, 2022...)."""
+    if not text:
+        return None
+    m = _NUMERIC_DATE.search(text)
+    if m:
+        year, month, day = (int(g) for g in m.groups())
+        if year < 100:
+            year += 2000
+        return _valid(year, month, day)
+    m = _ENGLISH_DATE.search(text)
+    if m and m.group(1).upper() in _MONTHS:
+        return _valid(int(m.group(3)), _MONTHS[m.group(1).upper()], int(m.group(2)))
+    m = _ENGLISH_DATE_DMY.search(text)
+    if m and m.group(2).upper() in _MONTHS:
+        return _valid(int(m.group(3)), _MONTHS[m.group(2).upper()], int(m.group(1)))
+    return None
+
+
+def _valid(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def parse_count(text: str | None) -> int | None:
+    """'3,623,361' -> 3623361; '-' or '' -> None."""
+    if not text:
+        return None
+    m = _COUNT.search(text)
+    if not m:
+        return None
+    digits = re.sub(r"\D", "", m.group(0))
+    return int(digits) if digits else None
+
+
+def parse_size(text: str | None) -> int | None:
+    """'(12.3 KB)' -> 12595 bytes."""
+    if not text:
+        return None
+    m = _SIZE.search(text)
+    if not m:
+        return None
+    try:
+        number = float(m.group(1).replace(",", ""))
+    except ValueError:
+        return None
+    return int(round(number * _SIZE_UNITS[m.group(2).upper()]))
+
+
+def parse_month(text: str) -> date:
+    """'2022-06' -> date(2022, 6, 1); ValueError with a readable message otherwise."""
+    try:
+        return datetime.strptime(text, "%Y-%m").date()
+    except ValueError:
+        raise ValueError(f"expected a month as YYYY-MM, got {text!r}") from None

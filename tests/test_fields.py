@@ -1,0 +1,63 @@
+from datetime import date
+
+import pytest
+
+from scraper.fields import parse_count, parse_date, parse_month, parse_size, split_issue
+
+
+def test_issue_prefix_of_the_reference_bulletin():
+    title = "[JUN. 2022] Gyeonggi-do to Strengthen International Cooperation Network between Korea and Mongolia"
+    assert split_issue(title) == (
+        "2022-06",
+        "Gyeonggi-do to Strengthen International Cooperation Network between Korea and Mongolia",
+    )
+
+
+@pytest.mark.parametrize("title, month", [
+    ("[DEC. 2021] Year-end", "2021-12"),
+    ("[Sept 2023] Autumn", "2023-09"),
+    ("[JAN.2024] Tight", "2024-01"),
+])
+def test_issue_prefix_variants(title, month):
+    assert split_issue(title)[0] == month
+
+
+@pytest.mark.parametrize("title", ["경기도, 국제협력 강화", "[Notice] Holiday hours", "[ABC. 2022] x", None])
+def test_no_issue_prefix_gives_null_month_and_keeps_title(title):
+    assert split_issue(title) == (None, title)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("2022-06-24", date(2022, 6, 24)),
+    ("2026.05.13.", date(2026, 5, 13)),
+    ("26-01-07", date(2026, 1, 7)),
+    ("2025.12.10 ", date(2025, 12, 10)),
+    ("2026-01-07 14:11:54", date(2026, 1, 7)),
+    ("June 24, 2022", date(2022, 6, 24)),
+    ("24 Jun 2022", date(2022, 6, 24)),
+])
+def test_date_forms_seen_on_boards(text, expected):
+    assert parse_date(text) == expected
+
+
+@pytest.mark.parametrize("text", ["2022-02-30", "", None, "yesterday", "2022-13-01"])
+def test_impossible_or_absent_dates_are_none(text):
+    assert parse_date(text) is None
+
+
+@pytest.mark.parametrize("text, expected", [("87", 87), ("3,623,361", 3623361), (" 1,204 ", 1204),
+                                            ("-", None), ("", None), (None, None)])
+def test_counts(text, expected):
+    assert parse_count(text) == expected
+
+
+def test_sizes():
+    assert parse_size("(12.3 KB)") == round(12.3 * 1024)
+    assert parse_size("2 MB") == 2 * 1024 * 1024
+    assert parse_size("no size") is None
+
+
+def test_month_argument():
+    assert parse_month("2022-06") == date(2022, 6, 1)
+    with pytest.raises(ValueError, match="YYYY-MM"):
+        parse_month("June")
