@@ -1,0 +1,21 @@
+"""Items the spiders yield. Articles use storage's plain record type, so nothing is mapped twice."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from storage.articles import ArticleRecord, AttachmentRecord
+
+__all__ = ["ArticleRecord", "AttachmentRecord", "AttachmentDownload", "REQUIRED_FIELDS"]
+
+# Fields whose absence means the page (or our page object) is broken, not just terse.
+REQUIRED_FIELDS = ("title", "published", "body_text")
+
+
+@dataclass
+class AttachmentDownload:
+    """An attachment fetched and archived: its real size and type."""
+
+    url: str
+    size: int
+    content_type: str | None

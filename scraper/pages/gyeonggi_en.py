@@ -1,0 +1,111 @@
+"""Gyeonggi-do English press board: listing rows and article view pages.
+
+Layout (see the sample bulletin): a listing table No/Title/Name/Date/Views with notices pinned
+on every page and titles cut with '...'; a view page with the full title, a field block
+Name/Date/Views, the body, attachments, then prev/next navigation.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from urllib.parse import unquote, urlsplit
+
+from scrapy.http import Response
+
+from ..fields import parse_count, parse_date, parse_size
+from ..items import AttachmentRecord
+from .base import ArticlePageBase, ListingRow, guess_type
+
+SOURCE = "gyeonggi-en"
+LISTING_PATH = "/blog/english-news/"
+_ID = re.compile(r"/blog/english-news/(\d+)/?$")
+_LABELS = {"name": "author", "writer": "author", "date": "published", "views": "views",
+           "hit": "views", "hits": "views"}
+
+
+def board_id_of(url: str) -> str | None:
+    m = _ID.search(urlsplit(url).path)
+    return m.group(1) if m else None
+
+
+class ListingPage:
+    def __init__(self, response: Response):
+        self.response = response
+
+    def rows(self) -> list[ListingRow]:
+        rows = []
+        for tr in self.response.css("table.board-list tbody tr"):
+            href = tr.css("td.subject a::attr(href)").get()
+            if not href:  # a locked post: a row without a link
+                continue
+            url = self.response.urljoin(href)
+            board_id = board_id_of(url)
+            if board_id is None:
+                continue
+            num = " ".join(tr.css("td.num ::text").getall()).strip()
+            rows.append(ListingRow(
+                board_id=board_id,
+                url=url,
+                title=" ".join(" ".join(tr.css("td.subject a ::text").getall()).split()) or None,
+                author=(tr.css("td.writer ::text").get() or "").strip() or None,
+                published=parse_date(tr.css("td.date ::text").get()),
+                views=parse_count(tr.css("td.hit ::text").get()),
+                notice="notice" in (tr.attrib.get("class") or "") or not num.isdigit(),
+            ))
+        return rows
+
+    def next_page_url(self) -> str | None:
+        href = self.response.css("div.pagination a.next::attr(href)").get()
+        return self.response.urljoin(href) if href else None
+
+
+class ArticlePage(ArticlePageBase):
+    source = SOURCE
+
+    def _fields(self) -> dict[str, str]:
+        if not hasattr(self, "_field_cache"):
+            found: dict[str, str] = {}
+            for li in self.response.css("div.board-view ul.view-info li"):
+                label = (li.css("strong::text").get() or "").strip().lower()
+                value = " ".join(li.css("span ::text").getall()).strip()
+                if label in _LABELS and _LABELS[label] not in found:
+                    found[_LABELS[label]] = value
+            self._field_cache = found
+        return self._field_cache
+
+    def board_id(self) -> str:
+        return board_id_of(self.canonical_url()) or board_id_of(self.response.url)
+
+    def canonical_url(self) -> str:
+        href = self.response.css('link[rel="canonical"]::attr(href)').get()
+        return self.response.urljoin(href) if href else self.response.url
+
+    def title(self) -> str | None:
+        text = " ".join(" ".join(self.response.css("div.board-view .view-title ::text").getall()).split())
+        return text or None
+
+    def author(self) -> str | None:
+        return self._fields().get("author") or None
+
+    def published(self) -> date | None:
+        return parse_date(self._fields().get("published"))
+
+    def views(self) -> int | None:
+        return parse_count(self._fields().get("views"))
+
+    def body_html_fragment(self) -> str | None:
+        return self.response.css("div.board-view div.view-content").get()
+
+    def attachments(self) -> list[AttachmentRecord]:
+        found = []
+        for li in self.response.css("div.board-view div.view-files li"):
+            href = li.css("a::attr(href)").get()
+            if not href:
+                continue
+            url = self.response.urljoin(href)
+            name = " ".join(li.css("a ::text").getall()).strip() or unquote(urlsplit(url).path.rsplit("/", 1)[-1])
+            found.append(AttachmentRecord(name=name, url=url,
+                                          size=parse_size(li.css(".file-size::text").get()),
+                                          content_type=guess_type(name)))
+        return found

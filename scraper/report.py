@@ -1,0 +1,90 @@
+"""The crawl's own account: what was stored, what failed and where, and whether the run failed."""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+
+from scrapy import signals
+
+from .items import REQUIRED_FIELDS, ArticleRecord
+
+log = logging.getLogger(__name__)
+
+# Sent by spiders: page_failed(url=..., reason=...) when a page could not be fetched at all.
+page_failed = object()
+
+MAX_NAMED = 20  # problems named one per line in the summary; the rest are counted
+
+
+class CrawlReport:
+    """Extension collecting failures so the summary can name them, not just count them."""
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+        self.stats = crawler.stats
+        self.articles = 0
+        self.missing: Counter[str] = Counter()
+        self.problems: list[tuple[str, str]] = []
+        self.failed_pages: list[tuple[str, str]] = []
+        self.finish_reason: str | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        ext = cls(crawler)
+        crawler.signals.connect(ext.item_scraped, signal=signals.item_scraped)
+        crawler.signals.connect(ext.page_failed, signal=page_failed)
+        crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
+        return ext
+
+    def item_scraped(self, item, response=None, spider=None):
+        if not isinstance(item, ArticleRecord):
+            return
+        self.articles += 1
+        self.stats.inc_value("bulletins/articles")
+        for name in item.missing_fields:
+            self.missing[name] += 1
+            self.stats.inc_value(f"bulletins/field_missing/{name}")
+        required = [f for f in item.missing_fields if f in REQUIRED_FIELDS]
+        if item.missing_fields:
+            self.problems.append((item.url, "missing " + ", ".join(item.missing_fields)))
+        if required:
+            self.stats.inc_value("bulletins/articles_incomplete")
+
+    def page_failed(self, url: str, reason: str):
+        self.failed_pages.append((url, reason))
+        self.stats.inc_value("bulletins/pages_failed")
+
+    def spider_closed(self, spider, reason):
+        self.finish_reason = reason
+        for line in self.summary_lines():
+            log.info(line)
+
+    @property
+    def failure(self) -> str | None:
+        """Why the run counts as failed (for exit codes), or None."""
+        if self.finish_reason not in (None, "finished"):
+            return f"crawl stopped early: {self.finish_reason}"
+        if not self.stats.get_value("bulletins/listing_pages"):
+            return "no listing page could be read"
+        if self.stats.get_value("spider_exceptions/count"):
+            return f"{self.stats.get_value('spider_exceptions/count')} spider exception(s)"
+        return None
+
+    def summary_lines(self) -> list[str]:
+        get = self.stats.get_value
+        lines = [
+            f"articles: {self.articles} parsed, {get('bulletins/articles_new', 0)} new, "
+            f"{get('bulletins/articles_updated', 0)} updated; "
+            f"listing pages: {get('bulletins/listing_pages', 0)}",
+            f"archived: {get('bulletins/warc_records', 0)} HTTP exchanges",
+        ]
+        if self.missing:
+            lines.append("missing fields: " + ", ".join(f"{k} {v}" for k, v in sorted(self.missing.items())))
+        named = [f"failed page: {u} ({r})" for u, r in self.failed_pages]
+        named += [f"incomplete article: {u} ({r})" for u, r in self.problems]
+        lines += named[:MAX_NAMED]
+        if len(named) > MAX_NAMED:
+            lines.append(f"... and {len(named) - MAX_NAMED} more problems")
+        lines.append(f"status: {'FAILED - ' + self.failure if self.failure else 'ok'}")
+        return lines

@@ -1,0 +1,87 @@
+"""Running one crawl in this process, for the CLI: settings, the crawl, its outcome."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from scrapy.crawler import CrawlerProcess
+from scrapy.settings import Settings
+from scrapy.spiderloader import SpiderLoader
+
+from storage.config import StorageError, database_url, ensure_writable_dir, sqlite_path, warc_dir
+
+from .report import CrawlReport
+from . import settings as project_settings
+
+
+class UsageError(Exception):
+    """A one-line error for the user (unknown source, unusable folder...)."""
+
+
+def make_settings(*, database: str | None = None, warcs: str | None = None,
+                  contact: str | None = None, log_level: str | None = None,
+                  overrides: dict[str, Any] | None = None) -> Settings:
+    settings = Settings()
+    settings.setmodule(project_settings, priority="project")
+    if database:
+        settings.set("BULLETINS_DATABASE_URL", database, priority="cmdline")
+    if warcs:
+        settings.set("BULLETINS_WARC_DIR", str(warcs), priority="cmdline")
+    if contact:
+        settings.set("BULLETINS_CONTACT", contact, priority="cmdline")
+        settings.set("USER_AGENT", project_settings.user_agent(contact), priority="cmdline")
+    if log_level:
+        settings.set("LOG_LEVEL", log_level.upper(), priority="cmdline")
+    for name, value in (overrides or {}).items():
+        settings.set(name, value, priority="cmdline")
+    return settings
+
+
+def source_names(settings: Settings) -> list[str]:
+    return sorted(SpiderLoader.from_settings(settings).list())
+
+
+def source_descriptions(settings: Settings) -> dict[str, str]:
+    loader = SpiderLoader.from_settings(settings)
+    return {name: getattr(loader.load(name), "description", "") for name in sorted(loader.list())}
+
+
+def check_locations(settings: Settings) -> tuple[str, str]:
+    """Fail early, in one line, when the database or WARC folder cannot be written."""
+    url = database_url(settings.get("BULLETINS_DATABASE_URL"))
+    folder = warc_dir(settings.get("BULLETINS_WARC_DIR"))
+    try:
+        db_file = sqlite_path(url)
+        if db_file is not None:
+            ensure_writable_dir(db_file.parent, "database")
+        if settings.getbool("BULLETINS_WARC_ENABLED", True):
+            ensure_writable_dir(folder, "WARC files")
+    except StorageError as exc:
+        raise UsageError(str(exc)) from None
+    return url, str(folder)
+
+
+@dataclass
+class CrawlOutcome:
+    source: str
+    stats: dict[str, Any]
+    report: CrawlReport
+
+    @property
+    def ok(self) -> bool:
+        return self.report.failure is None
+
+
+def run_crawl(source: str, settings: Settings, **spider_args: Any) -> CrawlOutcome:
+    """Run one crawl to the end (starts and stops the Twisted reactor: once per process)."""
+    names = source_names(settings)
+    if source not in names:
+        raise UsageError(f"unknown source {source!r} (known: {', '.join(names)})")
+    check_locations(settings)
+    process = CrawlerProcess(settings)
+    crawler = process.create_crawler(source)
+    process.crawl(crawler, **{k: v for k, v in spider_args.items() if v is not None})
+    process.start()
+    report = next(ext for ext in crawler.extensions.middlewares if isinstance(ext, CrawlReport))
+    return CrawlOutcome(source, dict(crawler.stats.get_stats()), report)

@@ -1,0 +1,67 @@
+"""Scrapy settings for bulletin crawls: polite defaults for real government sites.
+
+`scrapy crawl SOURCE` (via scrapy.cfg) and `bulletins crawl SOURCE` both use this module.
+Crawls of a replica on loopback lift the delay (see spiders/base.py).
+"""
+
+import os
+from importlib.metadata import PackageNotFoundError, version
+
+BOT_NAME = "bulletins"
+SPIDER_MODULES = ["scraper.spiders"]
+NEWSPIDER_MODULE = "scraper.spiders"
+
+try:
+    VERSION = version("bulletin-archiver")
+except PackageNotFoundError:  # running from a checkout that was never installed
+    VERSION = "0+unknown"
+
+PROJECT_URL = "https://github.com/bulletin-archiver/bulletin-archiver"
+BULLETINS_CONTACT = os.environ.get("BULLETINS_CONTACT", "")
+
+
+def user_agent(contact: str) -> str:
+    """Identify ourselves, with a way to reach the operator, as site owners ask of archivers."""
+    reach = f"; {contact}" if contact else ""
+    return f"bulletin-archiver/{VERSION} (+{PROJECT_URL}{reach})"
+
+
+USER_AGENT = user_agent(BULLETINS_CONTACT)
+
+# Politeness: government web firewalls block rapid clients.
+ROBOTSTXT_OBEY = True
+DOWNLOAD_DELAY = 2.0
+DOWNLOAD_DELAY_JITTER = 0.5  # each delay is 1-3 s, so requests do not tick like a clock
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_TIMEOUT = 30
+RETRY_ENABLED = True
+RETRY_TIMES = 3
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+BULLETINS_RETRY_BACKOFF_BASE = 2.0  # seconds before the first retry, doubling after
+BULLETINS_RETRY_BACKOFF_MAX = 60.0
+COOKIES_ENABLED = True  # some boards need the list page's session cookie before a view
+TELNETCONSOLE_ENABLED = False
+
+DOWNLOADER_MIDDLEWARES = {
+    "scraper.backoff.RetryBackoffMiddleware": 560,   # just after RetryMiddleware (550)
+    "scraper.capture.WarcCaptureMiddleware": 950,    # raw bytes, before decompression (590)
+}
+ITEM_PIPELINES = {
+    "scraper.pipelines.StoragePipeline": 300,
+}
+EXTENSIONS = {
+    "scraper.report.CrawlReport": 0,
+}
+
+# Storage and archive; None means $BULLETINS_DATABASE_URL / $BULLETINS_WARC_DIR or ./data/...
+BULLETINS_DATABASE_URL = None
+BULLETINS_WARC_DIR = None
+BULLETINS_WARC_PREFIX = "BULLETINS"
+BULLETINS_WARC_MAX_SIZE = 1_000_000_000
+BULLETINS_WARC_ENABLED = True
+BULLETINS_STORAGE_ENABLED = True
+BULLETINS_COMMIT_EVERY = 200
+
+LOG_LEVEL = "INFO"
+FEED_EXPORT_ENCODING = "utf-8"

@@ -1,0 +1,78 @@
+"""Navigation shared by board spiders: base URL, month window, failures, loopback politeness."""
+
+from __future__ import annotations
+
+from datetime import date
+from ipaddress import ip_address
+from urllib.parse import urlsplit
+
+import scrapy
+from scrapy.spidermiddlewares.httperror import HttpError
+
+from ..fields import parse_month
+from ..report import page_failed
+
+LOOPBACK_NAMES = {"localhost"}
+
+
+def is_loopback(url: str) -> bool:
+    host = urlsplit(url).hostname or ""
+    if host in LOOPBACK_NAMES:
+        return True
+    try:
+        return ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def month_end(first: date) -> date:
+    nxt = date(first.year + first.month // 12, first.month % 12 + 1, 1)
+    return date.fromordinal(nxt.toordinal() - 1)
+
+
+class BulletinSpider(scrapy.Spider):
+    """Spider arguments: base_url (e.g. a replica), since / until (YYYY-MM, inclusive)."""
+
+    default_base_url: str = ""
+    description: str = ""
+
+    def __init__(self, *args, base_url: str | None = None, since: str | None = None,
+                 until: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.base_url = (base_url or self.default_base_url).rstrip("/")
+        self.since = parse_month(since) if since else None
+        self.until = month_end(parse_month(until)) if until else None
+        if self.since and self.until and self.since > self.until:
+            raise ValueError(f"--since {since} is after --until {until}")
+        self.allowed_domains = [urlsplit(self.base_url).hostname]
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        if is_loopback(spider.base_url):
+            # A replica on this machine: no need to be polite, every reason to be quick.
+            for name, value in {"DOWNLOAD_DELAY": 0, "CONCURRENT_REQUESTS_PER_DOMAIN": 8,
+                                "BULLETINS_RETRY_BACKOFF_BASE": 0.05}.items():
+                crawler.settings.set(name, value, priority="spider")
+        return spider
+
+    def in_window(self, day: date | None) -> bool:
+        if day is None:
+            return True  # cannot tell: fetch it rather than lose it
+        return (self.since is None or day >= self.since) and (self.until is None or day <= self.until)
+
+    def before_window(self, day: date | None) -> bool:
+        return day is not None and self.since is not None and day < self.since
+
+    def count(self, key: str, n: int = 1) -> None:
+        self.crawler.stats.inc_value(f"bulletins/{key}", n)
+
+    def failed(self, failure) -> None:
+        """Errback: name the page that could not be fetched; the crawl goes on."""
+        request = failure.request
+        if failure.check(HttpError):
+            reason = f"HTTP {failure.value.response.status}"
+        else:
+            reason = f"{failure.type.__name__}: {failure.getErrorMessage()}"
+        self.logger.warning("page failed: %s (%s)", request.url, reason)
+        self.crawler.signals.send_catch_log(page_failed, url=request.url, reason=reason)

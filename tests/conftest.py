@@ -1,0 +1,62 @@
+"""Shared fixtures: the replica board on loopback and one real crawl of it through the CLI."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from scraper.replica import Board, ReplicaServer
+
+BIN = Path(sys.executable).parent
+REPO = Path(__file__).resolve().parent.parent
+
+
+def run_cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None,
+            timeout: float = 300) -> subprocess.CompletedProcess:
+    """Run the installed `bulletins` command as a user would."""
+    full_env = {**os.environ, **(env or {})}
+    for name in ("BULLETINS_DATABASE_URL", "BULLETINS_WARC_DIR"):
+        if env is None or name not in env:
+            full_env.pop(name, None)
+    return subprocess.run([str(BIN / "bulletins"), *args], cwd=cwd, env=full_env, text=True,
+                          capture_output=True, timeout=timeout)
+
+
+@dataclass
+class Crawl:
+    board: Board
+    base_url: str
+    folder: Path
+    result: subprocess.CompletedProcess
+    requests: list
+
+    @property
+    def database_url(self) -> str:
+        return f"sqlite:///{self.folder / 'bulletins.sqlite'}"
+
+    @property
+    def warc_dir(self) -> Path:
+        return self.folder / "warc"
+
+
+@pytest.fixture(scope="session")
+def board() -> Board:
+    return Board()
+
+
+@pytest.fixture(scope="session")
+def crawl(board, tmp_path_factory) -> Crawl:
+    """One full crawl of the default replica board through `bulletins crawl`."""
+    folder = tmp_path_factory.mktemp("crawl")
+    with ReplicaServer(board) as server:
+        result = run_cli("crawl", "gyeonggi-en", "--base-url", server.base_url,
+                         "--database-url", f"sqlite:///{folder / 'bulletins.sqlite'}",
+                         "--warc-dir", str(folder / "warc"), cwd=folder)
+        requests = list(server.requests)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return Crawl(board, server.base_url, folder, result, requests)
