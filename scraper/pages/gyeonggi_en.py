@@ -75,7 +75,7 @@ class ArticlePage(ArticlePageBase):
         return self._field_cache
 
     def board_id(self) -> str:
-        return board_id_of(self.canonical_url()) or board_id_of(self.response.url)
+        return board_id_of(self.response.url) or board_id_of(self.canonical_url())
 
     def canonical_url(self) -> str:
         href = self.response.css('link[rel="canonical"]::attr(href)').get()
