@@ -31,10 +31,12 @@ failed=()
 for source in $sources; do
   echo "$(stamp) crawl $source: start" >>"$log"
   # shellcheck disable=SC2086
-  if $bulletins crawl "$source" ${BULLETINS_CRAWL_ARGS:-} >>"$log" 2>&1; then
+  $bulletins crawl "$source" ${BULLETINS_CRAWL_ARGS:-} >>"$log" 2>&1
+  code=$?
+  if [ $code -eq 0 ]; then
     echo "$(stamp) crawl $source: ok" >>"$log"
   else
-    echo "$(stamp) crawl $source: FAILED (exit $?)" >>"$log"
+    echo "$(stamp) crawl $source: FAILED (exit $code)" >>"$log"
     failed+=("$source")
   fi
 done

@@ -1,0 +1,139 @@
+"""The `bulletins` command as users and cron call it: real processes, replica on loopback."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+
+import pytest
+
+from scraper.replica import Board, ReplicaServer
+
+from .conftest import BIN, REPO, run_cli
+
+COMMANDS = [[], ["crawl"], ["sources"], ["demo"]]
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=lambda c: " ".join(c) or "main")
+def test_every_command_has_help(command):
+    result = run_cli(*command, "--help")
+    assert result.returncode == 0
+    assert result.stdout.startswith("Usage: bulletins")
+    assert len(result.stdout.splitlines()) > 4
+
+
+def test_crawl_help_documents_options_and_environment():
+    out = run_cli("crawl", "--help").stdout
+    for word in ("--since", "--until", "--base-url", "BULLETINS_DATABASE_URL", "BULLETINS_WARC_DIR",
+                 "BULLETINS_CONTACT"):
+        assert word in out
+
+
+def test_sources_one_per_line():
+    assert run_cli("sources").stdout.splitlines() == ["gyeonggi-en"]
+
+
+def test_unknown_source_is_one_line_error(tmp_path):
+    result = run_cli("crawl", "nowhere", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "bulletins: error: unknown source 'nowhere' (known: gyeonggi-en)"]
+    assert not (tmp_path / "data").exists()
+
+
+def test_unwritable_data_folder_is_one_line_error(tmp_path):
+    (tmp_path / "data").write_text("a file where the data folder should be")
+    result = run_cli("crawl", "gyeonggi-en", "--base-url", "http://127.0.0.1:9", cwd=tmp_path)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("bulletins: error: cannot write the database in data")
+    assert "Traceback" not in result.stderr
+
+
+def test_bad_month_is_a_usage_error():
+    result = run_cli("crawl", "gyeonggi-en", "--since", "June")
+    assert result.returncode == 2 and "expected a month as YYYY-MM" in result.stderr
+
+
+def count(db, sql):
+    with sqlite3.connect(db) as con:
+        return con.execute(sql).fetchone()[0]
+
+
+def test_month_window_fetches_only_that_window(tmp_path):
+    board = Board()
+    june = [a for a in board.articles if (a.date.year, a.date.month) == (2022, 6)]
+    with ReplicaServer(board) as server:
+        result = run_cli("crawl", "gyeonggi-en", "--since", "2022-06", "--until", "2022-06",
+                         "--base-url", server.base_url, cwd=tmp_path)
+        fetched = [p for m, p in server.requests if p.startswith("/blog/english-news/") and p[-1].isdigit()]
+        listings = [p for m, p in server.requests if "/page/" in p or p == "/blog/english-news/"]
+    assert result.returncode == 0, result.stderr
+    db = tmp_path / "data" / "bulletins.sqlite"
+    stored = {r[0] for r in sqlite3.connect(db).execute("select board_id from article")}
+    expected = {str(a.id) for a in june} | {str(n.id) for n in board.notices}
+    assert stored == expected
+    assert sorted(fetched) == sorted(f"/blog/english-news/{i}" for i in expected)
+    # Newest first: paging stops at the first page wholly older than June 2022.
+    last_needed = max(board.page_of(a.id) for a in june)
+    assert len(listings) <= last_needed + 2  # + the page proving the window ended, + the 500 retry
+
+
+def test_recrawl_updates_without_duplicates_and_adds_view_observations(tmp_path):
+    board = Board(articles=40)
+    with ReplicaServer(board) as server:
+        first = run_cli("crawl", "gyeonggi-en", "--base-url", server.base_url, cwd=tmp_path)
+        second = run_cli("crawl", "gyeonggi-en", "--base-url", server.base_url, cwd=tmp_path)
+    assert first.returncode == 0 and second.returncode == 0, second.stderr
+    db = tmp_path / "data" / "bulletins.sqlite"
+    total = len(board.articles) + len(board.notices)
+    assert count(db, "select count(*) from article") == total
+    assert "0 new, 42 updated" in second.stdout
+    assert count(db, "select count(*) from viewobservation") == 2 * count(
+        db, "select count(*) from article where views is not null")
+    assert count(db, "select count(*) from article where first_seen < last_seen") == total
+    assert len(list((tmp_path / "data" / "warc").glob("*.warc.gz"))) == 2
+
+
+def test_environment_chooses_database_and_warc_folder(tmp_path):
+    board = Board(articles=12)
+    env = {"BULLETINS_DATABASE_URL": f"sqlite:///{tmp_path / 'env.sqlite'}",
+           "BULLETINS_WARC_DIR": str(tmp_path / 'env-warc')}
+    with ReplicaServer(board) as server:
+        result = run_cli("crawl", "gyeonggi-en", "--base-url", server.base_url, cwd=tmp_path, env=env)
+    assert result.returncode == 0, result.stderr
+    assert count(tmp_path / "env.sqlite", "select count(*) from article") == 14
+    assert list((tmp_path / "env-warc").glob("BULLETINS-*.warc.gz"))
+    assert not (tmp_path / "data").exists()
+
+
+def test_unreachable_site_fails_the_crawl_with_a_named_page(tmp_path):
+    result = run_cli("crawl", "gyeonggi-en", "--base-url", "http://127.0.0.1:9", cwd=tmp_path)
+    assert result.returncode == 1
+    assert "failed page: http://127.0.0.1:9/blog/english-news/" in result.stdout
+    assert "status: FAILED - no listing page could be read" in result.stdout
+
+
+def test_scrapy_crawl_works_from_the_project_root(tmp_path):
+    board = Board(articles=12)
+    env = {**os.environ, "BULLETINS_DATABASE_URL": f"sqlite:///{tmp_path / 's.sqlite'}",
+           "BULLETINS_WARC_DIR": str(tmp_path / "warc")}
+    with ReplicaServer(board) as server:
+        result = subprocess.run([str(BIN / "scrapy"), "crawl", "gyeonggi-en", "-a", f"base_url={server.base_url}"],
+                                cwd=REPO, env=env, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert count(tmp_path / "s.sqlite", "select count(*) from article") == 14
+    assert "'bulletins/warc_records'" in result.stderr
+
+
+def test_demo_in_an_empty_folder(tmp_path):
+    result = run_cli("demo", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    db = tmp_path / "data" / "bulletins.sqlite"
+    assert count(db, "select count(*) from article") >= 300
+    assert list((tmp_path / "data" / "warc").glob("BULLETINS-*.warc.gz"))
+    out = result.stdout
+    assert "database: sqlite:///data/bulletins.sqlite" in out
+    assert "WARC files: data/warc/" in out
+    assert "| 2022-06-24 | 2022-06 | en | 87 | 관리자 | [JUN. 2022] Gyeonggi-do to Strengthen" in out
