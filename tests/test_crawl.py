@@ -108,6 +108,11 @@ def test_every_exchange_is_archived_with_raw_bytes(crawl):
     assert "/robots.txt" in responses
     assert ("/blog/english-news/page/2/", 500) in statuses and ("/blog/english-news/page/2/", 200) in statuses
     listing = responses["/blog/english-news/"][0]
+    assert listing.http_line == "HTTP/1.1 200 OK"
+    assert dict(listing.warc_headers)["WARC-IP-Address"] == "127.0.0.1"
+    assert dict(listing.warc_headers)["WARC-Date"].endswith("Z") and "." in dict(listing.warc_headers)["WARC-Date"]
+    assert [r.http_line for r in responses["/blog/english-news/page/2/"]] == [
+        "HTTP/1.1 500 Internal Server Error", "HTTP/1.1 200 OK"]
     headers = [name.lower() for name, _ in listing.http_headers]
     assert headers.count("set-cookie") == 2
     assert dict((k.lower(), v) for k, v in listing.http_headers)["content-encoding"] == "gzip"
@@ -153,3 +158,25 @@ def test_broken_pages_are_stored_with_what_could_be_read_and_named(crawl, rows):
 
 def test_robots_txt_is_asked_first(crawl):
     assert crawl.requests[0] == ("GET", "/robots.txt")
+
+
+def test_request_records_carry_what_was_sent(crawl):
+    path = sorted(crawl.warc_dir.glob("*.warc.gz"))[0]
+    requests = [r for _, r in iter_records(path) if r.record_type == "request"]
+    listing = next(r for r in requests if r.target_uri == crawl.base_url + "/blog/english-news/")
+    assert listing.http_line == "GET /blog/english-news/ HTTP/1.1"
+    headers = dict(listing.http_headers)
+    assert headers["Host"] == crawl.base_url.split("//")[1]
+    assert headers["User-Agent"].startswith("bulletin-archiver/")
+    assert "gzip" in headers["Accept-Encoding"]
+    article = next(r for r in requests if r.target_uri.endswith(f"/{crawl.board.sample_id}"))
+    assert "JSESSIONID=" in dict(article.http_headers).get("Cookie", "")
+
+
+def test_warcinfo_describes_the_crawl(crawl):
+    path = sorted(crawl.warc_dir.glob("*.warc.gz"))[0]
+    _, info = next(iter_records(path))
+    text = info.payload.decode("utf-8")
+    assert dict(info.warc_headers)["WARC-Filename"] == path.name
+    assert "software: bulletin-archiver/" in text and "robots: obey" in text
+    assert "http-header-user-agent: bulletin-archiver/" in text
