@@ -49,24 +49,44 @@ _COPIED = (
 
 
 def save_article(session: Session, record: ArticleRecord, seen_at: datetime) -> tuple[Article, bool]:
-    """Insert or update the article; returns (row, created). The caller commits."""
-    row = session.exec(
-        select(Article).where(Article.source == record.source, Article.board_id == record.board_id)
-    ).first()
+    """Insert or update the article; returns (row, created). The caller commits.
+
+    Nothing is flushed here, so a batch of articles goes to the database in one commit; rows
+    saved since the last commit are found again through `session.info`, not by flushing and
+    querying (storage.db.session clears that map on commit, so memory stays flat).
+    """
+    key = (record.source, record.board_id)
+    pending: dict = session.info.setdefault("articles_by_key", {})
+    row = pending.get(key)
+    if row is None and record.board_id in _stored_ids(session, record.source):
+        with session.no_autoflush:
+            row = session.exec(
+                select(Article).where(Article.source == key[0], Article.board_id == key[1])
+            ).first()
     created = row is None
     if row is None:
         row = Article(source=record.source, board_id=record.board_id, url=record.url,
                       first_seen=seen_at, last_seen=seen_at)
         session.add(row)
+        _stored_ids(session, record.source).add(record.board_id)
+    pending[key] = row
     for name in _COPIED:
         setattr(row, name, getattr(record, name))
     row.missing_fields = ",".join(record.missing_fields) or None
     row.last_seen = seen_at
     _merge_attachments(row, record.attachments)
-    session.flush()
     if record.views is not None:
-        session.add(ViewObservation(article_id=row.id, observed_at=seen_at, views=record.views))
+        session.add(ViewObservation(article=row, observed_at=seen_at, views=record.views))
     return row, created
+
+
+def _stored_ids(session: Session, source: str) -> set[str]:
+    """Board ids of the source already in the database, read once per session: a first crawl
+    then costs no lookup per article."""
+    cache: dict = session.info.setdefault("stored_ids", {})
+    if source not in cache:
+        cache[source] = set(session.exec(select(Article.board_id).where(Article.source == source)))
+    return cache[source]
 
 
 def _merge_attachments(row: Article, found: list[AttachmentRecord]) -> None:
@@ -85,7 +105,9 @@ def _merge_attachments(row: Article, found: list[AttachmentRecord]) -> None:
 
 def record_download(session: Session, url: str, size: int, content_type: str | None) -> int:
     """Store the real size and type of a downloaded attachment on every row that links it."""
-    rows = session.exec(select(Attachment).where(Attachment.url == url)).all()
+    with session.no_autoflush:
+        rows = list(session.exec(select(Attachment).where(Attachment.url == url)).all())
+    rows += [a for a in session.new if isinstance(a, Attachment) and a.url == url]
     for att in rows:
         att.size = size
         att.content_type = content_type or att.content_type

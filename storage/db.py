@@ -30,4 +30,10 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 
 def session(engine: Engine) -> Session:
-    return Session(engine, expire_on_commit=False)
+    db = Session(engine, expire_on_commit=False)
+    event.listen(db, "after_commit", _forget_pending)
+    return db
+
+
+def _forget_pending(db: Session) -> None:
+    db.info.pop("articles_by_key", None)

@@ -52,7 +52,7 @@ class Attachment(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     article_id: int = Field(foreign_key="article.id", index=True)
     name: str
-    url: str
+    url: str = Field(index=True)
     size: int | None = Field(default=None, description="bytes: as downloaded, else as printed")
     content_type: str | None = None
 
@@ -66,3 +66,6 @@ class ViewObservation(SQLModel, table=True):
     article_id: int = Field(foreign_key="article.id", index=True)
     observed_at: datetime
     views: int
+
+    # One-way on purpose: adding an observation never loads an article's whole series.
+    article: Optional[Article] = Relationship()

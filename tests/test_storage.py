@@ -108,3 +108,28 @@ def test_unwritable_folder_is_a_one_line_error(tmp_path):
     with pytest.raises(StorageError) as err:
         ensure_writable_dir(blocker / "warc", "WARC files")
     assert "\n" not in str(err.value) and str(blocker / "warc") in str(err.value)
+
+
+def test_the_same_article_twice_in_one_batch_is_one_row(db):
+    first, created_first = save_article(db, record(), T1)
+    second, created_second = save_article(db, record(views=90), T1)
+    db.commit()
+    assert (created_first, created_second) == (True, False) and first is second
+    assert db.exec(select(Article)).one().views == 90
+    assert sorted(o.views for o in db.exec(select(ViewObservation))) == [87, 90]
+
+
+def test_download_size_reaches_an_attachment_not_yet_committed(db):
+    save_article(db, record(), T1)
+    assert record_download(db, "http://127.0.0.1/a.pdf", 12600, "application/pdf") == 1
+    db.commit()
+    assert db.exec(select(Attachment)).one().size == 12600
+
+
+def test_an_article_saved_in_an_earlier_batch_is_updated_not_duplicated(db):
+    save_article(db, record(), T1)
+    db.commit()
+    assert "articles_by_key" not in db.info  # nothing held across batches
+    _, created = save_article(db, record(views=95), T2)
+    db.commit()
+    assert not created and db.exec(select(Article)).one().views == 95
