@@ -99,10 +99,12 @@ def test_recrawl_updates_without_duplicates_and_adds_view_observations(tmp_path)
 def test_environment_chooses_database_and_warc_folder(tmp_path):
     board = Board(articles=12)
     env = {"BULLETINS_DATABASE_URL": f"sqlite:///{tmp_path / 'env.sqlite'}",
-           "BULLETINS_WARC_DIR": str(tmp_path / 'env-warc')}
+           "BULLETINS_WARC_DIR": str(tmp_path / 'env-warc'),
+           "HOME": str(tmp_path), "TLDEXTRACT_CACHE": str(tmp_path / "tld")}  # a fresh machine
     with ReplicaServer(board) as server:
         result = run_cli("crawl", "gyeonggi-en", "--base-url", server.base_url, cwd=tmp_path, env=env)
     assert result.returncode == 0, result.stderr
+    assert "Public Suffix List" not in result.stderr  # nothing fetched from outside hosts
     assert count(tmp_path / "env.sqlite", "select count(*) from article") == 14
     assert list((tmp_path / "env-warc").glob("BULLETINS-*.warc.gz"))
     assert not (tmp_path / "data").exists()
