@@ -9,6 +9,7 @@ import subprocess
 import pytest
 
 from scraper.replica import Board, ReplicaServer
+from storage.warc import read_record
 
 from .conftest import BIN, REPO, run_cli
 
@@ -117,16 +118,29 @@ def test_unreachable_site_fails_the_crawl_with_a_named_page(tmp_path):
     assert "status: FAILED - no listing page could be read" in result.stdout
 
 
-def test_scrapy_crawl_works_from_the_project_root(tmp_path):
-    board = Board(articles=12)
+def test_scrapy_crawl_works_from_the_project_root_and_rotates_warc_files(tmp_path):
+    board = Board(articles=30)
     env = {**os.environ, "BULLETINS_DATABASE_URL": f"sqlite:///{tmp_path / 's.sqlite'}",
            "BULLETINS_WARC_DIR": str(tmp_path / "warc")}
     with ReplicaServer(board) as server:
-        result = subprocess.run([str(BIN / "scrapy"), "crawl", "gyeonggi-en", "-a", f"base_url={server.base_url}"],
+        result = subprocess.run([str(BIN / "scrapy"), "crawl", "gyeonggi-en", "-a", f"base_url={server.base_url}",
+                                 "-s", "BULLETINS_WARC_MAX_SIZE=40000"],
                                 cwd=REPO, env=env, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
-    assert count(tmp_path / "s.sqlite", "select count(*) from article") == 14
     assert "'bulletins/warc_records'" in result.stderr
+    files = sorted((tmp_path / "warc").glob("BULLETINS-*.warc.gz"))
+    assert [f.name.split("-")[2] for f in files] == [f"{n:05d}" for n in range(len(files))]
+    assert len(files) >= 3 and not list((tmp_path / "warc").glob("*.open"))
+    for path in files:
+        check = subprocess.run([str(BIN / "warcio"), "check", str(path)], capture_output=True, text=True)
+        assert check.returncode == 0, check.stdout
+    with sqlite3.connect(tmp_path / "s.sqlite") as con:
+        rows = con.execute("select url, warc_file, warc_offset, warc_record_id from article").fetchall()
+    assert len(rows) == 32
+    assert len({row[1] for row in rows}) >= 3  # articles point into several files
+    for url, name, offset, record_id in rows:
+        record = read_record(tmp_path / "warc", name, offset)
+        assert (record.target_uri, record.record_id) == (url, record_id)
 
 
 def test_demo_in_an_empty_folder(tmp_path):
