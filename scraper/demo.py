@@ -23,9 +23,7 @@ def run_demo(*, articles: int, database: str | None, warcs: str | None, contact:
     with ReplicaServer(board) as server:
         click.echo(f"replica board: {server.base_url}/blog/english-news/ ({len(board.articles)} articles)")
         outcome = run_crawl(SOURCE, settings, base_url=server.base_url)
-    click.echo(f"== {SOURCE}")
-    for line in outcome.report.summary_lines():
-        click.echo(line)
+    click.echo(outcome.summary())
     click.echo(f"database: {db_url}")
     click.echo(f"WARC files: {warc_folder}/")
     for name in outcome.stats.get("bulletins/warc_files", []):

@@ -72,6 +72,9 @@ class CrawlOutcome:
     def ok(self) -> bool:
         return self.report.failure is None
 
+    def summary(self) -> str:
+        return "\n".join([f"== {self.source}", *self.report.summary_lines()])
+
 
 def run_crawl(source: str, settings: Settings, **spider_args: Any) -> CrawlOutcome:
     """Run one crawl to the end (starts and stops the Twisted reactor: once per process)."""

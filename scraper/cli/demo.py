@@ -1,0 +1,25 @@
+"""`bulletins demo`."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from ..run import UsageError
+from . import fail, main, with_storage_options
+
+
+@main.command()
+@click.option("--articles", default=300, show_default=True, help="Size of the replica board.")
+@with_storage_options
+def demo(articles, database_url, warc_dir, contact, log_level):
+    """Serve the bundled replica board on loopback and crawl it into ./data (no network needed)."""
+    from ..demo import run_demo
+
+    try:
+        code = run_demo(articles=articles, database=database_url, warcs=warc_dir,
+                        contact=contact, log_level=log_level or "WARNING")
+    except UsageError as exc:
+        fail(str(exc))
+    sys.exit(code)
