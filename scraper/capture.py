@@ -78,6 +78,8 @@ class WarcCaptureMiddleware:
             max_size=settings.getint("BULLETINS_WARC_MAX_SIZE", 1_000_000_000),
             warcinfo={
                 "isPartOf": settings.get("BOT_NAME", "bulletins"),
+                # reparse finds the page objects of a file's pages through its source
+                "source": getattr(crawler.spidercls, "name", None) or "",
                 "http-header-user-agent": settings.get("USER_AGENT", ""),
                 "robots": "obey" if settings.getbool("ROBOTSTXT_OBEY") else "ignore",
                 "operator": settings.get("BULLETINS_CONTACT") or "unset (BULLETINS_CONTACT)",

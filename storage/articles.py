@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 from sqlmodel import Session, select
 
-from .models import Article, Attachment, ViewObservation
+from .models import Article, Attachment, Capture, ViewObservation
 
 
 @dataclass
@@ -40,11 +40,14 @@ class ArticleRecord:
     warc_file: str | None = None
     warc_offset: int | None = None
     warc_record_id: str | None = None
+    captured_at: datetime | None = None
+    extractor_version: str | None = None
 
 
 _COPIED = (
     "url", "title", "issue_month", "headline", "author", "published", "views", "body_text",
     "body_html", "language", "language_probability", "warc_file", "warc_offset", "warc_record_id",
+    "extractor_version",
 )
 
 
@@ -77,7 +80,20 @@ def save_article(session: Session, record: ArticleRecord, seen_at: datetime) -> 
     _merge_attachments(row, record.attachments)
     if record.views is not None:
         session.add(ViewObservation(article=row, observed_at=seen_at, views=record.views))
+    if record.warc_record_id and record.warc_file and record.warc_offset is not None and (
+            created or not _captured(session, record.warc_record_id)):
+        session.add(Capture(article=row, url=record.url, warc_file=record.warc_file,
+                            warc_offset=record.warc_offset, warc_record_id=record.warc_record_id,
+                            captured_at=record.captured_at))
     return row, created
+
+
+def _captured(session: Session, record_id: str) -> bool:
+    """Whether a capture is already stored (re-parsing the same WARC record adds none)."""
+    with session.no_autoflush:
+        stored = session.exec(select(Capture.id).where(Capture.warc_record_id == record_id)).first()
+    return stored is not None or any(
+        isinstance(c, Capture) and c.warc_record_id == record_id for c in session.new)
 
 
 def _stored_ids(session: Session, source: str) -> set[str]:

@@ -39,6 +39,7 @@ class Article(SQLModel, table=True):
     warc_file: str | None = Field(default=None, description="WARC file of the response parsed")
     warc_offset: int | None = None
     warc_record_id: str | None = None
+    extractor_version: str | None = Field(default=None, description="page object that parsed it")
 
     attachments: List["Attachment"] = Relationship(
         back_populates="article",
@@ -68,4 +69,18 @@ class ViewObservation(SQLModel, table=True):
     views: int
 
     # One-way on purpose: adding an observation never loads an article's whole series.
+    article: Optional[Article] = Relationship()
+
+
+class Capture(SQLModel, table=True):
+    """A WARC response record an article was parsed from: one per article per crawl."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    article_id: int = Field(foreign_key="article.id", index=True)
+    url: str
+    warc_file: str
+    warc_offset: int
+    warc_record_id: str = Field(unique=True)
+    captured_at: datetime | None = None
+
     article: Optional[Article] = Relationship()

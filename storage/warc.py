@@ -41,6 +41,7 @@ class RecordLocation:
     offset: int  # byte offset of the record's gzip member in the file
     length: int  # compressed length of that member
     record_id: str  # "<urn:uuid:...>"
+    captured_at: datetime | None = None  # the record's WARC-Date
 
 
 @dataclass(frozen=True)
@@ -256,7 +257,8 @@ class WarcWriter:
         warc.write_record(response)
         length = self._file.tell() - offset
         warc.write_record(request)
-        location = RecordLocation(self._final_path.name, offset, length, response_id)
+        location = RecordLocation(self._final_path.name, offset, length, response_id,
+                                  _as_utc(exchange.date))
         if self._file.tell() >= self.max_size:
             self.close()
         return location

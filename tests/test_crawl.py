@@ -180,3 +180,22 @@ def test_warcinfo_describes_the_crawl(crawl):
     assert dict(info.warc_headers)["WARC-Filename"] == path.name
     assert "software: bulletin-archiver/" in text and "robots: obey" in text
     assert "http-header-user-agent: bulletin-archiver/" in text
+
+
+def test_each_article_has_its_capture_with_the_record_date(crawl, rows):
+    from storage.models import Capture
+    with session(make_engine(crawl.database_url)) as db:
+        captures = {c.article_id: c for c in db.exec(select(Capture))}
+    assert len(captures) == len(rows)
+    sample = rows[str(crawl.board.sample_id)]
+    capture = captures[sample.id]
+    record = read_record(crawl.warc_dir, capture.warc_file, capture.warc_offset)
+    assert capture.warc_record_id == sample.warc_record_id == record.record_id
+    assert capture.captured_at.strftime("%Y-%m-%dT%H:%M:%S.%fZ") == record.date
+    assert sample.extractor_version == "gyeonggi_en/1"
+
+
+def test_warcinfo_names_the_source(crawl):
+    path = sorted(crawl.warc_dir.glob("*.warc.gz"))[0]
+    _, info = next(iter_records(path))
+    assert "source: gyeonggi-en" in info.payload.decode("utf-8")

@@ -14,7 +14,8 @@ from scraper.pages.gyeonggi_en import ArticlePage, ListingPage
 
 FIXTURES = Path(__file__).parent / "fixtures" / "gyeonggi_en"
 ARTICLES = sorted(p.name for p in FIXTURES.glob("article-*"))
-FIELDS = [f.name for f in fields(ArticleRecord) if not f.name.startswith("warc_")]
+# Where the page was archived is the crawl's to say, not the page object's.
+FIELDS = [f.name for f in fields(ArticleRecord) if not f.name.startswith("warc_") and f.name != "captured_at"]
 
 
 def load(name: str):

@@ -7,7 +7,7 @@ from sqlmodel import select
 from storage.articles import ArticleRecord, AttachmentRecord, record_download, save_article
 from storage.config import StorageError, database_url, ensure_writable_dir, warc_dir
 from storage.db import make_engine, session
-from storage.models import Article, Attachment, ViewObservation
+from storage.models import Article, Attachment, Capture, ViewObservation
 
 T1 = datetime(2026, 11, 1, 3, 0, tzinfo=timezone.utc)
 T2 = datetime(2026, 11, 2, 3, 0, tzinfo=timezone.utc)
@@ -47,7 +47,8 @@ def test_insert_keeps_every_field_and_a_view_observation(db):
 def test_recrawl_updates_in_place_and_extends_the_view_series(db):
     save_article(db, record(), T1)
     db.commit()
-    row, created = save_article(db, record(views=120, title="[JUN. 2022] Title (corrected)"), T2)
+    row, created = save_article(db, record(views=120, title="[JUN. 2022] Title (corrected)",
+                                           warc_record_id="<urn:uuid:2>"), T2)
     db.commit()
     assert not created
     rows = db.exec(select(Article)).all()
@@ -76,7 +77,7 @@ def test_unique_on_source_and_board_id(db):
 
 def test_same_board_id_in_two_sources_is_two_articles(db):
     save_article(db, record(), T1)
-    save_article(db, record(source="other"), T1)
+    save_article(db, record(source="other", warc_record_id="<urn:uuid:2>"), T1)
     db.commit()
     assert len(db.exec(select(Article)).all()) == 2
 
@@ -85,7 +86,7 @@ def test_downloaded_size_replaces_the_printed_one(db):
     save_article(db, record(), T1)
     assert record_download(db, "http://127.0.0.1/a.pdf", 12600, "application/pdf") == 1
     db.commit()
-    save_article(db, record(), T2)  # a re-crawl prints the rounded size again
+    save_article(db, record(warc_record_id="<urn:uuid:2>"), T2)  # a re-crawl prints the rounded size again
     db.commit()
     assert db.exec(select(Attachment)).one().size == 12600
 
@@ -112,7 +113,7 @@ def test_unwritable_folder_is_a_one_line_error(tmp_path):
 
 def test_the_same_article_twice_in_one_batch_is_one_row(db):
     first, created_first = save_article(db, record(), T1)
-    second, created_second = save_article(db, record(views=90), T1)
+    second, created_second = save_article(db, record(views=90, warc_record_id="<urn:uuid:2>"), T1)
     db.commit()
     assert (created_first, created_second) == (True, False) and first is second
     assert db.exec(select(Article)).one().views == 90
@@ -130,6 +131,19 @@ def test_an_article_saved_in_an_earlier_batch_is_updated_not_duplicated(db):
     save_article(db, record(), T1)
     db.commit()
     assert "articles_by_key" not in db.info  # nothing held across batches
-    _, created = save_article(db, record(views=95), T2)
+    _, created = save_article(db, record(views=95, warc_record_id="<urn:uuid:2>"), T2)
     db.commit()
     assert not created and db.exec(select(Article)).one().views == 95
+
+
+def test_each_crawl_adds_a_capture_and_reparsing_the_same_record_adds_none(db):
+    save_article(db, record(captured_at=T1), T1)
+    db.commit()
+    save_article(db, record(warc_record_id="<urn:uuid:2>", warc_offset=99, captured_at=T2), T2)
+    db.commit()
+    save_article(db, record(warc_record_id="<urn:uuid:2>", warc_offset=99, captured_at=T2), T2)
+    db.commit()
+    captures = db.exec(select(Capture).order_by(Capture.captured_at)).all()
+    assert [(c.warc_record_id, c.warc_offset, c.captured_at) for c in captures] == [
+        ("<urn:uuid:1>", 1234, T1), ("<urn:uuid:2>", 99, T2)]
+    assert db.exec(select(Article)).one().warc_record_id == "<urn:uuid:2>"

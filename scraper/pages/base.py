@@ -47,6 +47,7 @@ class ArticlePageBase:
     """
 
     source: str = ""
+    version: int = 1  # bump when the fields this page object extracts change
 
     def __init__(self, response: Response):
         self.response = response
@@ -74,6 +75,7 @@ class ArticlePageBase:
         is_text = isinstance(self.response, TextResponse)
         board_id = self._safe("board_id", self.board_id) or self.response.url
         record = ArticleRecord(source=self.source, board_id=str(board_id),
+                               extractor_version=f"{type(self).__module__.rsplit('.', 1)[-1]}/{self.version}",
                                url=(self._safe("url", self.canonical_url) if is_text else None)
                                or self.response.url)
         if is_text:

@@ -36,6 +36,11 @@ class BulletinSpider(scrapy.Spider):
     default_base_url: str = ""
     description: str = ""
 
+    @classmethod
+    def page_for(cls, url: str):
+        """The page object class that parses this URL's archived page, or None."""
+        return None
+
     def __init__(self, *args, base_url: str | None = None, since: str | None = None,
                  until: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)

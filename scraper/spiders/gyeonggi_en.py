@@ -5,7 +5,7 @@ from __future__ import annotations
 import scrapy
 
 from ..items import AttachmentDownload
-from ..pages.gyeonggi_en import LISTING_PATH, SOURCE, ArticlePage, ListingPage
+from ..pages.gyeonggi_en import LISTING_PATH, SOURCE, ArticlePage, ListingPage, board_id_of
 from .base import BulletinSpider
 
 
@@ -13,6 +13,11 @@ class GyeonggiEnSpider(BulletinSpider):
     name = SOURCE
     default_base_url = "https://english.gg.go.kr"
     description = "Gyeonggi-do (Korea) English press bulletins"
+
+    @classmethod
+    def page_for(cls, url: str):
+        """The page object for an archived URL of this source, or None (reparse uses it)."""
+        return ArticlePage if board_id_of(url) else None
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -45,8 +50,8 @@ class GyeonggiEnSpider(BulletinSpider):
         item = ArticlePage(response).to_item()
         location = response.meta.get("warc_location")
         if location is not None:
-            item.warc_file, item.warc_offset, item.warc_record_id = (
-                location.filename, location.offset, location.record_id)
+            item.warc_file, item.warc_offset, item.warc_record_id, item.captured_at = (
+                location.filename, location.offset, location.record_id, location.captured_at)
         yield item
         for attachment in item.attachments:
             yield scrapy.Request(attachment.url, callback=self.parse_attachment, errback=self.failed,
