@@ -13,6 +13,8 @@ log = logging.getLogger(__name__)
 
 # Sent by spiders: page_failed(url=..., reason=...) when a page could not be fetched at all.
 page_failed = object()
+# Sent by pipelines: item_failed(url=..., reason=...) when an item could not be stored.
+item_failed = object()
 
 MAX_NAMED = 20  # problems named one per line in the summary; the rest are counted
 
@@ -27,6 +29,7 @@ class CrawlReport:
         self.missing: Counter[str] = Counter()
         self.problems: list[tuple[str, str]] = []
         self.failed_pages: list[tuple[str, str]] = []
+        self.failed_items: list[tuple[str, str]] = []
         self.finish_reason: str | None = None
 
     @classmethod
@@ -34,6 +37,8 @@ class CrawlReport:
         ext = cls(crawler)
         crawler.signals.connect(ext.item_scraped, signal=signals.item_scraped)
         crawler.signals.connect(ext.page_failed, signal=page_failed)
+        crawler.signals.connect(ext.item_failed, signal=item_failed)
+        crawler.signals.connect(ext.item_error, signal=signals.item_error)
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
         return ext
 
@@ -55,6 +60,14 @@ class CrawlReport:
         self.failed_pages.append((url, reason))
         self.stats.inc_value("bulletins/pages_failed")
 
+    def item_failed(self, url: str, reason: str):
+        self.failed_items.append((url, reason))
+        self.stats.inc_value("bulletins/items_failed")
+
+    def item_error(self, item, response, spider, failure):
+        """A pipeline raised: the item is lost from the database (its page is in the WARC)."""
+        self.item_failed(getattr(item, "url", "?"), f"{failure.type.__name__}: {failure.getErrorMessage()}")
+
     def spider_closed(self, spider, reason):
         self.finish_reason = reason
         for line in self.summary_lines():
@@ -69,6 +82,8 @@ class CrawlReport:
             return "no listing page could be read"
         if self.stats.get_value("spider_exceptions/count"):
             return f"{self.stats.get_value('spider_exceptions/count')} spider exception(s)"
+        if self.failed_items:
+            return f"{len(self.failed_items)} item(s) could not be stored"
         return None
 
     def summary_lines(self) -> list[str]:
@@ -82,6 +97,7 @@ class CrawlReport:
         if self.missing:
             lines.append("missing fields: " + ", ".join(f"{k} {v}" for k, v in sorted(self.missing.items())))
         named = [f"failed page: {u} ({r})" for u, r in self.failed_pages]
+        named += [f"failed item: {u} ({r})" for u, r in self.failed_items]
         named += [f"incomplete article: {u} ({r})" for u, r in self.problems]
         lines += named[:MAX_NAMED]
         if len(named) > MAX_NAMED:

@@ -110,8 +110,9 @@ def _merge_attachments(row: Article, found: list[AttachmentRecord]) -> None:
     for att in found:
         existing = known.get(att.url)
         if existing is None:
-            row.attachments.append(Attachment(name=att.name, url=att.url, size=att.size,
-                                              content_type=att.content_type))
+            known[att.url] = Attachment(name=att.name, url=att.url, size=att.size,
+                                        content_type=att.content_type)
+            row.attachments.append(known[att.url])
         else:
             existing.name = att.name
             # A size measured from the download beats the one printed on the page.

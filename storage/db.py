@@ -32,8 +32,14 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 def session(engine: Engine) -> Session:
     db = Session(engine, expire_on_commit=False)
     event.listen(db, "after_commit", _forget_pending)
+    event.listen(db, "after_rollback", _forget_all)
     return db
 
 
 def _forget_pending(db: Session) -> None:
     db.info.pop("articles_by_key", None)
+
+
+def _forget_all(db: Session) -> None:
+    """After a rollback nothing cached about this session's rows can be trusted."""
+    db.info.clear()
