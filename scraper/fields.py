@@ -9,8 +9,9 @@ _MONTHS = {m: i for i, m in enumerate(
     ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"], 1)}
 
 # "[JUN. 2022] Title", also "[June 2022]" and "[JUN.2022]".
-ISSUE_PREFIX = re.compile(r"^\s*\[\s*([A-Za-z]{3})[a-z]*\.?\s*(\d{4})\s*\]\s*")
-_NUMERIC_DATE = re.compile(r"(\d{2,4})\s*[-./]\s*(\d{1,2})\s*[-./]\s*(\d{1,2})")
+ISSUE_PREFIX = re.compile(r"^\s*\[\s*([A-Za-z]{3})[A-Za-z]*\.?\s*(\d{4})\s*\]\s*")
+# Year first, 4 or 2 digits, not part of a longer number ("24.06.2022" is not 2024-06-20).
+_NUMERIC_DATE = re.compile(r"(?<!\d)(\d{4}|\d{2})\s*[-./]\s*(\d{1,2})\s*[-./]\s*(\d{1,2})(?!\d)")
 _ENGLISH_DATE = re.compile(r"([A-Za-z]{3})[a-z]*\.?\s+(\d{1,2}),?\s+(\d{4})")
 _ENGLISH_DATE_DMY = re.compile(r"(\d{1,2})\s+([A-Za-z]{3})[a-z]*\.?,?\s+(\d{4})")
 _COUNT = re.compile(r"\d[\d,.\s]*")

@@ -7,7 +7,7 @@ the body with lxml/parsel and hand only that small fragment here.
 from __future__ import annotations
 
 import re
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 
@@ -20,6 +20,9 @@ ATTRS = {"a": {"href"}, "img": {"src", "alt"}, "td": {"colspan", "rowspan"},
          "th": {"colspan", "rowspan"}}
 BLOCK = {"p", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre",
          "table", "ul", "ol", "figure", "figcaption", "section", "article", "hr"}
+
+SAFE_SCHEMES = {"http", "https", "mailto"}
+_CONTROL = re.compile(r"[\x00-\x20\x7f]+")
 
 _PARA, _LINE = "\x00", "\x01"
 _SPACES = re.compile(r"[ \t\r\n\f\v\u00a0\u200b]+")
@@ -57,11 +60,18 @@ def _sanitize(root: Tag, base_url: str) -> None:
         tag.attrs = {k: v for k, v in tag.attrs.items() if k in allowed}
         for attr in ("href", "src"):
             if attr in tag.attrs:
-                value = str(tag.attrs[attr]).strip()
-                if value.lower().startswith(("javascript:", "data:", "vbscript:")):
+                url = _safe_url(str(tag.attrs[attr]), base_url)
+                if url is None:
                     del tag.attrs[attr]
                 else:
-                    tag.attrs[attr] = urljoin(base_url, value)
+                    tag.attrs[attr] = url
+
+
+def _safe_url(value: str, base_url: str) -> str | None:
+    """An absolute http(s)/mailto URL, or None. An allowlist: browsers drop tabs, newlines and
+    control characters inside a scheme, so `jav&#x09;ascript:` would pass a blocklist."""
+    url = urljoin(base_url, _CONTROL.sub("", value))
+    return url if urlsplit(url).scheme.lower() in SAFE_SCHEMES else None
 
 
 def _text(root: Tag) -> str:

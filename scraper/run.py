@@ -12,6 +12,7 @@ from scrapy.spiderloader import SpiderLoader
 from storage.config import StorageError, database_url, ensure_writable_dir, sqlite_path, warc_dir
 
 from .report import CrawlReport
+from .spiders.base import month_window
 from . import settings as project_settings
 
 
@@ -81,6 +82,10 @@ def run_crawl(source: str, settings: Settings, **spider_args: Any) -> CrawlOutco
     names = source_names(settings)
     if source not in names:
         raise UsageError(f"unknown source {source!r} (known: {', '.join(names)})")
+    try:  # spider arguments fail inside the reactor, with a traceback: check them here first
+        month_window(spider_args.get("since"), spider_args.get("until"))
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
     check_locations(settings)
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(source)

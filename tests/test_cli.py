@@ -52,6 +52,13 @@ def test_unwritable_data_folder_is_one_line_error(tmp_path):
     assert "Traceback" not in result.stderr
 
 
+def test_reversed_month_window_is_a_one_line_error(tmp_path):
+    result = run_cli("crawl", "gyeonggi-en", "--since", "2023-01", "--until", "2022-01", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "bulletins: error: --since 2023-01 is after --until 2022-01"]
+
+
 def test_bad_month_is_a_usage_error():
     result = run_cli("crawl", "gyeonggi-en", "--since", "June")
     assert result.returncode == 2 and "expected a month as YYYY-MM" in result.stderr

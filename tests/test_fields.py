@@ -61,3 +61,14 @@ def test_month_argument():
     assert parse_month("2022-06") == date(2022, 6, 1)
     with pytest.raises(ValueError, match="YYYY-MM"):
         parse_month("June")
+
+
+@pytest.mark.parametrize("title, month", [("[SEPT. 2023] x", "2023-09"), ("[JUNE 2022] x", "2022-06"),
+                                          ("[jun. 2022] x", "2022-06")])
+def test_issue_prefix_with_long_or_lower_case_month_names(title, month):
+    assert split_issue(title) == (month, "x")
+
+
+@pytest.mark.parametrize("text", ["24.06.2022", "No. 20220624", "tel 031-8008-2114"])
+def test_day_first_dates_and_other_numbers_are_not_taken_for_dates(text):
+    assert parse_date(text) is None

@@ -28,3 +28,10 @@ def test_line_breaks_and_broken_markup():
     text, _ = clean_fragment("<p>one<br>two<p>three <b>bold <i>x</b></i> <", BASE)
     assert text.split("\n\n")[0] == "one\ntwo"
     assert "three bold x" in text
+
+
+def test_only_http_and_mailto_links_survive_however_the_scheme_is_disguised():
+    _, html = clean_fragment(
+        '<p><a href="jav&#x09;ascript:alert(1)">a</a><a href="&#x01;javascript:x">b</a>'
+        '<a href="data:text/html,x">c</a><a href="mailto:press@gg.go.kr">d</a><img src="vbscript:x"></p>', BASE)
+    assert html == '<p><a>a</a><a>b</a><a>c</a><a href="mailto:press@gg.go.kr">d</a><img/></p>'

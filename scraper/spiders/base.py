@@ -30,6 +30,15 @@ def month_end(first: date) -> date:
     return date.fromordinal(nxt.toordinal() - 1)
 
 
+def month_window(since: str | None, until: str | None) -> tuple[date | None, date | None]:
+    """First day of `since` and last day of `until` (YYYY-MM); ValueError when reversed."""
+    first = parse_month(since) if since else None
+    last = month_end(parse_month(until)) if until else None
+    if first and last and first > last:
+        raise ValueError(f"--since {since} is after --until {until}")
+    return first, last
+
+
 class BulletinSpider(scrapy.Spider):
     """Spider arguments: base_url (e.g. a replica), since / until (YYYY-MM, inclusive)."""
 
@@ -45,10 +54,7 @@ class BulletinSpider(scrapy.Spider):
                  until: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.base_url = (base_url or self.default_base_url).rstrip("/")
-        self.since = parse_month(since) if since else None
-        self.until = month_end(parse_month(until)) if until else None
-        if self.since and self.until and self.since > self.until:
-            raise ValueError(f"--since {since} is after --until {until}")
+        self.since, self.until = month_window(since, until)
         self.allowed_domains = [urlsplit(self.base_url).hostname]
 
     @classmethod
