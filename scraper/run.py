@@ -63,6 +63,23 @@ def check_locations(settings: Settings) -> tuple[str, str]:
     return url, str(folder)
 
 
+def check_origin(settings: Settings, source: str, base_url: str | None) -> None:
+    """Refuse to mix a replica's articles (loopback URLs) with the real site's in one database:
+    they share source and board ids, so one would overwrite the other."""
+    from storage.articles import any_article_url
+    from storage.db import make_engine, session
+    from .spiders.base import is_loopback
+
+    url = database_url(settings.get("BULLETINS_DATABASE_URL"))
+    with session(make_engine(url)) as db:
+        stored = any_article_url(db, source)
+    target = base_url or SpiderLoader.from_settings(settings).load(source).default_base_url
+    if stored and is_loopback(stored) != is_loopback(target):
+        kind = "replica (loopback)" if is_loopback(stored) else "real-site"
+        raise UsageError(f"{url} holds {kind} articles of {source}; crawl {target} into another "
+                         f"database (--database-url)")
+
+
 @dataclass
 class CrawlOutcome:
     source: str
@@ -87,6 +104,7 @@ def run_crawl(source: str, settings: Settings, **spider_args: Any) -> CrawlOutco
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     check_locations(settings)
+    check_origin(settings, source, spider_args.get("base_url"))
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(source)
     process.crawl(crawler, **{k: v for k, v in spider_args.items() if v is not None})

@@ -129,3 +129,8 @@ def record_download(session: Session, url: str, size: int, content_type: str | N
         att.size = size
         att.content_type = content_type or att.content_type
     return len(rows)
+
+
+def any_article_url(session: Session, source: str) -> str | None:
+    """The URL of one stored article of the source, or None."""
+    return session.exec(select(Article.url).where(Article.source == source).limit(1)).first()

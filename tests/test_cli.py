@@ -160,3 +160,13 @@ def test_demo_in_an_empty_folder(tmp_path):
     assert "database: sqlite:///data/bulletins.sqlite" in out
     assert "WARC files: data/warc/" in out
     assert "| 2022-06-24 | 2022-06 | en | 87 | 관리자 | [JUN. 2022] Gyeonggi-do to Strengthen" in out
+
+
+def test_replica_and_real_site_articles_never_share_a_database(tmp_path):
+    with ReplicaServer(Board(articles=5)) as server:
+        assert run_cli("crawl", "gyeonggi-en", "--base-url", server.base_url, cwd=tmp_path).returncode == 0
+    result = run_cli("crawl", "gyeonggi-en", cwd=tmp_path)  # the real site, into the demo's database
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "bulletins: error: sqlite:///data/bulletins.sqlite holds replica (loopback) articles of gyeonggi-en; "
+        "crawl https://english.gg.go.kr into another database (--database-url)"]
