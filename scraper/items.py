@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from storage.articles import ArticleRecord, AttachmentRecord
 
-__all__ = ["ArticleRecord", "AttachmentRecord", "AttachmentDownload", "REQUIRED_FIELDS"]
+__all__ = ["ArticleRecord", "AttachmentRecord", "AttachmentDownload", "ListingViews", "REQUIRED_FIELDS"]
 
 # Fields whose absence means the page (or our page object) is broken, not just terse.
 REQUIRED_FIELDS = ("title", "published", "body_text")
@@ -19,3 +19,13 @@ class AttachmentDownload:
     url: str
     size: int
     content_type: str | None
+
+
+@dataclass
+class ListingViews:
+    """A view count read off a listing row, for an article not fetched again (incremental)."""
+
+    source: str
+    board_id: str
+    url: str
+    views: int

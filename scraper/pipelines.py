@@ -8,11 +8,11 @@ import logging
 
 from scrapy.exceptions import NotConfigured
 
-from storage.articles import record_download, save_article
+from storage.articles import record_download, record_listing_views, save_article
 from storage.config import database_url
 from storage.db import make_engine, session
 
-from .items import ArticleRecord, AttachmentDownload
+from .items import ArticleRecord, AttachmentDownload, ListingViews
 from .report import item_failed
 
 log = logging.getLogger(__name__)
@@ -50,7 +50,7 @@ class StoragePipeline:
         self.session = session(make_engine(self.url))
 
     def process_item(self, item):
-        if not isinstance(item, (ArticleRecord, AttachmentDownload)):
+        if not isinstance(item, (ArticleRecord, AttachmentDownload, ListingViews)):
             return item
         try:
             created = self._save(item)
@@ -73,7 +73,10 @@ class StoragePipeline:
         """Save without committing; for an article, whether it is new."""
         if isinstance(item, ArticleRecord):
             return save_article(self.session, item, self.seen_at)[1]
-        record_download(self.session, item.url, item.size, item.content_type)
+        if isinstance(item, ListingViews):
+            record_listing_views(self.session, item.source, item.board_id, item.views, self.seen_at)
+        else:
+            record_download(self.session, item.url, item.size, item.content_type)
         return None
 
     def _count(self, created: bool | None) -> None:

@@ -134,3 +134,24 @@ def record_download(session: Session, url: str, size: int, content_type: str | N
 def any_article_url(session: Session, source: str) -> str | None:
     """The URL of one stored article of the source, or None."""
     return session.exec(select(Article.url).where(Article.source == source).limit(1)).first()
+
+
+def stored_dates(session: Session, source: str) -> dict[str, date | None]:
+    """Board id -> published date of every stored article of the source (incremental crawls)."""
+    return dict(session.exec(select(Article.board_id, Article.published).where(Article.source == source)).all())
+
+
+def record_listing_views(session: Session, source: str, board_id: str, views: int,
+                         seen_at: datetime) -> bool:
+    """A count read off a listing row: update the article and extend its series, if stored."""
+    pending: dict = session.info.setdefault("articles_by_key", {})
+    row = pending.get((source, board_id))
+    if row is None:
+        with session.no_autoflush:
+            row = session.exec(select(Article).where(Article.source == source,
+                                                     Article.board_id == board_id)).first()
+    if row is None:
+        return False
+    row.views, row.last_seen = views, seen_at
+    session.add(ViewObservation(article=row, observed_at=seen_at, views=views))
+    return True

@@ -9,6 +9,7 @@ import subprocess
 import pytest
 
 from scraper.replica import Board, ReplicaServer
+from scraper.spiders.base import horizon_start
 from storage.warc import read_record
 
 from .conftest import BIN, REPO, run_cli
@@ -92,7 +93,7 @@ def test_recrawl_updates_without_duplicates_and_adds_view_observations(tmp_path)
     board = Board(articles=40)
     with ReplicaServer(board) as server:
         first = run_cli("crawl", "gyeonggi-en", "--base-url", server.base_url, cwd=tmp_path)
-        second = run_cli("crawl", "gyeonggi-en", "--base-url", server.base_url, cwd=tmp_path)
+        second = run_cli("crawl", "gyeonggi-en", "--full", "--base-url", server.base_url, cwd=tmp_path)
     assert first.returncode == 0 and second.returncode == 0, second.stderr
     db = tmp_path / "data" / "bulletins.sqlite"
     total = len(board.articles) + len(board.notices)
@@ -102,6 +103,51 @@ def test_recrawl_updates_without_duplicates_and_adds_view_observations(tmp_path)
         db, "select count(*) from article where views is not null")
     assert count(db, "select count(*) from article where first_seen < last_seen") == total
     assert len(list((tmp_path / "data" / "warc").glob("*.warc.gz"))) == 2
+
+
+def article_paths(requests) -> list[str]:
+    return sorted(p for _, p in requests if p.rstrip("/").split("/")[-1].isdigit() and "/page/" not in p)
+
+
+def test_nightly_recrawl_fetches_only_new_articles_and_records_listing_views(tmp_path):
+    before, after = Board(articles=40), Board(articles=40, new=5)
+    with ReplicaServer(before) as server:
+        port = server.base_url.rsplit(":", 1)[1]
+        assert run_cli("crawl", "gyeonggi-en", "--base-url", server.base_url, cwd=tmp_path).returncode == 0
+    db = tmp_path / "data" / "bulletins.sqlite"
+    observations = count(db, "select count(*) from viewobservation")
+    with ReplicaServer(after, port=int(port), flaky=False) as server:
+        result = run_cli("crawl", "gyeonggi-en", "--base-url", server.base_url, cwd=tmp_path)
+        requests = list(server.requests)
+    assert result.returncode == 0, result.stderr
+    new_ids = sorted(a.id for a in after.articles[:5])
+    assert article_paths(requests) == sorted(f"/blog/english-news/{i}" for i in new_ids)
+    # Page 1 holds the new articles, page 2 only stored old ones: paging stops there.
+    assert [p for _, p in requests if p == "/blog/english-news/" or "/page/" in p] == [
+        "/blog/english-news/", "/blog/english-news/page/2/"]
+    assert count(db, "select count(*) from article") == 47
+    assert "5 new, 0 updated" in result.stdout
+    # The old rows of pages 1 and 2 and the notices get the count read off the listing.
+    listed = [a for a in after.listing_page(1) + after.listing_page(2) + after.notices
+              if a.id not in new_ids and a.quirk != "no-views"]  # that row shows '-'
+    assert len(listed) >= 15
+    assert count(db, "select count(*) from viewobservation") == observations + 5 + len(listed)
+
+
+def test_horizon_months_refetch_recent_stored_articles(tmp_path):
+    board = Board(articles=40)
+    with ReplicaServer(board) as server:
+        assert run_cli("crawl", "gyeonggi-en", "--base-url", server.base_url, cwd=tmp_path).returncode == 0
+        server.requests.clear()
+        months = 36
+        result = run_cli("crawl", "gyeonggi-en", "--horizon-months", str(months), "--base-url", server.base_url,
+                         cwd=tmp_path)
+        requests = list(server.requests)
+    assert result.returncode == 0, result.stderr
+    start = horizon_start(months)
+    expected = sorted(f"/blog/english-news/{a.id}" for a in board.articles if a.date >= start)
+    assert expected and len(expected) < len(board.articles)
+    assert article_paths(requests) == expected
 
 
 def test_environment_chooses_database_and_warc_folder(tmp_path):
@@ -160,6 +206,9 @@ def test_demo_in_an_empty_folder(tmp_path):
     assert "database: sqlite:///data/bulletins.sqlite" in out
     assert "WARC files: data/warc/" in out
     assert "| 2022-06-24 | 2022-06 | en | 87 | 관리자 | [JUN. 2022] Gyeonggi-do to Strengthen" in out
+    again = run_cli("demo", cwd=tmp_path)  # nothing new on the board, all of it older than 2 months
+    assert again.returncode == 0, again.stderr
+    assert "articles: 0 parsed, 0 new, 0 updated; listing pages: 1" in again.stdout
 
 
 def test_replica_and_real_site_articles_never_share_a_database(tmp_path):

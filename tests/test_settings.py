@@ -59,3 +59,12 @@ def test_backoff_waits_before_a_retry_only():
 
     assert asyncio.run(timed(Request("http://127.0.0.1/"))) < 0.1
     assert asyncio.run(timed(Request("http://127.0.0.1/", meta={"retry_times": 2}))) >= 0.4
+
+
+def test_horizon_is_this_month_and_the_last_by_default():
+    from datetime import date
+    from scraper.spiders.base import horizon_start
+    assert horizon_start(2, today=date(2026, 11, 27)) == date(2026, 10, 1)
+    assert horizon_start(2, today=date(2026, 1, 5)) == date(2025, 12, 1)
+    assert horizon_start(1, today=date(2026, 1, 5)) == date(2026, 1, 1)
+    assert horizon_start(13, today=date(2026, 1, 5)) == date(2025, 1, 1)

@@ -15,16 +15,25 @@ from . import fail, main, month_option, with_storage_options
 @click.option("--since", callback=month_option, metavar="YYYY-MM", help="Only articles from this month on.")
 @click.option("--until", callback=month_option, metavar="YYYY-MM", help="Only articles up to this month.")
 @click.option("--base-url", default=None, help="Crawl this host instead of the real site (e.g. a replica).")
+@click.option("--full", is_flag=True,
+              help="Fetch every article again, not only new ones and those of the horizon months.")
+@click.option("--horizon-months", type=click.IntRange(1), default=None,
+              help="Re-fetch stored articles of this many recent months [default 2: this and last].")
 @with_storage_options
-def crawl(source, since, until, base_url, database_url, warc_dir, contact, log_level):
+def crawl(source, since, until, base_url, full, horizon_months, database_url, warc_dir, contact, log_level):
     """Crawl SOURCE's bulletin listings into the database and WARC files.
 
-    Exits 0 when the crawl finished, 1 when it failed, 2 on a usage error.
+    Incremental: listings are walked newest first; new articles and those of the horizon months are
+    fetched, older stored ones only get their listing view count recorded, and paging stops at the
+    first page holding nothing else. Exits 0 when the crawl finished, 1 when it failed, 2 on a
+    usage error.
     """
     settings = make_settings(database=database_url, warcs=warc_dir, contact=contact,
-                             log_level=log_level or "INFO")
+                             log_level=log_level or "INFO",
+                             overrides={"BULLETINS_HORIZON_MONTHS": horizon_months} if horizon_months else None)
     try:
-        outcome = run_crawl(source, settings, base_url=base_url, since=since, until=until)
+        outcome = run_crawl(source, settings, base_url=base_url, since=since, until=until,
+                            full="true" if full else None)
     except (UsageError, ValueError) as exc:
         fail(str(exc))
     click.echo(outcome.summary())

@@ -498,7 +498,9 @@ class Board:
 
     per_page: int = 10
 
-    def __init__(self, articles: int = 300, seed: int = 20220624):
+    def __init__(self, articles: int = 300, seed: int = 20220624, new: int = 0):
+        """`new` adds that many articles after the newest, leaving the rest unchanged: the same
+        board a few days later, for incremental crawls."""
         if articles < 4:
             raise ValueError("a board needs at least 4 regular articles (sample + 3 quirks)")
         self.seed = seed
@@ -548,8 +550,16 @@ class Board:
         self.no_views_id = quirk_ids["no-views"]
         self.bad_date_id = quirk_ids["bad-date"]
 
+        notices = self._notices(rng, used_paths)
+        later = Random(seed + 1)
+        newest = ascending[-1]
+        for k in range(new):
+            date = newest.date + datetime.timedelta(days=1 + k // 3)
+            lang = "en" if later.random() < 0.65 else "ko"
+            ascending.append(self._generate(later, newest.id + 1 + k, date, lang, used_paths))
+
         self.articles: list[BoardArticle] = ascending[::-1]
-        self.notices: list[BoardArticle] = self._notices(rng, used_paths)
+        self.notices: list[BoardArticle] = notices
         self.by_id: dict[int, BoardArticle] = {a.id: a for a in self.notices}
         self.by_id.update((a.id, a) for a in ascending)
         self._position = {a.id: i for i, a in enumerate(self.articles)}

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 from ipaddress import ip_address
 from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.spidermiddlewares.httperror import HttpError
 
+from storage.articles import stored_dates
+from storage.config import database_url
+from storage.db import make_engine, session
+
 from ..fields import parse_month
 from ..report import page_failed
 
 LOOPBACK_NAMES = {"localhost"}
+KOREA = timezone(timedelta(hours=9))  # boards date their posts in Korea time
 
 
 def is_loopback(url: str) -> bool:
@@ -30,6 +35,11 @@ def month_end(first: date) -> date:
     return date.fromordinal(nxt.toordinal() - 1)
 
 
+def stored_articles(url: str | None, source: str) -> dict[str, date | None]:
+    with session(make_engine(database_url(url))) as db:
+        return stored_dates(db, source)
+
+
 def month_window(since: str | None, until: str | None) -> tuple[date | None, date | None]:
     """First day of `since` and last day of `until` (YYYY-MM); ValueError when reversed."""
     first = parse_month(since) if since else None
@@ -39,8 +49,21 @@ def month_window(since: str | None, until: str | None) -> tuple[date | None, dat
     return first, last
 
 
+def horizon_start(months: int, today: date | None = None) -> date:
+    """First day of the oldest month still in the horizon: months=2 is this month and the last."""
+    today = today or datetime.now(KOREA).date()
+    index = today.year * 12 + today.month - 1 - (max(months, 1) - 1)
+    return date(index // 12, index % 12 + 1, 1)
+
+
 class BulletinSpider(scrapy.Spider):
-    """Spider arguments: base_url (e.g. a replica), since / until (YYYY-MM, inclusive)."""
+    """Spider arguments: base_url (e.g. a replica), since / until (YYYY-MM, inclusive), full.
+
+    Incremental by default: articles already stored and older than the horizon (setting
+    BULLETINS_HORIZON_MONTHS, default 2: this month and the last) are not fetched again, their
+    listing view counts are recorded instead, and paging stops at the first listing page holding
+    only such articles. `full` walks and fetches everything.
+    """
 
     default_base_url: str = ""
     description: str = ""
@@ -51,8 +74,11 @@ class BulletinSpider(scrapy.Spider):
         return None
 
     def __init__(self, *args, base_url: str | None = None, since: str | None = None,
-                 until: str | None = None, **kwargs):
+                 until: str | None = None, full: bool | str = False, **kwargs):
         super().__init__(*args, **kwargs)
+        self.full = str(full).lower() in ("1", "true", "yes")
+        self.stored: dict[str, date | None] = {}
+        self.horizon = date.min
         self.base_url = (base_url or self.default_base_url).rstrip("/")
         self.since, self.until = month_window(since, until)
         self.allowed_domains = [urlsplit(self.base_url).hostname]
@@ -60,6 +86,10 @@ class BulletinSpider(scrapy.Spider):
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
+        settings = crawler.settings
+        if not spider.full and settings.getbool("BULLETINS_STORAGE_ENABLED", True):
+            spider.stored = stored_articles(settings.get("BULLETINS_DATABASE_URL"), spider.name)
+            spider.horizon = horizon_start(settings.getint("BULLETINS_HORIZON_MONTHS", 2))
         if is_loopback(spider.base_url):
             # A replica on this machine: no need to be polite, every reason to be quick.
             for name, value in {"DOWNLOAD_DELAY": 0, "CONCURRENT_REQUESTS_PER_DOMAIN": 8,
@@ -74,6 +104,10 @@ class BulletinSpider(scrapy.Spider):
 
     def before_window(self, day: date | None) -> bool:
         return day is not None and self.since is not None and day < self.since
+
+    def settled(self, board_id: str, day: date | None) -> bool:
+        """Stored already and older than the horizon: nothing to fetch (never in a full crawl)."""
+        return board_id in self.stored and day is not None and day < self.horizon
 
     def count(self, key: str, n: int = 1) -> None:
         self.crawler.stats.inc_value(f"bulletins/{key}", n)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import scrapy
 
-from ..items import AttachmentDownload
+from ..items import AttachmentDownload, ListingViews
 from ..pages.gyeonggi_en import LISTING_PATH, SOURCE, ArticlePage, ListingPage, board_id_of
 from .base import BulletinSpider
 
@@ -35,12 +35,19 @@ class GyeonggiEnSpider(BulletinSpider):
         regular = [row for row in rows if not row.notice]
         for row in unseen:
             self.seen_ids.add(row.board_id)
-            if row.notice or self.in_window(row.published):
+            if not (row.notice or self.in_window(row.published)):
+                continue
+            if self.settled(row.board_id, row.published) or (row.notice and row.board_id in self.stored):
+                self.count("articles_not_refetched")
+                if row.views is not None:
+                    yield ListingViews(self.name, row.board_id, row.url, row.views)
+            else:
                 yield scrapy.Request(row.url, callback=self.parse_article, errback=self.failed)
         self.count("listing_rows", len(regular))
-        # Newest first: once a page is all older than --since, the rest is too. A page with no
-        # unseen ids is an out-of-range page repeating the last one.
-        if regular and all(self.before_window(row.published) for row in regular):
+        # Newest first: once a page is all older than --since, or all stored and older than the
+        # horizon, the rest is too. A page with no unseen ids repeats the last one (out of range).
+        if regular and all(self.before_window(row.published) or self.settled(row.board_id, row.published)
+                           for row in regular):
             return
         next_url = page.next_page_url()
         if next_url and unseen:
@@ -58,6 +65,8 @@ class GyeonggiEnSpider(BulletinSpider):
                                  cb_kwargs={"url": attachment.url})
 
     def parse_attachment(self, response, url: str):
+        if response.status == 304:
+            return  # not modified since the archived copy (a revisit record): its size stays
         yield AttachmentDownload(url=url, size=len(response.body),
                                  content_type=(response.headers.get("Content-Type") or b"")
                                  .decode("latin-1").split(";")[0].strip() or None)
