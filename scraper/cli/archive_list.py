@@ -1,0 +1,89 @@
+"""`bulletins archive list`: the WARC files of the folder and the packaged runs."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from pathlib import Path
+
+import click
+
+from storage.cdxj import summarize_warc
+from storage.config import warc_dir as resolve_warc_dir
+from storage.wacz import summarize_package
+
+from ..packaging import PACKAGE_DIR
+from . import fail
+from .archive import archive
+
+WARC_PATTERNS = ("*.warc.gz", "*.warc", "*.warc.gz.open", "*.warc.open")
+
+
+def human_size(size: int) -> str:
+    for unit in ("B", "KB", "MB", "GB"):
+        if size < 1000 or unit == "GB":
+            return f"{size} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1000
+    raise AssertionError("unreachable")
+
+
+def warc_files(folder: Path) -> list[Path]:
+    return sorted({p for pattern in WARC_PATTERNS for p in folder.glob(pattern) if p.is_file()})
+
+
+def package_summaries(folder: Path) -> list[dict]:
+    runs = []
+    for path in sorted((folder / PACKAGE_DIR).glob("*.wacz")):
+        try:
+            runs.append(summarize_package(path).as_dict())
+        except (OSError, KeyError, ValueError, zipfile.BadZipFile) as error:
+            runs.append({"package": path.name, "size": path.stat().st_size,
+                         "error": " ".join(f"{type(error).__name__}: {error}".split())})
+    return runs
+
+
+def _table(rows: list[list[str]], right: set[int]) -> list[str]:
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return ["  ".join(cell.rjust(w) if i in right else cell.ljust(w)
+                      for i, (cell, w) in enumerate(zip(row, widths))).rstrip() for row in rows]
+
+
+def _records(counts: dict[str, int]) -> str:
+    return ", ".join(f"{kind} {n}" for kind, n in counts.items()) or "-"
+
+
+@archive.command("list")
+@click.option("--warc-dir", envvar="BULLETINS_WARC_DIR", default=None,
+              help="Folder of the WARC files [env BULLETINS_WARC_DIR; default ./data/warc]")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object on stdout, for scripts.")
+def list_archive(warc_dir, as_json):
+    """Show the WARC files (size, records by type, first and last capture) and the packaged runs.
+
+    Runs are the WACZ packages under WARC-DIR/packages/ (run id, source, WARC files, pages, size).
+    """
+    folder = resolve_warc_dir(warc_dir)
+    if not folder.is_dir():
+        fail(f"no WARC folder at {folder}")
+    files = [summarize_warc(path).as_dict() for path in warc_files(folder)]
+    runs = package_summaries(folder)
+    if as_json:
+        click.echo(json.dumps({"warc_dir": str(folder), "files": files, "runs": runs}, indent=2))
+        return
+    click.echo(f"WARC files in {folder}: {len(files)}")
+    if files:
+        rows = [["name", "size", "records", "first capture", "last capture"]]
+        for f in files:
+            note = "" if f["complete"] else (f"  ({f['error']})" if f["error"] else "  (open)")
+            rows.append([f["name"], human_size(f["size"]), _records(f["records"]) + note,
+                         f["first_capture"] or "-", f["last_capture"] or "-"])
+        click.echo("\n".join(_table(rows, right={1})))
+    click.echo(f"\nRuns (packages in {folder / PACKAGE_DIR}): {len(runs)}")
+    if runs:
+        rows = [["run id", "source", "files", "pages", "size"]]
+        for r in runs:
+            if "error" in r:
+                rows.append([r["package"], f"unreadable: {r['error']}", "-", "-", human_size(r["size"])])
+            else:
+                rows.append([r["run_id"] or r["package"], r["source"] or "-", str(r["files"]),
+                             str(r["pages"]), human_size(r["size"])])
+        click.echo("\n".join(_table(rows, right={2, 3, 4})))

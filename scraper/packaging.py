@@ -1,0 +1,142 @@
+"""After each crawl run: a sorted CDXJ index of the run's WARC files and a WACZ package of the run.
+
+Where (all under the WARC folder, BULLETINS_WARC_DIR or ./data/warc):
+
+- ``<warc dir>/indexes/<run id>.cdxj``: the run's sorted CDXJ; ``filename`` fields are WARC base
+  names, resolved against ``<warc dir>`` (where the WARC files stay);
+- ``<warc dir>/packages/<run id>.wacz``: the run's WACZ (layout in storage/wacz.py), a copy of its
+  WARC files plus that index, pages/pages.jsonl of its articles, datapackage.json and its digest.
+
+The run id is the run's start time and source, ``20261127T231135Z-gyeonggi-en`` (``-2``, ``-3``...
+added if that name is taken). Pages come from the ArticleRecord items the run stored (item_scraped)
+and captured: url, capture time (``ts``), title, body text and publication date; they are written
+to a temporary file as they come, so memory stays flat.
+
+The WARC writer (capture.py) closes its last file on ``spider_closed``; this extension works on
+``engine_stopped``, which Scrapy sends after every ``spider_closed`` handler has run, and packs the
+files named in the ``bulletins/warc_files`` stat. Switched off by BULLETINS_WARC_ENABLED or
+BULLETINS_PACKAGE_ENABLED = False. A failure to package is logged and counted in the stat
+``bulletins/package_failed``; the WARC files and the database are untouched by it.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from pathlib import Path
+
+from scrapy import signals
+from scrapy.exceptions import NotConfigured
+
+from storage.cdxj import write_cdxj
+from storage.config import StorageError, ensure_writable_dir, warc_dir
+from storage.wacz import Page, PageList, build_wacz
+from storage.warc import software
+
+from .items import ArticleRecord
+
+log = logging.getLogger(__name__)
+
+INDEX_DIR = "indexes"
+PACKAGE_DIR = "packages"
+
+
+def run_id(started: datetime, source: str) -> str:
+    return f"{started.astimezone(UTC):%Y%m%dT%H%M%SZ}-{source}"
+
+
+def page_of(item: ArticleRecord) -> Page | None:
+    """The pages.jsonl entry of an article; None without a capture time (nothing to replay)."""
+    if item.captured_at is None:
+        return None
+    record_id = (item.warc_record_id or "").strip("<>").removeprefix("urn:uuid:")
+    return Page(url=item.url, captured_at=item.captured_at, title=item.title,
+                text=item.body_text, published=item.published, id=record_id or None)
+
+
+class RunPackager:
+    """Extension: collect the run's pages, then index and package its WARC files."""
+
+    def __init__(self, crawler, directory: Path):
+        self.crawler = crawler
+        self.stats = crawler.stats
+        self.directory = directory
+        self.started: datetime | None = None
+        self.source = ""
+        self.pages: PageList | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        settings = crawler.settings
+        if not settings.getbool("BULLETINS_WARC_ENABLED", True):
+            raise NotConfigured("no WARC files to package (BULLETINS_WARC_ENABLED)")
+        if not settings.getbool("BULLETINS_PACKAGE_ENABLED", True):
+            raise NotConfigured("packaging switched off (BULLETINS_PACKAGE_ENABLED)")
+        ext = cls(crawler, warc_dir(settings.get("BULLETINS_WARC_DIR")))
+        crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(ext.item_scraped, signal=signals.item_scraped)
+        crawler.signals.connect(ext.engine_stopped, signal=signals.engine_stopped)
+        return ext
+
+    def spider_opened(self):
+        self.started = datetime.now(UTC)
+        self.source = self.crawler.spider.name
+        try:
+            packages = ensure_writable_dir(self.directory / PACKAGE_DIR, "WACZ packages")
+        except StorageError as error:
+            self.stats.set_value("bulletins/package_failed", 1)
+            log.error("the run will not be packaged: %s", error)
+            return
+        self.pages = PageList(packages)
+
+    def item_scraped(self, item):
+        if self.pages is None or not isinstance(item, ArticleRecord):
+            return
+        page = page_of(item)
+        # An article whose capture predates the run (not fetched again) is not in its WARC files.
+        if page is not None and page.captured_at >= self.started:
+            self.pages.add(page)
+
+    def engine_stopped(self):
+        if self.pages is None:
+            return
+        try:
+            self.package()
+        except Exception:
+            self.stats.set_value("bulletins/package_failed", 1)
+            log.exception("could not index and package the run's WARC files")
+        finally:
+            self.pages.close()
+            self.pages = None
+
+    def package(self) -> None:
+        names = self.stats.get_value("bulletins/warc_files") or []
+        if not names:
+            log.info("no WARC file was written: nothing to package")
+            return
+        warcs = [self.directory / name for name in names]
+        name = self._free_name(run_id(self.started, self.source))
+        index = self.directory / INDEX_DIR / f"{name}.cdxj"
+        lines = write_cdxj(warcs, index)
+        package = build_wacz(
+            self.directory / PACKAGE_DIR / f"{name}.wacz", warcs, index, self.pages,
+            title=f"{self.source} crawl {name}",
+            description=(f"Crawl run {name} of source {self.source} by bulletin-archiver: "
+                         f"{len(warcs)} WARC file(s), {self.pages.count} article page(s)."),
+            software=software(),
+            extra={"run_id": name, "source": self.source, "started": self.started.isoformat(),
+                   "pages": self.pages.count, "warc_files": names},
+        )
+        self.stats.set_value("bulletins/index", str(index))
+        self.stats.set_value("bulletins/index_lines", lines)
+        self.stats.set_value("bulletins/package", str(package))
+        self.stats.set_value("bulletins/package_pages", self.pages.count)
+        log.info("indexed %d captures in %s; packaged the run in %s", lines, index, package)
+
+    def _free_name(self, base: str) -> str:
+        name, n = base, 1
+        while ((self.directory / PACKAGE_DIR / f"{name}.wacz").exists()
+               or (self.directory / INDEX_DIR / f"{name}.cdxj").exists()):
+            n += 1
+            name = f"{base}-{n}"
+        return name
