@@ -48,7 +48,8 @@ ROOT = Path(__file__).resolve().parent.parent
 SOURCE = "gyeonggi-en"
 TARGET = 0.70
 RESULT_MARK = "BENCH-RESULT "
-DISABLED_IN_BARE = ("scraper.capture.WarcCaptureMiddleware", "scraper.pipelines.StoragePipeline")
+DISABLED_IN_BARE = ("scraper.capture.WarcCaptureMiddleware", "scraper.pipelines.StoragePipeline",
+                    "scraper.conditional.ConditionalRequestMiddleware", "scraper.packaging.RunPackager")
 
 
 # --------------------------------------------------------------------------- child: one crawl

@@ -2,6 +2,10 @@
 
 It sits at priority 950, nearer the downloader than HttpCompressionMiddleware (590), so it sees
 bodies still compressed (replay must be byte-identical) and every retried or failed attempt.
+
+Dedup without losing evidence: a non-HTML 200 whose payload was archived in full before becomes
+a revisit record pointing at that record, and a 304 to a conditional request (scraper/conditional)
+a server-not-modified revisit. The digest index lives in the database (storage/digests).
 """
 
 from __future__ import annotations
@@ -13,12 +17,35 @@ from datetime import datetime, timedelta, timezone
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
-from storage.config import ensure_writable_dir, warc_dir
-from storage.warc import HttpExchange, WarcWriter
+from storage.config import database_url, ensure_writable_dir, warc_dir
+from storage.db import make_engine, session
+from storage.digests import first_with_digest, remember
+from storage.repair import repair_directory
+from storage.warc import (
+    IDENTICAL_PAYLOAD_DIGEST,
+    SERVER_NOT_MODIFIED,
+    HttpExchange,
+    RecordLocation,
+    WarcWriter,
+    payload_digest,
+)
+
+from .conditional import EARLIER_CAPTURE, NOT_MODIFIED, dedup_switched_off
 
 log = logging.getLogger(__name__)
 
 PRIORITY = 950
+# Pages are always archived in full: their view counters change every day, so their payloads
+# never match an earlier one, and each capture is the evidence of what the page said that day.
+HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+_BODILESS = frozenset({204, 304})
+
+
+def media_type(response) -> str | None:
+    value = response.headers.get(b"Content-Type")
+    if not value:
+        return None
+    return value.decode("latin-1").split(";")[0].strip().lower() or None
 
 
 def _header_list(headers) -> list[tuple[str, str]]:
@@ -33,7 +60,11 @@ def exchange_of(request, response, now: datetime) -> HttpExchange:
     """Rebuild what went over the wire; Scrapy keeps neither the reason phrase nor framing."""
     headers = _header_list(response.headers)
     names = {name.lower() for name, _ in headers}
-    if "content-length" not in names:
+    if response.status in _BODILESS:
+        # Twisted reports length 0 for these whatever was sent, and Scrapy makes that a
+        # Content-Length header: not the server's, so not archived.
+        headers = [(n, v) for n, v in headers if n.lower() != "content-length"]
+    elif "content-length" not in names:
         # Twisted removed Transfer-Encoding and de-chunked the body: say how long it is now.
         headers = [(n, v) for n, v in headers if n.lower() != "transfer-encoding"]
         headers.append(("Content-Length", str(len(response.body))))
@@ -42,10 +73,16 @@ def exchange_of(request, response, now: datetime) -> HttpExchange:
         reason = http.HTTPStatus(response.status).phrase
     except ValueError:
         reason = ""
+    request_headers = _header_list(request.headers)
+    if (request.body or request.method in ("POST", "PUT")) and not any(
+            name.lower() == "content-length" for name, _ in request_headers):
+        # Twisted frames a request body with a Content-Length it writes before the other headers;
+        # pywb keys a POST body into its index only as far as that length says.
+        request_headers.insert(0, ("Content-Length", str(len(request.body or b""))))
     return HttpExchange(
         url=response.url,
         method=request.method,
-        request_headers=_header_list(request.headers),
+        request_headers=request_headers,
         request_body=request.body or b"",
         protocol=response.protocol or "HTTP/1.1",
         status=response.status,
@@ -57,13 +94,44 @@ def exchange_of(request, response, now: datetime) -> HttpExchange:
     )
 
 
-class WarcCaptureMiddleware:
-    """Downloader middleware writing a response and a request record per exchange."""
+def repair_leftovers(directory, settings) -> None:
+    """Close the files a killed crawl left open (cutting a torn last record) before writing."""
+    db = (database_url(settings.get("BULLETINS_DATABASE_URL"))
+          if settings.getbool("BULLETINS_STORAGE_ENABLED", True) else None)
+    report = repair_directory(directory, db)
+    for line in report.lines():
+        log.log(logging.WARNING if report.changed else logging.DEBUG, "archive repair: %s", line)
 
-    def __init__(self, crawler, writer: WarcWriter):
+
+def crawl_fields(crawler) -> dict[str, str]:
+    """The crawl's settings and arguments, for the warcinfo record (warc.md: say how it was made)."""
+    settings, spider = crawler.settings, getattr(crawler, "spider", None)
+    fields = {
+        "download-delay": f"{settings.getfloat('DOWNLOAD_DELAY')} s (jitter {settings.getfloat('DOWNLOAD_DELAY_JITTER')})",
+        "concurrent-requests-per-host": str(settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN")),
+        "retries": f"{settings.getint('RETRY_TIMES')}, backoff {settings.getfloat('BULLETINS_RETRY_BACKOFF_BASE')} s doubling",
+    }
+    for name in ("base_url", "since", "until", "full"):
+        value = getattr(spider, name, None)
+        if value not in (None, False):
+            fields[f"crawl-{name.replace('_', '-')}"] = str(value)
+    return fields
+
+
+class WarcCaptureMiddleware:
+    """Downloader middleware writing a response (or revisit) and a request record per exchange.
+
+    `digests` is a database session on the digest index, None when dedup is off; its new rows
+    are committed every `commit_every` rows and at the end.
+    """
+
+    def __init__(self, crawler, writer: WarcWriter, digests=None, commit_every: int = 200):
         self.crawler = crawler
         self.stats = crawler.stats
         self.writer = writer
+        self.digests = digests
+        self.commit_every = commit_every
+        self.uncommitted = 0
         crawler.signals.connect(self.close, signal=signals.spider_closed)
 
     @classmethod
@@ -72,6 +140,7 @@ class WarcCaptureMiddleware:
         if not settings.getbool("BULLETINS_WARC_ENABLED", True):
             raise NotConfigured("WARC capture switched off (BULLETINS_WARC_ENABLED)")
         directory = ensure_writable_dir(warc_dir(settings.get("BULLETINS_WARC_DIR")), "WARC files")
+        repair_leftovers(directory, settings)
         writer = WarcWriter(
             directory,
             prefix=settings.get("BULLETINS_WARC_PREFIX", "BULLETINS"),
@@ -84,17 +153,76 @@ class WarcCaptureMiddleware:
                 "robots": "obey" if settings.getbool("ROBOTSTXT_OBEY") else "ignore",
                 "operator": settings.get("BULLETINS_CONTACT") or "unset (BULLETINS_CONTACT)",
                 "description": "bulletin-archiver crawl, raw HTTP bytes as received",
+                **crawl_fields(crawler),
             },
         )
-        return cls(crawler, writer)
+        digests = None
+        reason = dedup_switched_off(settings)
+        if reason:
+            log.info("revisit records off: %s", reason)
+        else:
+            digests = session(make_engine(database_url(settings.get("BULLETINS_DATABASE_URL"))))
+        return cls(crawler, writer, digests, settings.getint("BULLETINS_COMMIT_EVERY", 200))
 
     def process_response(self, request, response):
-        location = self.writer.write_exchange(exchange_of(request, response, datetime.now(timezone.utc)))
-        request.meta["warc_location"] = location
+        exchange = exchange_of(request, response, datetime.now(timezone.utc))
+        request.meta["warc_location"] = self._archive(request, response, exchange)
         self.stats.inc_value("bulletins/warc_records")
-        self.stats.inc_value("bulletins/warc_bytes", len(response.body))
         return response
+
+    def _archive(self, request, response, exchange: HttpExchange) -> RecordLocation:
+        if self.digests is not None:
+            earlier = request.meta.get(EARLIER_CAPTURE)
+            if response.status == NOT_MODIFIED and earlier is not None:
+                self.stats.inc_value("bulletins/warc_revisits/not_modified")
+                return self.writer.write_revisit(
+                    exchange, profile=SERVER_NOT_MODIFIED, refers_to_uri=earlier["url"],
+                    refers_to_date=earlier["warc_date"], refers_to_id=earlier["record_id"],
+                    payload_digest=earlier["digest"])
+            if self._dedupable(request, response):
+                return self._archive_once(response, exchange)
+        self.stats.inc_value("bulletins/warc_bytes", len(response.body))
+        return self.writer.write_exchange(exchange)
+
+    def _archive_once(self, response, exchange: HttpExchange) -> RecordLocation:
+        """A revisit if this payload is archived already, else the full record, indexed."""
+        digest = payload_digest(response.body)
+        original = first_with_digest(self.digests, digest)
+        if original is not None:
+            self.stats.inc_value("bulletins/warc_revisits/identical_payload")
+            self.stats.inc_value("bulletins/warc_bytes_deduplicated", len(response.body))
+            return self.writer.write_revisit(
+                exchange, profile=IDENTICAL_PAYLOAD_DIGEST, refers_to_uri=original.url,
+                refers_to_date=original.warc_date, refers_to_id=original.warc_record_id,
+                payload_digest=digest)
+        location = self.writer.write_exchange(exchange)
+        self.stats.inc_value("bulletins/warc_bytes", len(response.body))
+        self._index(response, location)
+        return location
+
+    @staticmethod
+    def _dedupable(request, response) -> bool:
+        """A non-HTML 200 answer to a GET, with a body (cheap checks: this runs per response)."""
+        if response.status != 200 or request.method != "GET" or not response.body:
+            return False
+        kind = media_type(response)
+        return kind is not None and kind not in HTML_TYPES
+
+    def _index(self, response, location: RecordLocation) -> None:
+        def header(name: bytes) -> str | None:
+            value = response.headers.get(name)
+            return value.decode("latin-1") if value else None
+
+        remember(self.digests, response.url, location,
+                 etag=header(b"ETag"), last_modified=header(b"Last-Modified"))
+        self.uncommitted += 1
+        if self.uncommitted >= self.commit_every:
+            self.digests.commit()
+            self.uncommitted = 0
 
     def close(self) -> None:
         self.writer.close()
         self.stats.set_value("bulletins/warc_files", [p.name for p in self.writer.finished])
+        if self.digests is not None:
+            self.digests.commit()
+            self.digests.close()

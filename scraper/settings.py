@@ -45,6 +45,7 @@ TELNETCONSOLE_ENABLED = False
 
 DOWNLOADER_MIDDLEWARES = {
     "scraper.backoff.RetryBackoffMiddleware": 560,   # just after RetryMiddleware (550)
+    "scraper.conditional.ConditionalRequestMiddleware": 940,  # If-None-Match from the digest index
     "scraper.capture.WarcCaptureMiddleware": 950,    # raw bytes, before decompression (590)
 }
 ITEM_PIPELINES = {
@@ -52,6 +53,7 @@ ITEM_PIPELINES = {
 }
 EXTENSIONS = {
     "scraper.report.CrawlReport": 0,
+    "scraper.packaging.RunPackager": 100,  # CDXJ index + WACZ of the run, on engine_stopped
 }
 
 # Storage and archive; None means $BULLETINS_DATABASE_URL / $BULLETINS_WARC_DIR or ./data/...
@@ -60,8 +62,20 @@ BULLETINS_WARC_DIR = None
 BULLETINS_WARC_PREFIX = "BULLETINS"
 BULLETINS_WARC_MAX_SIZE = 1_000_000_000
 BULLETINS_WARC_ENABLED = True
+BULLETINS_PACKAGE_ENABLED = True  # <warc dir>/indexes/<run>.cdxj and <warc dir>/packages/<run>.wacz
 BULLETINS_STORAGE_ENABLED = True
 BULLETINS_COMMIT_EVERY = 200
+# Revisit records for non-HTML payloads archived before, and conditional re-fetches (ETag,
+# Last-Modified) of those; both need the database (BULLETINS_STORAGE_ENABLED).
+BULLETINS_DEDUP_ENABLED = True
+BULLETINS_DEDUP_CONDITIONAL = True
+# Incremental crawls: stored articles older than this many months (this one included) are not
+# fetched again; `bulletins crawl --full` fetches everything.
+BULLETINS_HORIZON_MONTHS = 2
+# Layout drift: a run fails (exit 1, naming source and field) when listings yield no rows or
+# more than this share of its articles lack a required field (title, date, body).
+BULLETINS_DRIFT_MAX_MISSING = 0.2
+BULLETINS_DRIFT_MIN_ARTICLES = 5
 
 LOG_LEVEL = "INFO"
 FEED_EXPORT_ENCODING = "utf-8"

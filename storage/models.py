@@ -84,3 +84,21 @@ class Capture(SQLModel, table=True):
     captured_at: datetime | None = None
 
     article: Optional[Article] = Relationship()
+
+
+class PayloadDigest(SQLModel, table=True):
+    """A full response record of a non-HTML resource: the digest index behind revisit records.
+
+    Written when such a record is archived; looked up by digest (identical payload: write a
+    revisit) and by URL (its ETag / Last-Modified make the next fetch conditional).
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    digest: str = Field(index=True, description="WARC-Payload-Digest, e.g. sha1:BASE32")
+    url: str = Field(index=True)
+    warc_record_id: str = Field(unique=True)
+    warc_date: str = Field(description="WARC-Date exactly as written (WARC-Refers-To-Date)")
+    warc_file: str
+    warc_offset: int
+    etag: str | None = None
+    last_modified: str | None = Field(default=None, description="Last-Modified as sent")

@@ -7,7 +7,10 @@ A value with characters beyond latin-1 is written as UTF-8. The reader decodes a
 
 from __future__ import annotations
 
+import base64
+import fcntl
 import gzip
+import hashlib
 import http
 import os
 import socket
@@ -31,6 +34,9 @@ WARC_VERSION = "WARC/1.1"
 CONFORMS_TO = "http://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/"
 OPEN_SUFFIX = ".open"
 _HTTP_RECORD_TYPES = ("response", "request", "revisit")
+IDENTICAL_PAYLOAD_DIGEST = "http://netpreserve.org/warc/1.1/revisit/identical-payload-digest"
+SERVER_NOT_MODIFIED = "http://netpreserve.org/warc/1.1/revisit/server-not-modified"
+REVISIT_PROFILES = (IDENTICAL_PAYLOAD_DIGEST, SERVER_NOT_MODIFIED)
 
 
 @dataclass(frozen=True)
@@ -42,6 +48,7 @@ class RecordLocation:
     length: int  # compressed length of that member
     record_id: str  # "<urn:uuid:...>"
     captured_at: datetime | None = None  # the record's WARC-Date
+    payload_digest: str | None = None  # its WARC-Payload-Digest ("sha1:BASE32")
 
 
 @dataclass(frozen=True)
@@ -88,6 +95,11 @@ def warc_filename(prefix: str, created: datetime, serial: int, hostname: str) ->
     created = _as_utc(created)
     stamp = created.strftime("%Y%m%d%H%M%S") + f"{created.microsecond // 1000:03d}"
     return f"{prefix}-{stamp}-{serial:05d}-{hostname}.warc.gz"
+
+
+def payload_digest(body: bytes) -> str:
+    """WARC-Payload-Digest of a body, as warcio writes it: SHA-1 in base32."""
+    return "sha1:" + base64.b32encode(hashlib.sha1(body).digest()).decode("ascii")
 
 
 def reason_phrase(status: int) -> str:
@@ -150,8 +162,11 @@ def response_head(exchange: HttpExchange) -> bytes:
 
 
 def request_head(exchange: HttpExchange) -> bytes:
-    """Request line with the query string, Host first if the given headers lack it."""
-    request_line = f"{exchange.method} {request_target(exchange.url)} {exchange.protocol}"
+    """Request line with the query string, Host first if the given headers lack it.
+
+    The request line says HTTP/1.1 whatever the server answered: that is what Twisted sends.
+    """
+    request_line = f"{exchange.method} {request_target(exchange.url)} HTTP/1.1"
     headers = list(exchange.request_headers)
     if not any(name.lower() == "host" for name, _ in headers):
         headers.insert(0, ("Host", host_of(exchange.url)))
@@ -258,7 +273,66 @@ class WarcWriter:
         length = self._file.tell() - offset
         warc.write_record(request)
         location = RecordLocation(self._final_path.name, offset, length, response_id,
-                                  _as_utc(exchange.date))
+                                  _as_utc(exchange.date),
+                                  response.rec_headers.get_header("WARC-Payload-Digest"))
+        if self._file.tell() >= self.max_size:
+            self.close()
+        return location
+
+    def write_revisit(self, exchange: HttpExchange, *, profile: str, refers_to_uri: str,
+                      refers_to_date: datetime | str, refers_to_id: str | None,
+                      payload_digest: str) -> RecordLocation:
+        """Write a revisit record, its request record (and for a 304 the 304 as received in a
+        metadata record); return the revisit's location.
+
+        identical-payload-digest: the block is the response's status line and headers, without
+        the payload (exchange.body is not written). server-not-modified: the block is empty and
+        the 304 as received follows in a metadata record. pywb 2.10 replays a revisit whose block
+        holds a 3xx status as that status with no body ("if redirect, don't load payload
+        record"); with an empty block it serves the status, headers and payload of the record
+        referred to, found through WARC-Refers-To-Target-URI, -Date and the payload digest.
+        """
+        if profile not in REVISIT_PROFILES:
+            raise ValueError(f"unknown revisit profile {profile!r}")
+        date = warc_date(exchange.date)
+        if isinstance(refers_to_date, datetime):
+            refers_to_date = warc_date(refers_to_date)
+        head = response_head(exchange)
+        request_block = request_head(exchange)
+        revisit_id = self._new_id()
+        common = [("WARC-Date", date), ("WARC-Target-URI", exchange.url)]
+        warc_headers = [
+            ("WARC-Type", "revisit"), ("WARC-Record-ID", revisit_id), *common,
+            *([("WARC-IP-Address", exchange.ip_address)] if exchange.ip_address else []),
+            ("WARC-Profile", profile),
+            *([("WARC-Refers-To", refers_to_id)] if refers_to_id else []),
+            ("WARC-Refers-To-Target-URI", refers_to_uri),
+            ("WARC-Refers-To-Date", refers_to_date),
+            ("WARC-Payload-Digest", payload_digest),
+        ]
+        _header_block(None, warc_headers)  # no line break may forge a WARC header
+        not_modified = profile == SERVER_NOT_MODIFIED
+        warc = self._ensure_open()
+        revisit = warc.create_warc_record(
+            exchange.url, "revisit", payload=BytesIO(b""), length=0,
+            warc_headers=StatusAndHeaders("", warc_headers, protocol=WARC_VERSION),
+            http_headers=None if not_modified else _VerbatimHttpHeaders(head),
+        )
+        if not_modified:
+            revisit.content_type = None  # an empty block has no type
+        request = self._http_record(
+            warc, "request", exchange.url, request_block, exchange.request_body,
+            [("WARC-Type", "request"), ("WARC-Record-ID", self._new_id()), *common,
+             ("WARC-Concurrent-To", revisit_id)],
+        )
+        offset = self._file.tell()
+        warc.write_record(revisit)
+        length = self._file.tell() - offset
+        warc.write_record(request)
+        if not_modified:
+            warc.write_record(self._not_modified_record(warc, exchange, head, revisit_id, common))
+        location = RecordLocation(self._final_path.name, offset, length, revisit_id,
+                                  _as_utc(exchange.date), payload_digest)
         if self._file.tell() >= self.max_size:
             self.close()
         return location
@@ -269,13 +343,13 @@ class WarcWriter:
             return
         file, open_path, final_path = self._file, self.current_path, self._final_path
         self._file = self._warc = self.current_path = self._final_path = None
-        try:
+        try:  # renamed while still locked, so a repair never takes it for a crash's leftover
             file.flush()
             os.fsync(file.fileno())
+            open_path.rename(final_path)
+            _fsync_directory(final_path.parent)
         finally:
             file.close()
-        open_path.rename(final_path)
-        _fsync_directory(final_path.parent)
         self.finished.append(final_path)
 
     def _ensure_open(self) -> WARCWriter:
@@ -288,7 +362,12 @@ class WarcWriter:
         if final_path.exists():
             raise FileExistsError(f"refusing to overwrite {final_path}")
         open_path = final_path.with_name(name + OPEN_SUFFIX)
-        self._file = open(open_path, "xb")
+        file = open(open_path, "xb")
+        fcntl.flock(file.fileno(), fcntl.LOCK_EX)  # held until close(): storage.repair skips it
+        if os.fstat(file.fileno()).st_nlink == 0:  # a repair removed it as an empty leftover
+            file.close()
+            raise FileExistsError(f"{open_path} was removed before it could be locked")
+        self._file = file
         self._serial += 1
         self.current_path, self._final_path = open_path, final_path
         self._warc = WARCWriter(self._file, gzip=True, warc_version="1.1")
@@ -309,6 +388,23 @@ class WarcWriter:
         ], protocol=WARC_VERSION)
         return warc.create_warc_record("", "warcinfo", payload=BytesIO(body), length=len(body),
                                        warc_headers=warc_headers)
+
+    def _not_modified_record(self, warc: WARCWriter, exchange: HttpExchange, head: bytes,
+                             revisit_id: str, common: list[tuple[str, str]]) -> ArcWarcRecord:
+        """The 304 exactly as received, as warc-fields: CDX indexers (pywb's, cdxj-indexer) skip
+        those, so replay never serves it in place of the payload."""
+        lines = head.decode("latin-1").split("\r\n")
+        fields = [("http-status-line", lines[0])]
+        fields += [("http-header", line) for line in lines[1:] if line]
+        body = b"".join(field.encode("latin-1") + b": " + line.encode("latin-1") + b"\r\n"
+                        for field, line in fields)
+        return warc.create_warc_record(
+            exchange.url, "metadata", payload=BytesIO(body), length=len(body),
+            warc_content_type="application/warc-fields",
+            warc_headers=StatusAndHeaders("", [
+                ("WARC-Type", "metadata"), ("WARC-Record-ID", self._new_id()), *common,
+                ("WARC-Concurrent-To", revisit_id)], protocol=WARC_VERSION),
+        )
 
     @staticmethod
     def _http_record(warc: WARCWriter, record_type: str, url: str, head: bytes, body: bytes,
@@ -430,6 +526,8 @@ def _archived(raw: ArcWarcRecord) -> ArchivedRecord:
 
 
 def _split_http(block: bytes) -> tuple[str | None, list[tuple[str, str]], bytes]:
+    if not block:  # a revisit without HTTP headers (server-not-modified)
+        return None, [], b""
     head, separator, payload = block.partition(b"\r\n\r\n")
     if not separator:  # headers only (e.g. a revisit), possibly without the blank line
         head, payload = block.removesuffix(b"\r\n"), b""

@@ -323,3 +323,110 @@ def test_decoded_payload_refuses_what_it_cannot_decode():
         decoded_payload(record)
     with pytest.raises(ValueError, match="gzip"):
         decoded_payload(replace(record, http_headers=[("Content-Encoding", "gzip")], payload=HTML_GZ[:50]))
+
+
+# --- revisit records ----------------------------------------------------------------------------
+
+PDF_URL = "https://www.example.go.kr/upload/%EB%B3%B4%EB%8F%84%EC%9E%90%EB%A3%8C.pdf"
+PDF = b"%PDF-1.4\n" + bytes(range(256)) * 8
+ATTACHMENT = replace(
+    GET, url=PDF_URL, body=PDF, date=datetime(2025, 3, 4, 5, 6, 10, 5, tzinfo=UTC),
+    response_headers=[("Content-Type", "application/pdf"), ("ETag", '"pdf-v1"'),
+                      ("Last-Modified", "Mon, 03 Mar 2025 09:00:00 GMT"),
+                      ("Content-Disposition", DISPOSITION), ("Content-Length", str(len(PDF)))])
+LATER = datetime(2025, 4, 1, 0, 0, 0, 250000, tzinfo=UTC)
+NOT_MODIFIED = replace(
+    ATTACHMENT, status=304, reason=None, body=b"", date=LATER,
+    request_headers=[*ATTACHMENT.request_headers, ("If-None-Match", '"pdf-v1"')],
+    response_headers=[("Date", "Tue, 01 Apr 2025 00:00:00 GMT"), ("ETag", '"pdf-v1"'),
+                      ("X-Note", "변경 없음"), ("Set-Cookie", "a=1"), ("Set-Cookie", "b=2")])
+
+
+def write_with_revisit(directory: Path, profile: str, revisit_of: HttpExchange):
+    with make_writer(directory) as writer:
+        original = writer.write_exchange(ATTACHMENT)
+        revisit = writer.write_revisit(
+            revisit_of, profile=profile, refers_to_uri=PDF_URL, refers_to_date=original.captured_at,
+            refers_to_id=original.record_id, payload_digest=original.payload_digest)
+    (path,) = writer.finished
+    return path, original, revisit
+
+
+def test_response_location_carries_the_payload_digest_warcio_wrote(tmp_path):
+    path, (location,) = write_file(tmp_path, ATTACHMENT)
+    record = read_record(tmp_path, location)
+    assert location.payload_digest == dict(record.warc_headers)["WARC-Payload-Digest"]
+    assert location.payload_digest == warc.payload_digest(PDF)
+    assert warc.payload_digest(b"") == "sha1:3I42H3S6NNFQ2MSVX7XZKYAYSCX5QBYJ"  # pywb's empty digest
+
+
+def test_identical_payload_revisit_keeps_status_line_and_headers_without_payload(tmp_path):
+    path, original, location = write_with_revisit(
+        tmp_path, warc.IDENTICAL_PAYLOAD_DIGEST, replace(ATTACHMENT, date=LATER))
+    _, response, _, revisit, request = records(path)
+
+    assert (revisit.record_id, revisit.record_type) == (location.record_id, "revisit")
+    assert read_record(tmp_path, location) == revisit
+    assert (location.captured_at, location.payload_digest) == (LATER, original.payload_digest)
+    fields = dict(revisit.warc_headers)
+    assert fields["WARC-Profile"] == "http://netpreserve.org/warc/1.1/revisit/identical-payload-digest"
+    assert fields["WARC-Refers-To"] == response.record_id
+    assert fields["WARC-Refers-To-Target-URI"] == PDF_URL
+    assert fields["WARC-Refers-To-Date"] == response.date == "2025-03-04T05:06:10.000005Z"
+    assert fields["WARC-Payload-Digest"] == warc.payload_digest(PDF)
+    assert fields["WARC-Date"] == "2025-04-01T00:00:00.250000Z"
+    assert fields["WARC-Target-URI"] == PDF_URL and fields["WARC-IP-Address"] == "203.0.113.7"
+    assert fields["Content-Type"] == "application/http; msgtype=response"
+    head = warc.response_head(ATTACHMENT)
+    assert int(fields["Content-Length"]) == len(head)  # status line and headers, nothing more
+    assert revisit.http_line == "HTTP/1.1 200 OK" and revisit.http_status == 200
+    assert revisit.http_headers == ATTACHMENT.response_headers and revisit.payload == b""
+    assert request.record_type == "request"
+    assert ("WARC-Concurrent-To", revisit.record_id) in request.warc_headers
+    check = warcio("check", "-v", str(path))
+    assert check.returncode == 0, check.stdout + check.stderr
+
+
+def test_server_not_modified_revisit_has_no_block_and_keeps_the_304_beside_it(tmp_path):
+    path, original, location = write_with_revisit(tmp_path, warc.SERVER_NOT_MODIFIED, NOT_MODIFIED)
+    _, response, _, revisit, request, kept = records(path)
+
+    assert read_record(tmp_path, location) == revisit
+    fields = dict(revisit.warc_headers)
+    assert fields["WARC-Profile"] == "http://netpreserve.org/warc/1.1/revisit/server-not-modified"
+    assert fields["WARC-Refers-To"] == response.record_id
+    assert fields["WARC-Refers-To-Date"] == response.date
+    assert fields["WARC-Payload-Digest"] == original.payload_digest
+    # pywb would replay a 3xx block as an empty 304; without a block it serves the original.
+    assert fields["Content-Length"] == "0" and "Content-Type" not in fields
+    assert (revisit.http_line, revisit.http_status, revisit.payload) == (None, None, b"")
+    assert ("WARC-Concurrent-To", revisit.record_id) in request.warc_headers
+    assert ("If-None-Match", '"pdf-v1"') in request.http_headers
+
+    assert kept.record_type == "metadata" and kept.target_uri == PDF_URL
+    assert dict(kept.warc_headers)["WARC-Concurrent-To"] == revisit.record_id
+    assert dict(kept.warc_headers)["Content-Type"] == "application/warc-fields"
+    assert kept.payload == (
+        b"http-status-line: HTTP/1.1 304 Not Modified\r\n"
+        b"http-header: Date: Tue, 01 Apr 2025 00:00:00 GMT\r\n"
+        b'http-header: ETag: "pdf-v1"\r\n'
+        + "http-header: X-Note: 변경 없음\r\n".encode()
+        + b"http-header: Set-Cookie: a=1\r\n"
+        b"http-header: Set-Cookie: b=2\r\n")
+    check = warcio("check", "-v", str(path))
+    assert check.returncode == 0, check.stdout + check.stderr
+
+
+def test_revisit_with_a_bad_field_is_refused_before_anything_is_written(tmp_path):
+    writer = make_writer(tmp_path)
+    good = {"refers_to_uri": PDF_URL, "refers_to_date": "2025-03-04T05:06:10.000005Z",
+            "refers_to_id": "<urn:uuid:x>", "payload_digest": warc.payload_digest(PDF)}
+    with pytest.raises(ValueError, match="profile"):
+        writer.write_revisit(ATTACHMENT, profile="http://example.org/other", **good)
+    with pytest.raises(ValueError, match="line break"):
+        writer.write_revisit(ATTACHMENT, profile=warc.IDENTICAL_PAYLOAD_DIGEST,
+                             **{**good, "refers_to_uri": PDF_URL + "\r\nWARC-Type: response"})
+    with pytest.raises(ValueError, match="naive"):
+        writer.write_revisit(replace(ATTACHMENT, date=datetime(2025, 4, 1)),
+                             profile=warc.SERVER_NOT_MODIFIED, **good)
+    assert list(tmp_path.iterdir()) == []

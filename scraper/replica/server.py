@@ -6,7 +6,9 @@ Behaviour a crawler meets here (as on the real site):
 * listing pages sent with ``Transfer-Encoding: chunked`` (several chunks) and two ``Set-Cookie``
   headers (``JSESSIONID`` and ``lang=en``);
 * with ``flaky=True`` listing page 2 answers ``500`` the first time it is requested, then 200;
-* attachments with ``Content-Disposition: attachment; filename*=UTF-8''...``, never compressed;
+* attachments with ``Content-Disposition: attachment; filename*=UTF-8''...``, never compressed,
+  with ``ETag`` and ``Last-Modified``; a GET or HEAD whose ``If-None-Match`` (else
+  ``If-Modified-Since``) says the client holds them answers ``304 Not Modified`` without a body;
 * GET and HEAD; POST (and other methods) → 405.
 """
 
@@ -34,18 +36,40 @@ _KST = datetime.timezone(datetime.timedelta(hours=9))
 
 
 class _Response:
-    __slots__ = ("status", "body", "content_type", "headers", "html", "chunked", "_gz")
+    __slots__ = ("status", "body", "content_type", "headers", "html", "chunked", "validated", "_gz")
 
     def __init__(self, status: int, body: bytes, content_type: str, *, headers=(), html=False,
-                 chunked=False):
+                 chunked=False, validated=False):
         self.status, self.body, self.content_type = status, body, content_type
         self.headers, self.html, self.chunked = list(headers), html, chunked
+        self.validated = validated  # conditional requests honoured (ETag, Last-Modified)
         self._gz: bytes | None = None
 
     def gzipped(self) -> bytes:
         if self._gz is None:   # a benign race: every thread computes the same bytes
             self._gz = gzip.compress(self.body, compresslevel=6, mtime=0)  # mtime=0: deterministic
         return self._gz
+
+
+def _not_modified(r: _Response, request_headers) -> bool:
+    """RFC 9110 13.2.2: If-None-Match (weak comparison) decides; without it, If-Modified-Since."""
+    headers = dict(r.headers)
+    if_none_match = request_headers.get("If-None-Match")
+    if if_none_match is not None:
+        if if_none_match.strip() == "*":
+            return True
+        ours = headers["ETag"].removeprefix("W/")
+        return any(tag.strip().removeprefix("W/") == ours for tag in if_none_match.split(","))
+    if_modified_since = request_headers.get("If-Modified-Since")
+    if if_modified_since is None:
+        return False
+    try:
+        since = email.utils.parsedate_to_datetime(if_modified_since)
+    except (TypeError, ValueError):
+        return False  # an invalid date is ignored
+    if since.tzinfo is None:
+        return False
+    return email.utils.parsedate_to_datetime(headers["Last-Modified"]) <= since
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -85,7 +109,11 @@ class _Handler(BaseHTTPRequestHandler):
     def _serve(self, head: bool) -> None:
         replica = self.server.replica
         replica._log(self.command, self.path)
-        self._send(replica._respond(self.path), head)
+        response = replica._respond(self.path)
+        if response.validated and _not_modified(response, self.headers):
+            response = _Response(304, b"", "", headers=[
+                (name, value) for name, value in response.headers if name in ("ETag", "Last-Modified")])
+        self._send(response, head)
 
     def _accepts_gzip(self) -> bool:
         for token in (self.headers.get("Accept-Encoding") or "").split(","):
@@ -99,6 +127,11 @@ class _Handler(BaseHTTPRequestHandler):
     def _send(self, r: _Response, head: bool) -> None:
         body = r.body
         self.send_response(r.status)
+        if r.status == 304:  # no body, so neither Content-Type nor Content-Length (as Apache)
+            for name, value in r.headers:
+                self.send_header(name, value)
+            self.end_headers()
+            return
         self.send_header("Content-Type", r.content_type)
         if r.html:
             self.send_header("Vary", "Accept-Encoding")
@@ -251,9 +284,10 @@ class ReplicaServer:
         if att is not None:
             date = self._attachment_dates[att.url_path]
             stamp = datetime.datetime(date.year, date.month, date.day, 9, 0, tzinfo=_KST).timestamp()
-            return _Response(200, att.data, att.content_type, headers=[
+            return _Response(200, att.data, att.content_type, validated=True, headers=[
                 ("Content-Disposition", f"attachment; filename*=UTF-8''{quote(att.filename, safe='')}"),
                 ("Last-Modified", email.utils.formatdate(stamp, usegmt=True)),
+                ("ETag", '"' + hashlib.sha1(att.data).hexdigest()[:20] + '"'),
                 ("Accept-Ranges", "none"),
             ])
         return self._html(404, pages.render_not_found(base, path))
