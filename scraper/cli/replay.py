@@ -1,0 +1,113 @@
+"""`bulletins replay`: pywb on loopback over the WARC folder, and replay URLs of captures."""
+
+from __future__ import annotations
+
+import signal
+import sys
+from pathlib import Path
+
+import click
+
+from storage.config import database_url as resolve_database_url
+from storage.config import sqlite_path
+from storage.config import warc_dir as resolve_warc_dir
+from storage.db import make_engine, session
+
+from ..replay import (COLLECTION, CaptureRef, ReplayError, Wayback, article_capture, collection_dir,
+                      ensure_pywb, newest_captures, port_in_use, replay_url, sync_collection)
+from . import fail, main
+
+DEFAULT_PORT = 8080
+
+
+@main.command()
+@click.option("--port", type=click.IntRange(0, 65535), default=DEFAULT_PORT, show_default=True,
+              help="Port of pywb on 127.0.0.1 (0: any free port).")
+@click.option("--warc-dir", envvar="BULLETINS_WARC_DIR", default=None,
+              help="Folder of WARC files [env BULLETINS_WARC_DIR; default ./data/warc]")
+@click.option("--database-url", envvar="BULLETINS_DATABASE_URL", default=None,
+              help="SQLAlchemy URL [env BULLETINS_DATABASE_URL; default sqlite:///data/bulletins.sqlite]")
+@click.option("--article", "article_id", type=int, default=None, metavar="ID",
+              help="Print the replay URL of the capture this article row was parsed from.")
+@click.option("--no-serve", is_flag=True,
+              help="Only print the URLs (for a pywb already running on --port); do not start pywb.")
+def replay(port, warc_dir, database_url, article_id, no_serve):
+    """Replay the archive in pywb on 127.0.0.1 until Ctrl-C.
+
+    Prints the replay URL of the newest capture of each source (SOURCE, tab, URL), or with
+    --article only that article's URL. pywb is installed on first use into its own virtualenv,
+    ~/.cache/bulletin-archiver/pywb-venv [env BULLETINS_PYWB_VENV]; the collection's indexes are
+    kept under ~/.cache/bulletin-archiver/replay/, and only new or changed WARC files are indexed.
+    """
+    folder = resolve_warc_dir(warc_dir)
+    if not folder.is_dir():
+        fail(f"no WARC folder at {folder}")
+    if no_serve and port == 0:
+        fail("--no-serve needs the --port of the running pywb")
+    try:
+        refs = _captures(resolve_database_url(database_url), folder, article_id)
+    except ReplayError as exc:
+        fail(str(exc))
+    bare = article_id is not None
+    if no_serve:
+        _print_urls(refs, f"http://127.0.0.1:{port}", bare)
+    elif port and port_in_use(port):
+        fail(f"port {port} on 127.0.0.1 is in use: choose another with --port (0: any free port)")
+    else:
+        _serve(folder, port, refs, bare)
+
+
+def _captures(url: str, folder: Path, article_id: int | None) -> list[CaptureRef]:
+    path = sqlite_path(url)
+    if path is not None and not path.exists():
+        raise ReplayError(f"no database at {path}")
+    with session(make_engine(url)) as db:
+        if article_id is not None:
+            return [article_capture(db, article_id, folder)]
+        refs = newest_captures(db)
+    if not refs:
+        _note(f"no article captures in {url} yet")
+    return refs
+
+
+def _print_urls(refs: list[CaptureRef], base_url: str, bare: bool) -> None:
+    for ref in refs:
+        link = replay_url(base_url, ref.captured_at, ref.url)
+        click.echo(link if bare else f"{ref.source}\t{link}")
+    sys.stdout.flush()  # a script reading our pipe sees the URLs while we serve
+
+
+def _note(message: str) -> None:
+    click.echo(f"bulletins: {message}", err=True)
+
+
+def _interrupted(signum, frame):
+    raise KeyboardInterrupt
+
+
+def _serve(folder: Path, port: int, refs: list[CaptureRef], bare: bool) -> None:
+    """Serve until Ctrl-C (or SIGTERM/SIGHUP): exit 0 then, 1 if pywb fails or stops by itself."""
+    signal.signal(signal.SIGTERM, _interrupted)
+    signal.signal(signal.SIGHUP, _interrupted)
+    wayback = None
+    try:
+        bin_dir = ensure_pywb(on_install=lambda venv: _note(
+            f"installing pywb into {venv} (first use; needs the package index)"))
+        synced = sync_collection(folder, collection_dir(folder), bin_dir,
+                                 on_index=lambda warc: _note(f"indexing {warc.name}"))
+        _note(f"{synced.files} WARC files, {len(synced.indexed)} newly indexed; "
+              f"collection in {synced.root}")
+        wayback = Wayback(synced.root, bin_dir, port)
+        _print_urls(refs, wayback.base_url, bare)
+        _note(f"pywb serves {wayback.base_url}/{COLLECTION}/ ; Ctrl-C to stop")
+        status = wayback.process.wait()
+        _note(f"error: wayback exited with status {status}:\n{wayback.log_tail()}")
+        sys.exit(1)
+    except ReplayError as exc:
+        _note(f"error: {exc}")
+        sys.exit(1)
+    except KeyboardInterrupt:
+        _note("stopping pywb")
+    finally:
+        if wayback is not None:
+            wayback.stop()
