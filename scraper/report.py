@@ -25,6 +25,9 @@ class CrawlReport:
     def __init__(self, crawler):
         self.crawler = crawler
         self.stats = crawler.stats
+        self.source = getattr(crawler.spidercls, "name", "?")
+        self.max_missing_share = crawler.settings.getfloat("BULLETINS_DRIFT_MAX_MISSING", 0.2)
+        self.min_articles = crawler.settings.getint("BULLETINS_DRIFT_MIN_ARTICLES", 5)
         self.articles = 0
         self.missing: Counter[str] = Counter()
         self.problems: list[tuple[str, str]] = []
@@ -84,6 +87,25 @@ class CrawlReport:
             return f"{self.stats.get_value('spider_exceptions/count')} spider exception(s)"
         if self.failed_items:
             return f"{len(self.failed_items)} item(s) could not be stored"
+        return self.drift
+
+    @property
+    def drift(self) -> str | None:
+        """A site that changed under us: listings without rows, or a required field gone.
+
+        Judged per run: a share of articles missing a required field above
+        BULLETINS_DRIFT_MAX_MISSING (default 20%), once at least BULLETINS_DRIFT_MIN_ARTICLES were
+        parsed; a few broken pages are the site's, most of them is our page object's.
+        """
+        if self.stats.get_value("bulletins/listing_pages") and not self.stats.get_value("bulletins/listing_rows"):
+            return f"layout drift: {self.source}: the listing pages yielded no rows"
+        if self.articles < self.min_articles:
+            return None
+        worst = max(REQUIRED_FIELDS, key=lambda name: self.missing[name])
+        share = self.missing[worst] / self.articles
+        if share > self.max_missing_share:
+            return (f"layout drift: {self.source}: {worst} missing on {self.missing[worst]} of "
+                    f"{self.articles} articles ({share:.0%} > {self.max_missing_share:.0%})")
         return None
 
     def summary_lines(self) -> list[str]:
@@ -92,7 +114,9 @@ class CrawlReport:
             f"articles: {self.articles} parsed, {get('bulletins/articles_new', 0)} new, "
             f"{get('bulletins/articles_updated', 0)} updated; "
             f"listing pages: {get('bulletins/listing_pages', 0)}",
-            f"archived: {get('bulletins/warc_records', 0)} HTTP exchanges",
+            f"archived: {get('bulletins/warc_records', 0)} HTTP exchanges ("
+            f"{get('bulletins/warc_revisits/identical_payload', 0)} identical-payload and "
+            f"{get('bulletins/warc_revisits/not_modified', 0)} not-modified revisits)",
         ]
         if self.missing:
             lines.append("missing fields: " + ", ".join(f"{k} {v}" for k, v in sorted(self.missing.items())))
@@ -102,5 +126,9 @@ class CrawlReport:
         lines += named[:MAX_NAMED]
         if len(named) > MAX_NAMED:
             lines.append(f"... and {len(named) - MAX_NAMED} more problems")
+        if get("bulletins/package"):
+            lines.append(f"package: {get('bulletins/package')} ({get('bulletins/package_pages', 0)} pages)")
+        elif get("bulletins/package_failed"):
+            lines.append("package: FAILED (see the log)")
         lines.append(f"status: {'FAILED - ' + self.failure if self.failure else 'ok'}")
         return lines

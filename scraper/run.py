@@ -71,6 +71,9 @@ def check_origin(settings: Settings, source: str, base_url: str | None) -> None:
     from .spiders.base import is_loopback
 
     url = database_url(settings.get("BULLETINS_DATABASE_URL"))
+    db_file = sqlite_path(url)
+    if not settings.getbool("BULLETINS_STORAGE_ENABLED", True) or (db_file and not db_file.exists()):
+        return
     with session(make_engine(url)) as db:
         stored = any_article_url(db, source)
     target = base_url or SpiderLoader.from_settings(settings).load(source).default_base_url

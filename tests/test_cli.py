@@ -219,3 +219,19 @@ def test_replica_and_real_site_articles_never_share_a_database(tmp_path):
     assert result.stderr.strip().splitlines() == [
         "bulletins: error: sqlite:///data/bulletins.sqlite holds replica (loopback) articles of gyeonggi-en; "
         "crawl https://english.gg.go.kr into another database (--database-url)"]
+
+
+def test_layout_drift_fails_the_run_naming_source_and_field(tmp_path):
+    with ReplicaServer(Board(articles=20)) as server:
+        port = int(server.base_url.rsplit(":", 1)[1])
+        first = run_cli("crawl", "gyeonggi-en", "--base-url", server.base_url, cwd=tmp_path)
+    assert first.returncode == 0 and first.stdout.rstrip().endswith("status: ok")
+    with ReplicaServer(Board(articles=20, new=8, redesign=True), port=port, flaky=False) as server:
+        second = run_cli("crawl", "gyeonggi-en", "--base-url", server.base_url, cwd=tmp_path)
+    assert second.returncode == 1
+    assert second.stdout.rstrip().splitlines()[-1] == (
+        "status: FAILED - layout drift: gyeonggi-en: published missing on 8 of 8 articles (100% > 20%)")
+    db = tmp_path / "data" / "bulletins.sqlite"
+    # The redesigned pages are still archived and stored with what could be read.
+    assert count(db, "select count(*) from article where published is null and body_text is null"
+                     " and title is not null") == 8

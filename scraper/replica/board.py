@@ -498,9 +498,12 @@ class Board:
 
     per_page: int = 10
 
-    def __init__(self, articles: int = 300, seed: int = 20220624, new: int = 0):
+    def __init__(self, articles: int = 300, seed: int = 20220624, new: int = 0,
+                 redesign: bool = False):
         """`new` adds that many articles after the newest, leaving the rest unchanged: the same
-        board a few days later, for incremental crawls."""
+        board a few days later, for incremental crawls. `redesign` renders view pages with new
+        markup for the date and the body, as a site that changed under the crawler."""
+        self.redesign = redesign
         if articles < 4:
             raise ValueError("a board needs at least 4 regular articles (sample + 3 quirks)")
         self.seed = seed

@@ -229,6 +229,9 @@ def render_view(board: Board, article_id: int, base_url: str) -> str | None:
             ' <ul class="view-info">\n' + "".join(f"  {li}\n" for li in info) + " </ul>\n"
             f' <div class="view-content">{"".join(paras)}</div>'
             + _files(a) + "\n " + _view_nav(board, a) + "\n</div>")
+    if board.redesign:
+        main = (main.replace("<strong>Date</strong>", "<strong>Posted on</strong>")
+                .replace('class="view-content"', 'class="article-body"'))
     return _page(a.title, base_url + view_path(a.id), main, lang)
 
 
