@@ -96,6 +96,26 @@ class CrawlOutcome:
     def summary(self) -> str:
         return "\n".join([f"== {self.source}", *self.report.summary_lines()])
 
+    def as_dict(self) -> dict[str, Any]:
+        """The summary for machines (`bulletins crawl --json`)."""
+        get, report = self.stats.get, self.report
+        return {
+            "source": self.source,
+            "status": "failed" if report.failure else "ok",
+            "failure": report.failure,
+            "articles": report.articles,
+            **{key: get(f"bulletins/{key}", 0) for key in (
+                "articles_new", "articles_updated", "articles_not_refetched", "listing_pages",
+                "listing_rows", "pages_failed", "items_failed", "warc_records")},
+            "missing_fields": dict(report.missing),
+            "failed_pages": [{"url": u, "reason": r} for u, r in report.failed_pages],
+            "failed_items": [{"url": u, "reason": r} for u, r in report.failed_items],
+            "incomplete_articles": [{"url": u, "reason": r} for u, r in report.problems],
+            "warc_files": get("bulletins/warc_files", []),
+            "package": get("bulletins/package"),
+            "started": str(get("start_time")), "finished": str(get("finish_time")),
+        }
+
 
 def run_crawl(source: str, settings: Settings, **spider_args: Any) -> CrawlOutcome:
     """Run one crawl to the end (starts and stops the Twisted reactor: once per process)."""

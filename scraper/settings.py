@@ -53,6 +53,7 @@ ITEM_PIPELINES = {
 }
 EXTENSIONS = {
     "scraper.report.CrawlReport": 0,
+    "scraper.runs.RunRecorder": 10,  # a CrawlRun row per crawl
     "scraper.packaging.RunPackager": 100,  # CDXJ index + WACZ of the run, on engine_stopped
 }
 

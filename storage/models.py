@@ -102,3 +102,27 @@ class PayloadDigest(SQLModel, table=True):
     warc_offset: int
     etag: str | None = None
     last_modified: str | None = Field(default=None, description="Last-Modified as sent")
+
+
+class CrawlRun(SQLModel, table=True):
+    """One crawl of one source: what it did and whether its listing walk was complete.
+
+    A run left `running` (killed) or not `complete` (a --since/--until window, a failed listing
+    page) tells the next incremental crawl not to trust that stored articles imply older ones.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    source: str = Field(index=True)
+    started_at: datetime
+    finished_at: datetime | None = None
+    status: str = Field(default="running", description="running, ok or failed")
+    complete: bool = Field(default=False, description="walked every listing page it needed to")
+    options: str | None = Field(default=None, description="spider arguments, JSON")
+    listing_pages: int = 0
+    articles_new: int = 0
+    articles_updated: int = 0
+    pages_failed: int = 0
+    items_failed: int = 0
+    warc_records: int = 0
+    warc_files: str | None = Field(default=None, description="comma-separated WARC file names")
+    failure: str | None = None

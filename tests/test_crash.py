@@ -558,8 +558,6 @@ def test_crawls_killed_at_several_moments_recover_and_a_new_crawl_completes(tmp_
     print("\n".join(said))
 
 
-@pytest.mark.xfail(strict=True, reason="an incremental crawl stops at the first listing page of"
-                   " stored articles, though a killed crawl stored only part of the older ones")
 def test_a_plain_crawl_after_a_killed_one_stores_every_article(tmp_path, replica):
     board, server = replica
     crawls = CrashedCrawls(tmp_path, board, server)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 
 import click
@@ -19,8 +20,10 @@ from . import fail, main, month_option, with_storage_options
               help="Fetch every article again, not only new ones and those of the horizon months.")
 @click.option("--horizon-months", type=click.IntRange(1), default=None,
               help="Re-fetch stored articles of this many recent months [default 2: this and last].")
+@click.option("--json", "as_json", is_flag=True, help="Print the run's summary as one JSON object.")
 @with_storage_options
-def crawl(source, since, until, base_url, full, horizon_months, database_url, warc_dir, contact, log_level):
+def crawl(source, since, until, base_url, full, horizon_months, as_json, database_url, warc_dir, contact,
+          log_level):
     """Crawl SOURCE's bulletin listings into the database and WARC files.
 
     Incremental: listings are walked newest first; new articles and those of the horizon months are
@@ -36,5 +39,5 @@ def crawl(source, since, until, base_url, full, horizon_months, database_url, wa
                             full="true" if full else None)
     except (UsageError, ValueError) as exc:
         fail(str(exc))
-    click.echo(outcome.summary())
+    click.echo(json.dumps(outcome.as_dict(), ensure_ascii=False) if as_json else outcome.summary())
     sys.exit(0 if outcome.ok else 1)

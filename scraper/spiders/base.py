@@ -10,6 +10,7 @@ import scrapy
 from scrapy.spidermiddlewares.httperror import HttpError
 
 from storage.articles import stored_dates
+from storage.runs import last_run_complete
 from storage.config import database_url
 from storage.db import make_engine, session
 
@@ -35,9 +36,10 @@ def month_end(first: date) -> date:
     return date.fromordinal(nxt.toordinal() - 1)
 
 
-def stored_articles(url: str | None, source: str) -> dict[str, date | None]:
+def stored_articles(url: str | None, source: str) -> tuple[dict[str, date | None], bool]:
+    """(board id -> date of the stored articles, whether the last run walked completely)."""
     with session(make_engine(database_url(url))) as db:
-        return stored_dates(db, source)
+        return stored_dates(db, source), last_run_complete(db, source)
 
 
 def month_window(since: str | None, until: str | None) -> tuple[date | None, date | None]:
@@ -79,6 +81,12 @@ class BulletinSpider(scrapy.Spider):
         self.full = str(full).lower() in ("1", "true", "yes")
         self.stored: dict[str, date | None] = {}
         self.horizon = date.min
+        # Stored articles imply the older ones are stored too only after a complete walk; a
+        # killed or windowed run leaves gaps, so the next one pages on to the end.
+        self.trust_stored = False
+        # Set by the spider when it saw the listing's end, or stopped early on trusted ground.
+        self.walk_complete = False
+        self.listing_failed = False
         self.base_url = (base_url or self.default_base_url).rstrip("/")
         self.since, self.until = month_window(since, until)
         self.allowed_domains = [urlsplit(self.base_url).hostname]
@@ -88,7 +96,8 @@ class BulletinSpider(scrapy.Spider):
         spider = super().from_crawler(crawler, *args, **kwargs)
         settings = crawler.settings
         if not spider.full and settings.getbool("BULLETINS_STORAGE_ENABLED", True):
-            spider.stored = stored_articles(settings.get("BULLETINS_DATABASE_URL"), spider.name)
+            spider.stored, spider.trust_stored = stored_articles(
+                settings.get("BULLETINS_DATABASE_URL"), spider.name)
             spider.horizon = horizon_start(settings.getint("BULLETINS_HORIZON_MONTHS", 2))
         if is_loopback(spider.base_url):
             # A replica on this machine: no need to be polite, every reason to be quick.
@@ -109,12 +118,32 @@ class BulletinSpider(scrapy.Spider):
         """Stored already and older than the horizon: nothing to fetch (never in a full crawl)."""
         return board_id in self.stored and day is not None and day < self.horizon
 
+    def stop_paging(self, rows) -> bool:
+        """Newest first: a page all older than --since, or (after a complete walk) all settled,
+        means the older pages hold nothing to fetch."""
+        if not rows:
+            return False
+        if all(self.before_window(row.published) for row in rows):
+            return True
+        if self.trust_stored and all(self.before_window(row.published) or self.settled(row.board_id, row.published)
+                                     for row in rows):
+            self.walk_complete = self.since is None and self.until is None and not self.listing_failed
+            return True
+        return False
+
+    def listing_ended(self) -> None:
+        """The last listing page was read: the walk was complete unless a window cut it short."""
+        self.walk_complete = self.since is None and self.until is None and not self.listing_failed
+
     def count(self, key: str, n: int = 1) -> None:
         self.crawler.stats.inc_value(f"bulletins/{key}", n)
 
     def failed(self, failure) -> None:
         """Errback: name the page that could not be fetched; the crawl goes on."""
         request = failure.request
+        if request.callback == getattr(self, "parse_listing", None):
+            self.listing_failed = True
+            self.walk_complete = False
         if failure.check(HttpError):
             reason = f"HTTP {failure.value.response.status}"
         else:

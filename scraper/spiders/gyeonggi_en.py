@@ -44,14 +44,13 @@ class GyeonggiEnSpider(BulletinSpider):
             else:
                 yield scrapy.Request(row.url, callback=self.parse_article, errback=self.failed)
         self.count("listing_rows", len(regular))
-        # Newest first: once a page is all older than --since, or all stored and older than the
-        # horizon, the rest is too. A page with no unseen ids repeats the last one (out of range).
-        if regular and all(self.before_window(row.published) or self.settled(row.board_id, row.published)
-                           for row in regular):
+        if self.stop_paging(regular):
             return
         next_url = page.next_page_url()
-        if next_url and unseen:
+        if next_url and unseen:  # a page with no unseen ids repeats the last one (out of range)
             yield scrapy.Request(next_url, callback=self.parse_listing, errback=self.failed)
+        else:
+            self.listing_ended()
 
     def parse_article(self, response):
         item = ArticlePage(response).to_item()
