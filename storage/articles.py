@@ -78,10 +78,12 @@ def save_article(session: Session, record: ArticleRecord, seen_at: datetime) -> 
     row.missing_fields = ",".join(record.missing_fields) or None
     row.last_seen = seen_at
     _merge_attachments(row, record.attachments)
-    if record.views is not None:
+    new_capture = bool(record.warc_record_id and record.warc_file and record.warc_offset is not None
+                       and (created or not _captured(session, record.warc_record_id)))
+    # One observation per capture: re-parsing a stored capture observes nothing new.
+    if record.views is not None and (new_capture or not record.warc_record_id):
         session.add(ViewObservation(article=row, observed_at=seen_at, views=record.views))
-    if record.warc_record_id and record.warc_file and record.warc_offset is not None and (
-            created or not _captured(session, record.warc_record_id)):
+    if new_capture:
         session.add(Capture(article=row, url=record.url, warc_file=record.warc_file,
                             warc_offset=record.warc_offset, warc_record_id=record.warc_record_id,
                             captured_at=record.captured_at))

@@ -71,7 +71,10 @@ class ArticlePageBase:
             log.debug("field %s failed on %s", name, self.response.url, exc_info=True)
             return default
 
-    def to_item(self) -> ArticleRecord:
+    def to_item(self, detect: Callable[[str], tuple[str | None, float | None]] = detect_language
+                ) -> ArticleRecord:
+        """The article; `detect` judges the language of title + body (reparse passes one that
+        reuses the stored answer for a text it has seen)."""
         is_text = isinstance(self.response, TextResponse)
         board_id = self._safe("board_id", self.board_id) or self.response.url
         record = ArticleRecord(source=self.source, board_id=str(board_id),
@@ -92,7 +95,7 @@ class ArticlePageBase:
         else:
             self.errors["page"] = f"not an HTML page ({self.response.headers.get('Content-Type')})"
         record.issue_month, record.headline = split_issue(record.title)
-        record.language, record.language_probability = detect_language(
+        record.language, record.language_probability = detect(
             "\n".join(filter(None, [record.title, record.body_text])))
         record.missing_fields = [f for f in RECORD_FIELDS if getattr(record, f) in (None, "")]
         return record

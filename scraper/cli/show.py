@@ -1,0 +1,80 @@
+"""`bulletins show ID`: an article with its captures (provenance) and its view-count series."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from storage.config import database_url as configured_database_url
+from storage.config import sqlite_path
+from storage.db import make_engine, session
+from storage.provenance import DEFAULT_REPLAY_BASE, Provenance, as_dict, find_article, iso, provenance
+from storage.provenance import replay_base as configured_replay_base
+from storage.provenance import replay_url
+
+from . import fail, main
+
+LABELS = (("url", "url"), ("title", "title"), ("issue month", "issue_month"),
+          ("headline", "headline"), ("author", "author"), ("published", "published"),
+          ("views", "views"), ("missing", "missing_fields"), ("first seen", "first_seen"),
+          ("last seen", "last_seen"))
+
+
+@main.command()
+@click.argument("article_ref", metavar="ID")
+@click.option("--json", "as_json", is_flag=True, help="Machine output: one JSON object.")
+@click.option("--replay-base", envvar="BULLETINS_REPLAY_BASE", default=None,
+              help=f"Replay URLs start with this [env BULLETINS_REPLAY_BASE; default {DEFAULT_REPLAY_BASE}]")
+@click.option("--database-url", envvar="BULLETINS_DATABASE_URL", default=None,
+              help="SQLAlchemy URL [env BULLETINS_DATABASE_URL; default sqlite:///data/bulletins.sqlite]")
+def show(article_ref, as_json, replay_base, database_url):
+    """Print article ID (its row id, or SOURCE:BOARD_ID) with its captures and view counts.
+
+    Each capture names its WARC file, offset, record id and time, and a replay URL
+    (BASE/<14-digit timestamp>/<url>, for pywb or ReplayWeb.page). Exits 2 when there is no
+    such article.
+    """
+    base = configured_replay_base(replay_base)
+    url = configured_database_url(database_url)
+    path = sqlite_path(url)
+    if path is not None and not path.exists():
+        fail(f"no database at {path}")
+    with session(make_engine(url)) as db:
+        try:
+            article = find_article(db, article_ref)
+        except ValueError as exc:
+            fail(str(exc))
+        if article is None:
+            fail(f"no article {article_ref}")
+        found = provenance(db, article)
+    if as_json:
+        click.echo(json.dumps(as_dict(found, base), ensure_ascii=False, indent=2))
+    else:
+        click.echo("\n".join(text_lines(found, base)))
+
+
+def text_lines(p: Provenance, base: str) -> list[str]:
+    a = p.article
+    lines = [f"article {a.id} · {a.source}:{a.board_id} · extractor {a.extractor_version or '-'}"]
+    for label, name in LABELS:
+        value = getattr(a, name)
+        value = iso(value) if name in ("published", "first_seen", "last_seen") else value
+        lines.append(f"{label + ':':<13}{'-' if value in (None, '') else value}")
+    language = f"{a.language} ({a.language_probability})" if a.language else "-"
+    lines.append(f"{'language:':<13}{language}")
+    lines.append(f"{'parsed from:':<13}{a.warc_file} @ {a.warc_offset} {a.warc_record_id}"
+                 if a.warc_file else f"{'parsed from:':<13}-")
+    lines.append(f"attachments ({len(p.attachments)}):")
+    lines += [f"  {att.name} · {att.size if att.size is not None else '?'} bytes · "
+              f"{att.content_type or '?'} · {att.url}" for att in p.attachments]
+    lines.append(f"captures ({len(p.captures)}):")
+    for c in p.captures:
+        mark = "  (parsed from)" if p.parsed_from(c) else ""
+        lines.append(f"  {iso(c.captured_at) or '?'}  {c.warc_file} @ {c.warc_offset}  {c.warc_record_id}{mark}")
+        lines.append(f"    replay: {replay_url(base, c.captured_at, c.url)}")
+    lines.append(f"views ({len(p.views)}):")
+    lines += [f"  {iso(o.observed_at)}  {o.views}" for o in p.views]
+    lines.append("body:")
+    lines += [f"  {line}" if line else "" for line in (a.body_text or "-").split("\n")]
+    return lines

@@ -1,0 +1,278 @@
+"""Re-extraction from the WARC files alone: rebuild, reparse, and what each reports."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sqlite3
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from scraper.cli import main
+from scraper.reparse import reparse
+from storage.warc import IDENTICAL_PAYLOAD_DIGEST, HttpExchange, WarcWriter, payload_digest
+
+from .conftest import REPO, run_cli
+from .test_crawl import SAMPLE_TITLE
+
+# Every column parsing fills; ids and first/last seen are the run's, not the page's.
+COLUMNS = ("source", "board_id", "url", "title", "issue_month", "headline", "author", "published",
+           "views", "body_text", "body_html", "language", "language_probability", "missing_fields",
+           "warc_file", "warc_offset", "warc_record_id", "extractor_version")
+
+
+def query(db: Path, sql: str, *params) -> list[tuple]:
+    with contextlib.closing(sqlite3.connect(db)) as con:
+        return con.execute(sql, params).fetchall()
+
+
+def parsed_state(db: Path) -> dict:
+    """Per (source, board_id): every parsed column, then the attachments (name, url, size, type)."""
+    attachments: dict[int, list] = {}
+    for article_id, *rest in query(db, "select article_id, name, url, size, content_type from attachment"):
+        attachments.setdefault(article_id, []).append(tuple(rest))
+    return {(row[1], row[2]): (*row[1:], sorted(attachments.get(row[0], [])))
+            for row in query(db, f"select id, {', '.join(COLUMNS)} from article")}
+
+
+def captures(db: Path) -> list[tuple]:
+    return sorted(query(db, "select a.source, a.board_id, c.url, c.warc_file, c.warc_offset, c.warc_record_id, "
+                            "c.captured_at from capture c join article a on a.id = c.article_id"))
+
+
+def observations(db: Path) -> dict:
+    series: dict[tuple, list] = {}
+    for source, board_id, at, views in query(
+            db, "select a.source, a.board_id, o.observed_at, o.views from viewobservation o "
+                "join article a on a.id = o.article_id order by o.observed_at"):
+        series.setdefault((source, board_id), []).append((at, views))
+    return series
+
+
+def copy_db(source: Path, target: Path) -> str:
+    with contextlib.closing(sqlite3.connect(source)) as src, contextlib.closing(sqlite3.connect(target)) as dst:
+        src.backup(dst)
+    return f"sqlite:///{target}"
+
+
+def invoke(*args: str):
+    """`bulletins ARGS` in this process (stdout and stderr apart)."""
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+# --------------------------------------------------------------------------- a real crawl
+
+@pytest.fixture(scope="module")
+def crawled_db(crawl) -> Path:
+    return crawl.folder / "bulletins.sqlite"
+
+
+@pytest.fixture(scope="module")
+def rebuilt(crawl, tmp_path_factory):
+    """`bulletins reparse --rebuild` into an empty database, both places given by environment."""
+    folder = tmp_path_factory.mktemp("rebuilt")
+    db = folder / "rebuilt.sqlite"
+    result = run_cli("reparse", "--rebuild", cwd=folder,
+                     env={"BULLETINS_DATABASE_URL": f"sqlite:///{db}", "BULLETINS_WARC_DIR": str(crawl.warc_dir)})
+    assert result.returncode == 0, result.stdout + result.stderr
+    return folder, db, result
+
+
+def test_rebuild_from_the_warc_files_gives_the_crawled_articles_and_fields(crawled_db, rebuilt):
+    folder, db, result = rebuilt
+    crawled = parsed_state(crawled_db)
+    assert len(crawled) >= 300
+    assert parsed_state(db) == crawled
+    assert f"rebuilt: {len(crawled)} new, 0 updated" in result.stdout
+    assert not (folder / "data").exists()   # the environment chose both places
+
+
+def test_rebuild_keeps_every_capture_and_one_view_observation_per_capture(crawled_db, rebuilt):
+    _, db, _ = rebuilt
+    assert captures(db) == captures(crawled_db)
+    times: dict[tuple, list] = {}
+    for source, board_id, *_, at in captures(db):
+        times.setdefault((source, board_id), []).append(at)
+    views = {key: row[8] for key, row in parsed_state(db).items()}
+    expected = {key: [(at, views[key]) for at in sorted(ats)] for key, ats in times.items()
+                if views[key] is not None}
+    assert observations(db) == expected
+    assert {k: len(v) for k, v in observations(crawled_db).items()} == {k: len(v) for k, v in expected.items()}
+
+
+def test_rebuild_refuses_a_database_that_holds_articles(crawl, crawled_db, tmp_path):
+    url = copy_db(crawled_db, tmp_path / "copy.sqlite")
+    result = invoke("reparse", "--rebuild", "--database-url", url, "--warc-dir", crawl.warc_dir)
+    assert result.exit_code == 2
+    count = len(parsed_state(crawled_db))
+    assert result.stderr.splitlines() == [
+        f"bulletins: error: the database already holds {count} articles: --rebuild fills an empty "
+        "database only (reparse without --rebuild updates it)"]
+    assert observations(tmp_path / "copy.sqlite") == observations(crawled_db)
+
+
+def test_reparse_of_the_crawled_database_changes_nothing(crawl, crawled_db, tmp_path):
+    db = tmp_path / "copy.sqlite"
+    result = invoke("reparse", "--database-url", copy_db(crawled_db, db), "--warc-dir", crawl.warc_dir)
+    assert result.exit_code == 0, result.output
+    count = len(parsed_state(crawled_db))
+    assert "changed fields: none" in result.stdout.splitlines()
+    assert f"articles: 0 new, {count} updated" in result.stdout
+    assert f"extractor version: gyeonggi_en/1 on {count} row(s)" in result.stdout.splitlines()
+    assert parsed_state(db) == parsed_state(crawled_db)
+    assert captures(db) == captures(crawled_db)
+    # A capture observed once stays observed once.
+    assert {k: len(v) for k, v in observations(db).items()} == {
+        k: len(v) for k, v in observations(crawled_db).items()}
+
+
+def test_reparse_reports_and_fixes_exactly_the_field_an_older_extractor_got_wrong(crawl, crawled_db, tmp_path):
+    db = tmp_path / "copy.sqlite"
+    url = copy_db(crawled_db, db)
+    [(row_id,)] = query(db, "select id from article where board_id = ?", str(crawl.board.sample_id))
+    with contextlib.closing(sqlite3.connect(db)) as con, con:
+        con.execute("update article set title = 'Gyeonggi-do to Strengthen', "
+                    "extractor_version = 'gyeonggi_en/0' where id = ?", (row_id,))
+    result = invoke("reparse", "--database-url", url, "--warc-dir", crawl.warc_dir)
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    count = len(parsed_state(crawled_db))
+    assert "changed fields: title 1 (1 article(s))" in lines
+    assert f"  {row_id} title: 'Gyeonggi-do to Strengthen' -> {SAMPLE_TITLE!r}" in lines
+    assert f"extractor version: gyeonggi_en/1 on {count} row(s) (1 were gyeonggi_en/0)" in lines
+    assert parsed_state(db) == parsed_state(crawled_db)
+
+
+def test_reparse_takes_attachment_sizes_from_the_archived_downloads(crawl, crawled_db, tmp_path):
+    db = tmp_path / "copy.sqlite"
+    url = copy_db(crawled_db, db)
+    with contextlib.closing(sqlite3.connect(db)) as con, con:
+        con.execute("update attachment set size = 1, content_type = 'text/plain'")
+    result = invoke("reparse", "--database-url", url, "--warc-dir", crawl.warc_dir)
+    assert result.exit_code == 0, result.output
+    assert parsed_state(db) == parsed_state(crawled_db)
+
+
+def test_unknown_source_is_a_one_line_error(crawl, crawled_db):
+    result = invoke("reparse", "--source", "nowhere", "--warc-dir", crawl.warc_dir,
+                    "--database-url", f"sqlite:///{crawled_db}")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == ["bulletins: error: unknown source 'nowhere' (known: gyeonggi-en)"]
+
+
+def test_a_folder_without_warc_files_is_a_one_line_error(tmp_path):
+    result = invoke("reparse", "--rebuild", "--warc-dir", tmp_path, "--database-url",
+                    f"sqlite:///{tmp_path / 'new.sqlite'}")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [f"bulletins: error: no WARC file of a known source in {tmp_path}"]
+
+
+def test_reparse_help_documents_options_and_environment():
+    out = invoke("reparse", "--help").stdout
+    for word in ("--source", "--since", "--rebuild", "EMPTY", "capture date", "BULLETINS_DATABASE_URL",
+                 "BULLETINS_WARC_DIR"):
+        assert word in out
+
+
+# --------------------------------------------------------------------------- a written history
+
+FIXTURE = REPO / "tests" / "fixtures" / "gyeonggi_en" / "article-korean-attachment"
+JAN = datetime(2024, 1, 10, 9, 0, tzinfo=UTC)
+MAR = datetime(2024, 3, 10, 9, 0, tzinfo=UTC)
+MAY = datetime(2024, 5, 10, 9, 0, tzinfo=UTC)
+ATTACHMENT = b"HWP Document File" + bytes(range(256)) * 20   # 5137 bytes; the page says 15,770
+SECOND = timedelta(seconds=1)
+
+
+def _exchange(url: str, body: bytes, content_type: str, date: datetime, status: int = 200) -> HttpExchange:
+    return HttpExchange(url=url, method="GET", request_headers=[("Accept", "*/*")], request_body=b"",
+                        protocol="HTTP/1.1", status=status, reason=None,
+                        response_headers=[("Content-Type", content_type), ("Content-Length", str(len(body)))],
+                        body=body, ip_address="127.0.0.1", date=date)
+
+
+def write_history(folder: Path) -> dict:
+    """Three crawls of one article, as WARC files only: January (314 views, its attachment in
+    full), March (320 views, the attachment as a revisit, a 404), May (999 views) left `.open` as a
+    crash leaves it. Their names sort March before January."""
+    page = (FIXTURE / "input.html").read_bytes()
+    url = json.loads((FIXTURE / "meta.json").read_text())["url"]
+    attachment_url = json.loads((FIXTURE / "output.json").read_text())["attachments"][0]["url"]
+    html = "text/html; charset=UTF-8"
+    info = {"source": "gyeonggi-en"}
+    with WarcWriter(folder, prefix="ZZZ", warcinfo=info, clock=lambda: JAN, hostname="test") as warc:
+        january = warc.write_exchange(_exchange(url, page, html, JAN))
+        original = warc.write_exchange(_exchange(attachment_url, ATTACHMENT, "application/x-hwp", JAN + SECOND))
+    with WarcWriter(folder, prefix="AAA", warcinfo=info, clock=lambda: MAR, hostname="test") as warc:
+        march = warc.write_exchange(_exchange(url, page.replace(b"<span>314<", b"<span>320<"), html, MAR))
+        warc.write_revisit(_exchange(attachment_url, ATTACHMENT, "application/x-hwp", MAR + SECOND),
+                           profile=IDENTICAL_PAYLOAD_DIGEST, refers_to_uri=attachment_url,
+                           refers_to_date=JAN + SECOND, refers_to_id=original.record_id,
+                           payload_digest=payload_digest(ATTACHMENT))
+        warc.write_exchange(_exchange(url.replace("1279", "1280"), b"gone", html, MAR, status=404))
+    crashed = WarcWriter(folder, prefix="MMM", warcinfo=info, clock=lambda: MAY, hostname="test")
+    crashed.write_exchange(_exchange(url, page.replace(b"<span>314<", b"<span>999<"), html, MAY))
+    return {"url": url, "attachment_url": attachment_url, "january": january, "march": march,
+            "open_file": crashed.current_path.name}
+
+
+@pytest.fixture
+def history(tmp_path) -> dict:
+    found = write_history(tmp_path / "warc")
+    found.update(warc_dir=tmp_path / "warc", db=tmp_path / "history.sqlite")
+    return found
+
+
+def test_rebuild_takes_the_newest_capture_and_keeps_the_view_series(history):
+    report = reparse(f"sqlite:///{history['db']}", history["warc_dir"], rebuild=True, jobs=1)
+    [row] = parsed_state(history["db"]).values()
+    values = dict(zip(COLUMNS, row))
+    march = history["march"]
+    assert (values["views"], values["warc_file"], values["warc_offset"], values["warc_record_id"]) == (
+        320, march.filename, march.offset, march.record_id)
+    assert row[-1] == [("20231005_보도자료(탄소중립).hwp", history["attachment_url"], len(ATTACHMENT),
+                        "application/x-hwp")]
+    assert observations(history["db"]) == {("gyeonggi-en", "1279"): [
+        ("2024-01-10 09:00:00.000000", 314), ("2024-03-10 09:00:00.000000", 320)]}
+    assert sorted((c[-1], c[-2]) for c in captures(history["db"])) == [
+        ("2024-01-10 09:00:00.000000", history["january"].record_id),
+        ("2024-03-10 09:00:00.000000", march.record_id)]
+    assert (report.captures, report.revisits, report.new) == (2, 1, 1)
+    assert (history["open_file"], "still open: not closed or not repaired") in report.left_aside
+
+
+def test_files_that_cannot_be_read_are_named_and_the_rest_rebuilt(history):
+    (history["warc_dir"] / "junk.warc.gz").write_bytes(b"not a WARC file")
+    report = reparse(f"sqlite:///{history['db']}", history["warc_dir"], rebuild=True, jobs=1)
+    assert ("junk.warc.gz", "no readable warcinfo record") in report.left_aside
+    assert report.captures == 2 and len(parsed_state(history["db"])) == 1
+
+
+def test_since_selects_captures_by_their_date(history):
+    report = reparse(f"sqlite:///{history['db']}", history["warc_dir"], rebuild=True, since="2024-02", jobs=1)
+    assert report.captures == 1
+    assert observations(history["db"]) == {("gyeonggi-en", "1279"): [("2024-03-10 09:00:00.000000", 320)]}
+
+
+def test_reparse_after_a_rebuild_adds_and_changes_nothing(history):
+    url = f"sqlite:///{history['db']}"
+    reparse(url, history["warc_dir"], rebuild=True, jobs=1)
+    before = (parsed_state(history["db"]), captures(history["db"]), observations(history["db"]))
+    report = reparse(url, history["warc_dir"], jobs=2)
+    assert (report.new, report.updated, report.changes) == (0, 1, {})
+    assert (parsed_state(history["db"]), captures(history["db"]), observations(history["db"])) == before
+
+
+def test_reparse_leaves_the_process_free_to_crawl(history):
+    """No Twisted reactor installed: Scrapy could still start its own in the same process."""
+    code = ("import sys\nfrom scraper.reparse import reparse\n"
+            f"reparse({'sqlite:///' + str(history['db'])!r}, {str(history['warc_dir'])!r}, rebuild=True)\n"
+            "assert 'twisted.internet.reactor' not in sys.modules, 'a reactor was installed'\n")
+    result = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert len(parsed_state(history["db"])) == 1
