@@ -11,7 +11,6 @@ import pytest
 from click.testing import CliRunner
 from sqlmodel import func, select
 
-import scraper.cli.archive_list  # noqa: F401  (registers `archive list` on the CLI)
 from scraper.cli import main
 from storage.db import make_engine, session
 from storage.models import Article

@@ -14,7 +14,8 @@ from storage.warc import read_record
 
 from .conftest import BIN, REPO, run_cli
 
-COMMANDS = [[], ["crawl"], ["sources"], ["demo"]]
+COMMANDS = [[], ["crawl"], ["sources"], ["demo"], ["archive"], ["archive", "list"], ["archive", "repair"],
+            ["replay"], ["reparse"], ["show"]]
 
 
 @pytest.mark.parametrize("command", COMMANDS, ids=lambda c: " ".join(c) or "main")

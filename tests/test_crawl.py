@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import subprocess
 from datetime import date
-from pathlib import Path
 
 import pytest
 from sqlmodel import select
 
 from storage.db import make_engine, session
-from storage.models import Article, Attachment, ViewObservation
+from storage.models import Article
 from storage.warc import decoded_payload, iter_records, read_record
 
-from .conftest import BIN, REPO, run_cli
+from .conftest import BIN, REPO
 
 SAMPLE = (REPO / "scraper" / "replica" / "sample_article.txt").read_text(encoding="utf-8")
 SAMPLE_TITLE = ("[JUN. 2022] Gyeonggi-do to Strengthen International Cooperation Network "

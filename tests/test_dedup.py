@@ -37,7 +37,7 @@ from storage.warc import (
     payload_digest,
 )
 
-from .conftest import BIN, REPO, run_cli
+from .conftest import BIN, REPO
 from .pywb_harness import COLLECTION, fetch, replay_server
 
 

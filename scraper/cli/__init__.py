@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import click
 
@@ -51,4 +50,6 @@ def main():
 
 
 # Commands register themselves on `main` when imported.
-from . import crawl, demo, sources  # noqa: E402,F401
+from . import (  # noqa: E402,F401
+    archive, archive_list, archive_repair, crawl, demo, replay, reparse, show, sources,
+)
