@@ -4,7 +4,8 @@
 # - one run at a time: a second run while one holds the lock logs that and exits 0;
 # - settings from cron/env when present (BULLETINS_DATABASE_URL, BULLETINS_WARC_DIR,
 #   BULLETINS_CONTACT, BULLETINS_LOG_DIR, BULLETINS_SOURCES, BULLETINS_CRAWL_ARGS, BULLETINS);
-# - one dated log per day, appended to: $BULLETINS_LOG_DIR/nightly-YYYY-MM-DD.log;
+# - one dated log per day, appended to: $BULLETINS_LOG_DIR/nightly-YYYY-MM-DD.log; logs of
+#   earlier days are gzipped, and removed after BULLETINS_LOG_KEEP_DAYS (default 90);
 # - exit status 0 when every crawl succeeded, 1 when any failed (cron mails the operator).
 set -u
 
@@ -25,6 +26,10 @@ if ! flock -n 9; then
   echo "$(stamp) nightly: another run holds $log_dir/nightly.lock; this one exits" | tee -a "$log" >&2
   exit 0
 fi
+
+# Rotation: yesterday's logs compressed, old ones dropped (only under the lock: one rotator).
+find "$log_dir" -maxdepth 1 -name 'nightly-*.log' ! -name "$(basename "$log")" -exec gzip -qf {} +
+find "$log_dir" -maxdepth 1 -name 'nightly-*.log.gz' -mtime +"${BULLETINS_LOG_KEEP_DAYS:-90}" -delete
 
 sources=${BULLETINS_SOURCES:-$($bulletins sources)} || { echo "$(stamp) nightly: cannot list sources" | tee -a "$log" >&2; exit 1; }
 failed=()

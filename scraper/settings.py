@@ -54,6 +54,7 @@ ITEM_PIPELINES = {
 EXTENSIONS = {
     "scraper.report.CrawlReport": 0,
     "scraper.runs.RunRecorder": 10,  # a CrawlRun row per crawl
+    "scraper.progress.ProgressDisplay": 20,  # a live line on a terminal (BULLETINS_PROGRESS)
     "scraper.packaging.RunPackager": 100,  # CDXJ index + WACZ of the run, on engine_stopped
 }
 

@@ -236,3 +236,16 @@ def test_layout_drift_fails_the_run_naming_source_and_field(tmp_path):
     # The redesigned pages are still archived and stored with what could be read.
     assert count(db, "select count(*) from article where published is null and body_text is null"
                      " and title is not null") == 8
+
+
+def test_an_interactive_crawl_shows_a_live_progress_line_and_cron_gets_a_plain_log(tmp_path):
+    with ReplicaServer(Board(articles=12)) as server:
+        command = f"{BIN / 'bulletins'} crawl gyeonggi-en --base-url {server.base_url}"
+        on_terminal = subprocess.run(["script", "-qec", command, "/dev/null"], cwd=tmp_path,
+                                     capture_output=True, text=True, timeout=300)
+        plain = run_cli("crawl", "gyeonggi-en", "--full", "--base-url", server.base_url, cwd=tmp_path)
+    assert on_terminal.returncode == 0, on_terminal.stdout
+    assert "\x1b[Kgyeonggi-en: " in on_terminal.stdout  # (text mode turned its \r into \n)
+    assert "14 articles" in on_terminal.stdout and "pages/s" in on_terminal.stdout
+    assert "[scrapy.core.engine] INFO" not in on_terminal.stdout  # the line replaces the log
+    assert "\x1b[K" not in plain.stderr and "[scrapy.core.engine] INFO: Spider closed" in plain.stderr

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import fcntl
+import gzip
 import os
 import subprocess
+import time
 from datetime import datetime, timezone
 
 from scraper.replica import Board, ReplicaServer
@@ -44,12 +45,36 @@ def test_nightly_exits_non_zero_and_names_the_failed_source(tmp_path):
     assert "crawl gyeonggi-en: FAILED (exit 1)" in todays_log(tmp_path)
 
 
-def test_a_second_run_while_one_holds_the_lock_exits_without_crawling(tmp_path):
-    (tmp_path / "logs").mkdir()
-    with open(tmp_path / "logs" / "nightly.lock", "w") as held:
-        fcntl.flock(held, fcntl.LOCK_EX)  # the first run, still going
-        result = nightly(tmp_path, "--base-url http://127.0.0.1:9", timeout=30)
-    assert result.returncode == 0
-    assert "another run holds" in result.stderr
-    assert "crawl gyeonggi-en" not in todays_log(tmp_path)
-    assert not (tmp_path / "data").exists()
+def test_two_nightly_runs_at_once_never_overlap(tmp_path):
+    env = {**os.environ, "BULLETINS_HOME": str(tmp_path), "BULLETINS_LOG_DIR": str(tmp_path / "logs"),
+           "BULLETINS": str(BIN / "bulletins")}
+    with ReplicaServer(Board(articles=300)) as server:
+        env["BULLETINS_CRAWL_ARGS"] = f"--base-url {server.base_url}"
+        first = subprocess.Popen(["bash", str(SCRIPT)], env=env, stdout=subprocess.PIPE,
+                                 stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 60
+        log_file = tmp_path / "logs" / f"nightly-{datetime.now(timezone.utc):%Y-%m-%d}.log"
+        while not log_file.exists() or "crawl gyeonggi-en: start" not in log_file.read_text():
+            assert time.monotonic() < deadline and first.poll() is None, "the first run did not start"
+            time.sleep(0.05)
+        second = subprocess.run(["bash", str(SCRIPT)], env=env, capture_output=True, text=True, timeout=60)
+        assert first.poll() is None  # the first was still crawling when the second gave up
+        first.wait(timeout=300)
+    assert second.returncode == 0 and "another run holds" in second.stderr
+    assert first.returncode == 0, first.stderr
+    log = todays_log(tmp_path)
+    assert log.count("crawl gyeonggi-en: start") == 1 and "nightly: all sources ok" in log
+
+
+def test_earlier_logs_are_compressed_and_old_ones_removed(tmp_path):
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    old, recent = logs / "nightly-2026-01-01.log.gz", logs / "nightly-2026-11-20.log"
+    old.write_bytes(b"")
+    recent.write_text("an earlier night\n")
+    long_ago = time.time() - 100 * 86400
+    os.utime(old, (long_ago, long_ago))
+    nightly(tmp_path, "--base-url http://127.0.0.1:9")
+    assert not old.exists() and not recent.exists()
+    assert gzip.decompress((logs / "nightly-2026-11-20.log.gz").read_bytes()) == b"an earlier night\n"
+    assert "crawl gyeonggi-en: start" in todays_log(tmp_path)  # today's log stays plain text

@@ -31,8 +31,9 @@ def crawl(source, since, until, base_url, full, horizon_months, as_json, databas
     first page holding nothing else. Exits 0 when the crawl finished, 1 when it failed, 2 on a
     usage error.
     """
+    # On a terminal a live progress line replaces the log; under cron the log is the record.
     settings = make_settings(database=database_url, warcs=warc_dir, contact=contact,
-                             log_level=log_level or "INFO",
+                             log_level=log_level or ("WARNING" if sys.stderr.isatty() else "INFO"),
                              overrides={"BULLETINS_HORIZON_MONTHS": horizon_months} if horizon_months else None)
     try:
         outcome = run_crawl(source, settings, base_url=base_url, since=since, until=until,
