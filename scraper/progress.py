@@ -30,7 +30,7 @@ class ProgressDisplay:
     def from_crawler(cls, crawler):
         mode = str(crawler.settings.get("BULLETINS_PROGRESS", "auto")).lower()
         if mode == "off" or (mode == "auto" and not sys.stderr.isatty()):
-            raise NotConfigured("no terminal: progress goes to the log (LogStats)")
+            raise NotConfigured  # no terminal: the log is the record (no message: no warning)
         display = cls(crawler, sys.stderr)
         crawler.signals.connect(display.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(display.spider_closed, signal=signals.spider_closed)
