@@ -32,7 +32,7 @@ from sqlmodel import Session, func, select
 from .config import sqlite_path
 from .db import make_engine
 from .models import Article, Capture, PayloadDigest
-from .warc import OPEN_SUFFIX
+from .warc import OPEN_SUFFIX, fsync_directory
 
 _CHUNK = 1 << 16  # each member's leftover input is copied: bigger chunks cost more
 
@@ -243,7 +243,7 @@ def _repair_open_file(path: Path, database: _Database) -> FileOutcome | None:
             path.rename(final)
         else:
             path.unlink()
-        _fsync_directory(path.parent)
+        fsync_directory(path.parent)
     return outcome
 
 
@@ -252,14 +252,6 @@ def _still_named(path: Path, fh: BinaryIO) -> bool:
         return os.stat(path).st_ino == os.fstat(fh.fileno()).st_ino
     except FileNotFoundError:
         return False
-
-
-def _fsync_directory(directory: Path) -> None:
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _verify_finished(directory: Path, database: _Database, report: RepairReport) -> None:

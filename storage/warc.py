@@ -201,7 +201,7 @@ def _utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-def _fsync_directory(directory: Path) -> None:
+def fsync_directory(directory: Path) -> None:
     """Make a rename durable: the directory entry, not just the file, must reach the disk."""
     fd = os.open(directory, os.O_RDONLY)
     try:
@@ -347,7 +347,7 @@ class WarcWriter:
             file.flush()
             os.fsync(file.fileno())
             open_path.rename(final_path)
-            _fsync_directory(final_path.parent)
+            fsync_directory(final_path.parent)
         finally:
             file.close()
         self.finished.append(final_path)

@@ -60,3 +60,18 @@ def crawl(board, tmp_path_factory) -> Crawl:
         requests = list(server.requests)
     assert result.returncode == 0, result.stdout + result.stderr
     return Crawl(board, server.base_url, folder, result, requests)
+
+
+@pytest.fixture(scope="session")
+def rows(crawl) -> dict:
+    """The crawl's article rows by board id, attachments loaded."""
+    from sqlmodel import select
+
+    from storage.db import make_engine, session
+    from storage.models import Article
+
+    with session(make_engine(crawl.database_url)) as db:
+        articles = db.exec(select(Article)).all()
+        for a in articles:
+            a.attachments  # load while the session is open
+        return {a.board_id: a for a in articles}

@@ -5,11 +5,9 @@ from __future__ import annotations
 import subprocess
 from datetime import date
 
-import pytest
 from sqlmodel import select
 
 from storage.db import make_engine, session
-from storage.models import Article
 from storage.warc import decoded_payload, iter_records, read_record
 
 from .conftest import BIN, REPO
@@ -22,15 +20,6 @@ SAMPLE_TITLE = ("[JUN. 2022] Gyeonggi-do to Strengthen International Cooperation
 def sample_paragraphs() -> list[str]:
     body = SAMPLE.split("Views 87", 1)[1]
     return [p.strip() for p in body.split("\n\n") if p.strip()]
-
-
-@pytest.fixture(scope="module")
-def rows(crawl):
-    with session(make_engine(crawl.database_url)) as db:
-        articles = db.exec(select(Article)).all()
-        for a in articles:
-            a.attachments  # load while the session is open
-        return {a.board_id: a for a in articles}
 
 
 def test_every_article_of_the_board_is_stored_once(crawl, rows):

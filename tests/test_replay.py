@@ -8,24 +8,12 @@ import json
 from urllib.parse import urlencode
 
 import pytest
-from sqlmodel import select
 
-from storage.db import make_engine, session
-from storage.models import Article
 from storage.warc import decoded_payload, read_record
 
 from .pywb_harness import COLLECTION, fetch, pywb_replay  # noqa: F401  (session fixture)
 
 KINDS = ["sample", "korean", "with-attachment"]
-
-
-@pytest.fixture(scope="module")
-def rows(crawl):
-    with session(make_engine(crawl.database_url)) as db:
-        articles = db.exec(select(Article)).all()
-        for a in articles:
-            a.attachments  # load while the session is open
-        return {a.board_id: a for a in articles}
 
 
 def board_article_id(board, kind: str) -> int:
