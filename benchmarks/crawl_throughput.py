@@ -18,7 +18,7 @@ Pages are Scrapy's ``response_received_count``. Seconds are the wall time of
 ``scraper.run.run_crawl()`` inside the child: crawler set-up, crawl and close (final commit, WARC
 fsync and rename) included; interpreter start-up and imports excluded. The crawl's own
 ``finish_time - start_time`` (spider open to spider close) is printed alongside. Peak RSS is the
-child's ``ru_maxrss``. With several repeats the ratio uses the median pages/s of each mode.
+child's own peak RSS (VmHWM, see common.peak_rss_mb). With several repeats the ratio uses the median pages/s of each mode.
 
 After each run the child checks what it left behind: a full run must hold one ``article`` row
 per article of the board and one response + one request WARC record per response received; a
@@ -44,7 +44,8 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from common import ROOT, peak_rss_mb, start_replica
+
 SOURCE = "gyeonggi-en"
 TARGET = 0.70
 RESULT_MARK = "BENCH-RESULT "
@@ -71,7 +72,7 @@ def child(mode: str, base_url: str, workdir: Path, expected_articles: int) -> in
     outcome = run_crawl(SOURCE, settings, base_url=base_url)
     seconds = time.perf_counter() - t0
     cpu = _cpu_seconds() - cpu0
-    max_rss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
+    max_rss_kb = peak_rss_mb() * 1024
 
     stats = outcome.stats
     start, finish = stats.get("start_time"), stats.get("finish_time")
@@ -139,20 +140,6 @@ def _checks(mode, workdir: Path, database: Path, warcs: Path, stats, expected_ar
 
 
 # --------------------------------------------------------------------------- parent
-
-def start_replica(articles: int) -> tuple[subprocess.Popen, str]:
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "scraper.replica", "--host", "127.0.0.1", "--port", "0",
-         "--articles", str(articles), "--no-flaky"],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    base_url = proc.stdout.readline().strip()
-    proc.stdout.readline()  # the description line; "stopped" comes at the end
-    if not base_url.startswith("http://127.0.0.1:"):
-        proc.kill()
-        proc.wait()
-        raise RuntimeError(f"replica did not start (first line {base_url!r})")
-    return proc, base_url
-
 
 def proc_cpu_seconds(pid: int) -> float | None:
     """utime + stime of a process from /proc (Linux), or None."""

@@ -48,7 +48,8 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from common import ROOT, peak_rss_mb, start_replica
+
 SOURCE = "gyeonggi-en"
 TARGET = 5.0
 RESULT_MARK = "BENCH-RESULT "
@@ -91,7 +92,7 @@ def child(mode: str, workdir: Path, base_url: str | None, jobs: int | None) -> i
                   "rows": report.new + report.updated, "changed": dict(report.field_counts()),
                   "languages_reused": report.languages_reused, "summary": report.summary_lines()}
     result.update(mode=mode, seconds=seconds, cpu_seconds=cpu,
-                  max_rss_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+                  max_rss_mb=peak_rss_mb())
     print(RESULT_MARK + json.dumps(result), flush=True)
     return 0
 
@@ -103,20 +104,6 @@ def _cpu_seconds() -> float:
 
 
 # --------------------------------------------------------------------------- parent
-
-def start_replica(articles: int) -> tuple[subprocess.Popen, str]:
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "scraper.replica", "--host", "127.0.0.1", "--port", "0",
-         "--articles", str(articles), "--no-flaky"],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    base_url = proc.stdout.readline().strip()
-    proc.stdout.readline()  # the description line
-    if not base_url.startswith("http://127.0.0.1:"):
-        proc.kill()
-        proc.wait()
-        raise RuntimeError(f"replica did not start (first line {base_url!r})")
-    return proc, base_url
-
 
 def run_child(mode: str, workdir: Path, base_url: str | None = None, jobs: int | None = None) -> dict:
     cmd = [sys.executable, str(Path(__file__).resolve()), "--child", mode, "--workdir", str(workdir)]
