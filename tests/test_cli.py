@@ -15,7 +15,7 @@ from storage.warc import read_record
 from .conftest import BIN, REPO, run_cli
 
 COMMANDS = [[], ["crawl"], ["sources"], ["demo"], ["archive"], ["archive", "list"], ["archive", "repair"],
-            ["replay"], ["reparse"], ["show"]]
+            ["replay"], ["reparse"], ["show"], ["db"], ["db", "upgrade"], ["db", "current"]]
 
 
 @pytest.mark.parametrize("command", COMMANDS, ids=lambda c: " ".join(c) or "main")

@@ -6,6 +6,8 @@ import sys
 
 import click
 
+from storage.config import StorageError
+
 from ..fields import parse_month
 
 
@@ -43,7 +45,17 @@ def with_storage_options(func):
     return func
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Main(click.Group):
+    """Storage problems (an outdated schema, an unusable folder) end any command in one line."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except StorageError as exc:
+            fail(str(exc))
+
+
+@click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="bulletin-archiver")
 def main():
     """Archive regional-government press bulletins: WARC files plus a database of articles."""
@@ -51,5 +63,5 @@ def main():
 
 # Commands register themselves on `main` when imported.
 from . import (  # noqa: E402,F401
-    archive, archive_list, archive_repair, crawl, demo, replay, reparse, show, sources,
+    archive, archive_list, archive_repair, crawl, db, demo, replay, reparse, show, sources,
 )

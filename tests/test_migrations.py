@@ -1,0 +1,344 @@
+"""Schema migrations: a populated first-release database is upgraded by `bulletins db upgrade`
+and loses nothing; outdated databases are refused in one line; head matches the models."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+from datetime import date, datetime, timezone
+
+import pytest
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import Column, MetaData, String, inspect
+from sqlmodel import SQLModel, create_engine, select
+
+from storage import schema
+from storage.articles import ArticleRecord, AttachmentRecord, save_article
+from storage.config import StorageError
+from storage.db import make_engine, session
+from storage.models import Article, Attachment, Capture, CrawlRun, PayloadDigest, ViewObservation
+
+# The DDL the first release (commit 370f414) wrote with create_all, as sqlite_master kept it.
+FIRST_RELEASE_DDL = """
+CREATE TABLE article (
+	id INTEGER NOT NULL, 
+	source VARCHAR NOT NULL, 
+	board_id VARCHAR NOT NULL, 
+	url VARCHAR NOT NULL, 
+	title VARCHAR, 
+	issue_month VARCHAR, 
+	headline VARCHAR, 
+	author VARCHAR, 
+	published DATE, 
+	views INTEGER, 
+	body_text TEXT, 
+	body_html TEXT, 
+	language VARCHAR, 
+	language_probability FLOAT, 
+	missing_fields VARCHAR, 
+	first_seen DATETIME NOT NULL, 
+	last_seen DATETIME NOT NULL, 
+	warc_file VARCHAR, 
+	warc_offset INTEGER, 
+	warc_record_id VARCHAR, 
+	PRIMARY KEY (id), 
+	CONSTRAINT uq_article_source_board UNIQUE (source, board_id)
+);
+CREATE INDEX ix_article_issue_month ON article (issue_month);
+CREATE INDEX ix_article_published ON article (published);
+CREATE INDEX ix_article_source ON article (source);
+CREATE TABLE attachment (
+	id INTEGER NOT NULL, 
+	article_id INTEGER NOT NULL, 
+	name VARCHAR NOT NULL, 
+	url VARCHAR NOT NULL, 
+	size INTEGER, 
+	content_type VARCHAR, 
+	PRIMARY KEY (id), 
+	CONSTRAINT uq_attachment_article_url UNIQUE (article_id, url), 
+	FOREIGN KEY(article_id) REFERENCES article (id)
+);
+CREATE INDEX ix_attachment_article_id ON attachment (article_id);
+CREATE TABLE viewobservation (
+	id INTEGER NOT NULL, 
+	article_id INTEGER NOT NULL, 
+	observed_at DATETIME NOT NULL, 
+	views INTEGER NOT NULL, 
+	PRIMARY KEY (id), 
+	FOREIGN KEY(article_id) REFERENCES article (id)
+);
+CREATE INDEX ix_viewobservation_article_id ON viewobservation (article_id);
+"""
+
+ARTICLES = [
+    (1, "gyeonggi-ko", "501", "http://127.0.0.1/blog/korean-news/501",
+     "[2022년 6월] 경기도, 반도체 특화단지 지정 신청", "2022-06", "경기도, 반도체 특화단지 지정 신청",
+     "관리자", "2022-06-24", 87, "경기도는 24일 반도체 특화단지 지정을 신청했다.\n\n둘째 문단입니다.",
+     "<p>경기도는 24일 반도체 특화단지 지정을 신청했다.</p><p>둘째 문단입니다.</p>", "ko", 0.9999, None,
+     "2026-11-01 03:00:00.000000", "2026-11-02 03:00:00.000000",
+     "BULLETINS-20261101030000000-00000-127.0.0.1.warc.gz", 1234, "<urn:uuid:8c1a7e0e-0001>"),
+    (2, "gyeonggi-en", "1187", "http://127.0.0.1/blog/english-news/1187",
+     "[JUN. 2022] Gyeonggi applies for a chip cluster", "2022-06", "Gyeonggi applies for a chip cluster",
+     "관리자", None, None, "Body", "<p>Body</p>", "en", 0.857142, "published,views",
+     "2026-11-01 03:00:05.250000", "2026-11-01 03:00:05.250000",
+     "BULLETINS-20261101030000000-00000-127.0.0.1.warc.gz", 99871, "<urn:uuid:8c1a7e0e-0002>"),
+    (3, "gyeonggi-ko", "502", "http://127.0.0.1/blog/korean-news/502", "도민 여러분께 알립니다 (Notice)",
+     None, "도민 여러분께 알립니다 (Notice)", None, "2022-07-01", 5, "한국어와 English 혼합 본문",
+     None, "ko", 0.4, None, "2026-11-02 03:00:00.000000", "2026-11-02 03:00:00.000000", None, None, None),
+]
+ATTACHMENTS = [
+    (1, 1, "붙임1. 보도자료.hwp", "http://127.0.0.1/files/%EB%B3%B4%EB%8F%84.hwp", 40960, "application/x-hwp"),
+    (2, 1, "사진 1.jpg", "http://127.0.0.1/files/photo-1.jpg", None, None),
+    (3, 2, "a.pdf", "http://127.0.0.1/files/a.pdf", 12595, "application/pdf"),
+]
+OBSERVATIONS = [
+    (1, 1, "2026-11-01 03:00:00.000000", 80),
+    (2, 1, "2026-11-02 03:00:00.000000", 87),
+    (3, 3, "2026-11-02 03:00:00.000000", 5),
+]
+NEW_TABLES = {"capture", "crawlrun", "payloaddigest"}
+OUTDATED = ("the database schema is older than this version of bulletin-archiver: "
+            "run `bulletins db upgrade`")
+
+
+def bulletins(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """`bulletins ARGS` in a process of its own. Until scraper/cli/__init__.py imports the db
+    module, the group is registered here by importing it first; then tests.conftest.run_cli."""
+    full_env = {k: v for k, v in os.environ.items() if k != "BULLETINS_DATABASE_URL"}
+    full_env.update(env or {})
+    code = "import scraper.cli.db; from scraper.cli import main; main(prog_name='bulletins')"
+    return subprocess.run([sys.executable, "-c", code, *args], env=full_env, text=True,
+                          capture_output=True, timeout=120)
+
+
+def first_release_database(path) -> str:
+    """A database as the first release left it: its DDL, Korean and English rows, no version."""
+    with sqlite3.connect(path) as db:
+        db.executescript(FIRST_RELEASE_DDL)
+        db.executemany(f"INSERT INTO article VALUES ({','.join('?' * 20)})", ARTICLES)
+        db.executemany("INSERT INTO attachment VALUES (?,?,?,?,?,?)", ATTACHMENTS)
+        db.executemany("INSERT INTO viewobservation VALUES (?,?,?,?)", OBSERVATIONS)
+    db.close()
+    return f"sqlite:///{path}"
+
+
+def first_release_rows(path) -> dict[str, list[tuple]]:
+    """Every row of the first release's tables, by its columns, exactly as stored."""
+    with sqlite3.connect(path) as db:
+        return {table: db.execute(f"SELECT {', '.join(sorted(columns))} FROM {table} ORDER BY id").fetchall()
+                for table, columns in schema.FIRST_RELEASE_COLUMNS.items()}
+
+
+def dump(path) -> list[str]:
+    db = sqlite3.connect(path)
+    try:
+        return list(db.iterdump())
+    finally:
+        db.close()
+
+
+def schema_sql(path) -> list[tuple]:
+    with sqlite3.connect(path) as db:
+        return db.execute("SELECT type, name, tbl_name, sql FROM sqlite_master "
+                          "WHERE tbl_name != 'alembic_version' ORDER BY name").fetchall()
+
+
+def alembic_check(url: str) -> None:
+    """`alembic check`: raises AutoGenerateDiffsDetected when the models differ from the database."""
+    engine = schema.migration_engine(url)
+    try:
+        with engine.connect() as connection:
+            command.check(schema.alembic_config(connection))
+    finally:
+        engine.dispose()
+
+
+def migrate_to(url: str, revision: str) -> None:
+    engine = schema.migration_engine(url)
+    try:
+        with engine.connect() as connection:
+            command.upgrade(schema.alembic_config(connection), revision)
+            connection.commit()
+    finally:
+        engine.dispose()
+
+
+def test_upgrade_of_a_first_release_database_loses_nothing_and_adds_the_new_schema(tmp_path):
+    path = tmp_path / "old.sqlite"
+    url = first_release_database(path)
+    before = first_release_rows(path)
+    assert [len(rows) for rows in before.values()] == [3, 3, 3]
+
+    result = bulletins("db", "upgrade", "--database-url", url)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [f"database: {url}",
+                                          "upgraded: 0001 (no version recorded) -> 0002 (head)"]
+    assert first_release_rows(path) == before
+    found = inspect(create_engine(url))
+    assert NEW_TABLES <= set(found.get_table_names())
+    assert "extractor_version" in {c["name"] for c in found.get_columns("article")}
+    assert "ix_attachment_url" in {i["name"] for i in found.get_indexes("attachment")}
+    with sqlite3.connect(path) as db:
+        assert db.execute("SELECT count(*) FROM article WHERE extractor_version IS NOT NULL").fetchone() == (0,)
+    alembic_check(url)  # the upgraded database is exactly what the models describe
+    assert bulletins("db", "current", "--database-url", url).stdout == "0002 (head)\n"
+
+
+def test_the_upgraded_database_works_with_the_current_models(tmp_path):
+    url = first_release_database(tmp_path / "old.sqlite")
+    assert bulletins("db", "upgrade", "--database-url", url).returncode == 0
+    seen = datetime(2026, 11, 3, 3, 0, tzinfo=timezone.utc)
+    with session(make_engine(url)) as db:
+        old = db.get(Article, 1)
+        assert (old.author, old.headline, old.published, old.first_seen, old.language_probability) == (
+            "관리자", "경기도, 반도체 특화단지 지정 신청", date(2022, 6, 24),
+            datetime(2026, 11, 1, 3, 0, tzinfo=timezone.utc), 0.9999)
+        assert [a.name for a in old.attachments] == ["붙임1. 보도자료.hwp", "사진 1.jpg"]
+        row, created = save_article(db, ArticleRecord(
+            source="gyeonggi-ko", board_id="501", url=old.url, title=old.title, headline=old.headline,
+            author="관리자", published=date(2022, 6, 24), views=120, body_text=old.body_text,
+            language="ko", attachments=[AttachmentRecord("붙임1. 보도자료.hwp", ATTACHMENTS[0][3], 40960)],
+            warc_file="BULLETINS-new.warc.gz", warc_offset=77, warc_record_id="<urn:uuid:new>",
+            captured_at=seen, extractor_version="gyeonggi_ko/1"), seen)
+        db.add(CrawlRun(source="gyeonggi-ko", started_at=seen, status="ok", complete=True))
+        db.add(PayloadDigest(digest="sha1:ABC", url=ATTACHMENTS[0][3], warc_record_id="<urn:uuid:att>",
+                             warc_date="2026-11-03T03:00:00Z", warc_file="BULLETINS-new.warc.gz", warc_offset=5))
+        db.commit()
+        assert not created and row.id == 1
+    with session(make_engine(url)) as db:
+        article = db.get(Article, 1)
+        assert (article.views, article.extractor_version, article.first_seen, article.last_seen) == (
+            120, "gyeonggi_ko/1", datetime(2026, 11, 1, 3, 0, tzinfo=timezone.utc), seen)
+        series = db.exec(select(ViewObservation.views).where(ViewObservation.article_id == 1)
+                         .order_by(ViewObservation.observed_at)).all()
+        assert series == [80, 87, 120]
+        assert len(db.exec(select(Attachment).where(Attachment.article_id == 1)).all()) == 2
+        assert [c.warc_record_id for c in db.exec(select(Capture))] == ["<urn:uuid:new>"]
+        assert db.exec(select(CrawlRun)).one().complete is True
+        assert db.exec(select(PayloadDigest)).one().digest == "sha1:ABC"
+        assert db.get(Article, 3).headline == "도민 여러분께 알립니다 (Notice)"
+
+
+def test_make_engine_refuses_an_outdated_database_in_one_line(tmp_path):
+    unversioned = first_release_database(tmp_path / "first-release.sqlite")
+    versioned = f"sqlite:///{tmp_path / 'at-0001.sqlite'}"
+    migrate_to(versioned, "0001")
+    before = dump(tmp_path / "first-release.sqlite")
+    for url in (unversioned, versioned):
+        with pytest.raises(StorageError) as err:
+            make_engine(url)
+        assert str(err.value) == OUTDATED
+    assert bulletins("db", "current", "--database-url", versioned).stdout == (
+        "0001 (older than 0002: run `bulletins db upgrade`)\n")
+    shown = bulletins("show", "1", "--database-url", unversioned)  # any command that opens it
+    assert (shown.returncode, shown.stdout, shown.stderr) == (2, "", f"bulletins: error: {OUTDATED}\n")
+    assert dump(tmp_path / "first-release.sqlite") == before  # refused, not touched
+
+
+def test_an_unversioned_first_release_database_is_recognized(tmp_path):
+    url = first_release_database(tmp_path / "old.sqlite")
+    result = bulletins("db", "current", "--database-url", url)
+    assert (result.returncode, result.stdout) == (0, (
+        "0001 (no version recorded: made by the first release; "
+        "older than 0002: run `bulletins db upgrade`)\n"))
+    # A first-release schema is what migration 0001 builds, to the letter.
+    built = tmp_path / "migrated.sqlite"
+    migrate_to(f"sqlite:///{built}", "0001")
+    assert schema_sql(built) == schema_sql(tmp_path / "old.sqlite")
+
+
+def test_upgrading_twice_changes_nothing_the_second_time(tmp_path):
+    path = tmp_path / "old.sqlite"
+    url = first_release_database(path)
+    assert bulletins("db", "upgrade", env={"BULLETINS_DATABASE_URL": url}).returncode == 0
+    upgraded = dump(path)
+    again = bulletins("db", "upgrade", env={"BULLETINS_DATABASE_URL": url})
+    assert (again.returncode, again.stdout.splitlines()[-1]) == (0, "already at 0002 (head): nothing to do")
+    assert dump(path) == upgraded
+
+
+def test_a_database_of_a_development_version_between_the_two_is_upgraded(tmp_path):
+    """Commit 9d17010 added capture and extractor_version with create_all and no version."""
+    path = tmp_path / "dev.sqlite"
+    url = first_release_database(path)
+    with sqlite3.connect(path) as db:
+        db.execute("ALTER TABLE article ADD COLUMN extractor_version VARCHAR")
+        db.execute("UPDATE article SET extractor_version = 'gyeonggi_en/1' WHERE id = 2")
+        db.execute("CREATE INDEX ix_attachment_url ON attachment (url)")
+    SQLModel.metadata.tables["capture"].create(create_engine(url))
+    with pytest.raises(StorageError, match="older than"):
+        make_engine(url)
+    result = bulletins("db", "upgrade", "--database-url", url)
+    assert result.returncode == 0, result.stderr
+    alembic_check(url)
+    with sqlite3.connect(path) as db:
+        assert db.execute("SELECT id, extractor_version FROM article ORDER BY id").fetchall() == [
+            (1, None), (2, "gyeonggi_en/1"), (3, None)]
+
+
+def test_a_new_database_is_created_at_head_and_a_premigration_one_is_stamped(tmp_path):
+    new = f"sqlite:///{tmp_path / 'new.sqlite'}"
+    make_engine(new).dispose()
+    assert schema.database_state(new) == schema.State("0002", True)
+    alembic_check(new)
+    # Made by a version with today's tables but before migrations existed: no version recorded.
+    premigration = f"sqlite:///{tmp_path / 'premigration.sqlite'}"
+    SQLModel.metadata.create_all(create_engine(premigration))
+    assert schema.database_state(premigration) == schema.State("0002", False)
+    make_engine(premigration).dispose()
+    assert schema.database_state(premigration) == schema.State("0002", True)
+
+
+def test_an_empty_database_file_is_upgraded_by_every_migration(tmp_path):
+    path = tmp_path / "empty.sqlite"
+    sqlite3.connect(path).close()
+    result = bulletins("db", "upgrade", "--database-url", f"sqlite:///{path}")
+    assert result.stdout.splitlines()[-1] == "upgraded: empty -> 0002 (head)"
+    alembic_check(f"sqlite:///{path}")
+
+
+def test_head_matches_the_models_so_a_model_change_needs_a_migration(tmp_path):
+    url = f"sqlite:///{tmp_path / 'migrated.sqlite'}"
+    migrate_to(url, "head")
+    alembic_check(url)
+    # The same comparison notices a model column that no migration adds.
+    changed = MetaData()
+    for table in SQLModel.metadata.tables.values():
+        table.to_metadata(changed)
+    changed.tables["crawlrun"].append_column(Column("not_migrated", String))
+    with create_engine(url).connect() as connection:
+        diffs = compare_metadata(MigrationContext.configure(connection), changed)
+    assert [(d[0], d[2], d[3].name) for d in diffs] == [("add_column", "crawlrun", "not_migrated")]
+
+
+def test_a_failed_upgrade_leaves_the_database_as_it_was(tmp_path):
+    path = tmp_path / "old.sqlite"
+    url = first_release_database(path)
+    with sqlite3.connect(path) as db:  # an index name 0002 needs, taken: its step fails late
+        db.execute("CREATE INDEX ix_crawlrun_source ON article (source)")
+    before = dump(path)
+    result = bulletins("db", "upgrade", "--database-url", url)
+    assert result.returncode == 1
+    assert len(result.stderr.splitlines()) == 1
+    assert result.stderr.startswith("bulletins: error: upgrade failed, the database is unchanged: ")
+    assert dump(path) == before
+
+
+def test_a_newer_or_missing_database_is_a_one_line_usage_error(tmp_path):
+    url = f"sqlite:///{tmp_path / 'newer.sqlite'}"
+    make_engine(url).dispose()
+    with sqlite3.connect(tmp_path / "newer.sqlite") as db:
+        db.execute("UPDATE alembic_version SET version_num = '0099'")
+    with pytest.raises(StorageError, match="newer than this version"):
+        make_engine(url)
+    result = bulletins("db", "upgrade", "--database-url", url)
+    assert (result.returncode, len(result.stderr.splitlines())) == (2, 1)
+    assert "(0099) is newer than this version" in result.stderr
+    missing = bulletins("db", "current", "--database-url", f"sqlite:///{tmp_path / 'nope.sqlite'}")
+    assert (missing.returncode, missing.stderr) == (2, f"bulletins: error: no database at {tmp_path / 'nope.sqlite'}\n")
+    assert not (tmp_path / "nope.sqlite").exists()
