@@ -76,12 +76,18 @@ class CrawlReport:
         for line in self.summary_lines():
             log.info(line)
 
+    def crawl_count(self, key: str) -> int:
+        """A count of the whole crawl: processes sharing a frontier (scraper/frontier) each do a
+        part, and one may read no listing page at all though the crawl read them all."""
+        own = self.stats.get_value(f"bulletins/{key}", 0)
+        return self.stats.get_value(f"bulletins/crawl/{key}", own)
+
     @property
     def failure(self) -> str | None:
         """Why the run counts as failed (for exit codes), or None."""
         if self.finish_reason not in (None, "finished"):
             return f"crawl stopped early: {self.finish_reason}"
-        if not self.stats.get_value("bulletins/listing_pages"):
+        if not self.crawl_count("listing_pages"):
             return "no listing page could be read"
         if self.stats.get_value("spider_exceptions/count"):
             return f"{self.stats.get_value('spider_exceptions/count')} spider exception(s)"
@@ -97,7 +103,7 @@ class CrawlReport:
         BULLETINS_DRIFT_MAX_MISSING (default 20%), once at least BULLETINS_DRIFT_MIN_ARTICLES were
         parsed; a few broken pages are the site's, most of them is our page object's.
         """
-        if self.stats.get_value("bulletins/listing_pages") and not self.stats.get_value("bulletins/listing_rows"):
+        if self.crawl_count("listing_pages") and not self.crawl_count("listing_rows"):
             return f"layout drift: {self.source}: the listing pages yielded no rows"
         if self.articles < self.min_articles:
             return None

@@ -11,6 +11,7 @@ from scrapy.spiderloader import SpiderLoader
 
 from storage.config import StorageError, database_url, ensure_writable_dir, sqlite_path, warc_dir
 
+from .frontier import FrontierError, check_frontier
 from .report import CrawlReport
 from .spiders.base import month_window
 from . import settings as project_settings
@@ -127,6 +128,10 @@ def run_crawl(source: str, settings: Settings, **spider_args: Any) -> CrawlOutco
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     check_locations(settings)
+    try:
+        check_frontier(settings)
+    except FrontierError as exc:
+        raise UsageError(str(exc)) from None
     check_origin(settings, source, spider_args.get("base_url"))
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(source)

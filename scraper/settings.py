@@ -78,6 +78,15 @@ BULLETINS_HORIZON_MONTHS = 2
 # more than this share of its articles lack a required field (title, date, body).
 BULLETINS_DRIFT_MAX_MISSING = 0.2
 BULLETINS_DRIFT_MIN_ARTICLES = 5
+# Scale-out (scraper/frontier): with a Redis URL here or in $BULLETINS_REDIS_URL, the scheduler and
+# the duplicate filter live in Redis (scrapy-redis), shared by every crawler process of a source;
+# None keeps Scrapy's own, in memory. Keys are PREFIX:SOURCE:*; a worker whose heartbeat is older
+# than WORKER_TTL seconds counts as dead; an idle worker looks for new work every POLL seconds.
+ADDONS = {"scraper.frontier.RedisFrontier": 0}
+BULLETINS_REDIS_URL = None
+BULLETINS_REDIS_PREFIX = "bulletins"
+BULLETINS_REDIS_WORKER_TTL = 60
+BULLETINS_REDIS_POLL = 0.5
 
 LOG_LEVEL = "INFO"
 FEED_EXPORT_ENCODING = "utf-8"

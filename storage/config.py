@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 DEFAULT_DATA_DIR = Path("data")
@@ -39,9 +40,9 @@ def ensure_writable_dir(path: Path, what: str) -> Path:
     """Create `path` if needed and prove we can write in it, or raise StorageError."""
     try:
         path.mkdir(parents=True, exist_ok=True)
-        probe = path / ".write-test"
-        probe.write_bytes(b"")
-        probe.unlink()
+        # a name of this process's own: crawlers sharing the folder must not remove each other's
+        with tempfile.NamedTemporaryFile(dir=path, prefix=".write-test-"):
+            pass
     except OSError as exc:
         reason = exc.strerror or exc.__class__.__name__
         raise StorageError(f"cannot write the {what} in {path}: {reason}") from None

@@ -4,21 +4,55 @@ from __future__ import annotations
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, SQLModel, create_engine
+from sqlmodel import Session, create_engine
 
 from . import models  # noqa: F401  (registers the tables)
 from .config import ensure_writable_dir, sqlite_path
+from .schema import check_schema
+
+_pg_engines: dict[str, Engine] = {}
 
 
 def make_engine(url: str) -> Engine:
-    """An engine with the tables created; for SQLite, the folder is created and checked first."""
+    """An engine on a database at the current schema (a new one is created, an older one refused);
+    for SQLite, the folder is created and checked first."""
+    if url.startswith("postgresql"):
+        return _postgres_engine(url)
     path = sqlite_path(url)
     if path is not None:
         ensure_writable_dir(path.parent.resolve(), "database")
     engine = create_engine(url)
     if url.startswith("sqlite"):
         event.listen(engine, "connect", _sqlite_pragmas)
-    SQLModel.metadata.create_all(engine)
+    _create_tables(engine)
+    return engine
+
+
+def _create_tables(engine: Engine) -> None:
+    """Tables for a new database; an older schema is refused in one line (storage.schema).
+    Several crawlers may start at once on one database: the check runs under a lock."""
+    try:
+        check_schema(engine)
+    except Exception:
+        engine.dispose()
+        raise
+
+
+def _postgres_engine(url: str) -> Engine:
+    """One engine (one connection pool) per server URL and process: the crawl's components each
+    ask for an engine, and a pool apiece would hold a dozen idle server connections per crawler.
+
+    Sessions run in UTC whatever the server's zone, so SQL sees the days and hours SQLite shows
+    (its datetimes are UTC wall time): a `timestamptz` is cast, printed and compared with zoneless
+    literals in the session's zone.
+    """
+    engine = _pg_engines.get(url)
+    if engine is not None:
+        return engine
+    # libpq drivers (psycopg, psycopg2) take server options at connect time
+    engine = create_engine(url, pool_pre_ping=True, connect_args={"options": "-c TimeZone=UTC"})
+    _create_tables(engine)
+    _pg_engines[url] = engine
     return engine
 
 

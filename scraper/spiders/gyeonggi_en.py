@@ -38,6 +38,9 @@ class GyeonggiEnSpider(BulletinSpider):
             if not (row.notice or self.in_window(row.published)):
                 continue
             if self.settled(row.board_id, row.published) or (row.notice and row.board_id in self.stored):
+                if row.notice and response.url != self.base_url + LISTING_PATH:
+                    continue  # pinned on every page: its count is read off the first page only,
+                    # so processes sharing a frontier (each with its own seen_ids) record it once
                 self.count("articles_not_refetched")
                 if row.views is not None:
                     yield ListingViews(self.name, row.board_id, row.url, row.views)

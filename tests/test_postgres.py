@@ -1,0 +1,182 @@
+"""PostgreSQL as the database: storage round trips and a real crawl, against a real server.
+
+The server runs in Korea time (tests/services.py): datetimes must still come back as UTC.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date, datetime, timezone
+from uuid import uuid4
+
+import pytest
+from sqlalchemy import inspect, text
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import select
+
+from scraper.replica import Board, ReplicaServer
+from storage.articles import ArticleRecord, AttachmentRecord, record_download, record_listing_views, save_article
+from storage.db import make_engine, session
+from storage.digests import first_with_digest, latest_for_url, remember
+from storage.models import Article, Attachment, Capture, CrawlRun, PayloadDigest, ViewObservation
+from storage.runs import finish_run, last_run_complete, start_run
+from storage.warc import RecordLocation
+
+from .conftest import run_cli
+from .services import postgres_server
+
+T1 = datetime(2026, 11, 1, 23, 30, 15, 123456, tzinfo=timezone.utc)  # 2 Nov in Korea
+T2 = datetime(2026, 11, 2, 3, 0, tzinfo=timezone.utc)
+LONG_BODY = "본문 " * 40_000  # Text columns: no length limit
+
+
+def utc(moment: datetime) -> datetime:
+    """SQLite gives UTC wall time without a zone, PostgreSQL (timestamptz) an aware time."""
+    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment
+
+
+def record(**changes) -> ArticleRecord:
+    base = dict(source="gyeonggi-en", board_id="1187", url="http://127.0.0.1/blog/english-news/1187",
+                title="[JUN. 2022] Title", issue_month="2022-06", headline="Title", author="관리자",
+                published=date(2022, 6, 24), views=87, body_text=LONG_BODY, body_html=f"<p>{LONG_BODY}</p>",
+                language="ko", language_probability=0.99,
+                attachments=[AttachmentRecord("a.pdf", "http://127.0.0.1/a.pdf", 12595, "application/pdf")],
+                warc_file="BULLETINS-x.warc.gz", warc_offset=1234, warc_record_id="<urn:uuid:1>",
+                captured_at=T1)
+    base.update(changes)
+    return ArticleRecord(**base)
+
+
+@pytest.fixture(scope="module")
+def postgres():
+    with postgres_server() as server:
+        yield server
+
+
+@pytest.fixture
+def pg_url(postgres):
+    return postgres.create_database(f"storage_{uuid4().hex[:12]}")
+
+
+def test_tables_and_unique_constraints_are_created_on_postgresql(pg_url):
+    engine = make_engine(pg_url)
+    found = inspect(engine)
+    assert {"article", "attachment", "viewobservation", "capture", "payloaddigest", "crawlrun"} <= set(
+        found.get_table_names())
+    uniques = {c["name"] for c in found.get_unique_constraints("article")}
+    assert "uq_article_source_board" in uniques
+    with session(engine) as db:
+        db.add(Article(source="s", board_id="1", url="u", first_seen=T1, last_seen=T1))
+        db.add(Article(source="s", board_id="1", url="u", first_seen=T1, last_seen=T1))
+        with pytest.raises(IntegrityError):
+            db.commit()
+
+
+def test_save_update_observations_and_captures_round_trip_on_postgresql(pg_url):
+    engine = make_engine(pg_url)
+    with session(engine) as db:
+        save_article(db, record(), T1)
+        db.commit()
+    with session(engine) as db:
+        _, created = save_article(db, record(views=120, title="[JUN. 2022] Title (corrected)",
+                                             warc_record_id="<urn:uuid:2>", warc_offset=99, captured_at=T2), T2)
+        assert record_download(db, "http://127.0.0.1/a.pdf", 12600, "application/pdf") == 1
+        assert record_listing_views(db, "gyeonggi-en", "1187", 130, T2)
+        db.commit()
+    assert not created
+    with session(engine) as db:  # a fresh session: values as stored, not as cached
+        article = db.exec(select(Article)).one()
+        assert (article.views, article.title, article.author, article.published) == (
+            130, "[JUN. 2022] Title (corrected)", "관리자", date(2022, 6, 24))
+        assert article.body_text == LONG_BODY and article.body_html == f"<p>{LONG_BODY}</p>"
+        assert (article.first_seen, article.last_seen) == (T1, T2)
+        # SQL sees UTC, as on SQLite, whatever the server's zone (a day, an hour, a comparison
+        # with a literal): 23:30 UTC is already 2 November in Seoul.
+        assert db.connection().execute(text(
+            "select to_char(first_seen, 'YYYY-MM-DD HH24:MI'), first_seen::date = date '2026-11-01'"
+            " from article")).one() == ("2026-11-01 23:30", True)
+        assert [(a.name, a.size) for a in db.exec(select(Attachment))] == [("a.pdf", 12600)]
+        series = db.exec(select(ViewObservation).order_by(ViewObservation.id)).all()
+        assert [(o.observed_at, o.views) for o in series] == [(T1, 87), (T2, 120), (T2, 130)]
+        captures = db.exec(select(Capture).order_by(Capture.id)).all()
+        assert [(c.warc_record_id, c.warc_offset, c.captured_at) for c in captures] == [
+            ("<urn:uuid:1>", 1234, T1), ("<urn:uuid:2>", 99, T2)]
+
+
+def test_same_datetimes_on_sqlite_and_postgresql(pg_url, tmp_path):
+    stored = []
+    for url in (pg_url, f"sqlite:///{tmp_path / 'b.sqlite'}"):
+        with session(make_engine(url)) as db:
+            save_article(db, record(), T1)
+            db.commit()
+        with session(make_engine(url)) as db:
+            row = db.exec(select(Article)).one()
+            stored.append((utc(row.first_seen), utc(db.exec(select(Capture.captured_at)).one())))
+    assert stored[0] == stored[1] == (T1, T1)
+
+
+def test_digest_index_and_run_records_on_postgresql(pg_url):
+    engine = make_engine(pg_url)
+    location = RecordLocation("BULLETINS-y.warc.gz", 10, 500, "<urn:uuid:d1>", T1, "sha1:ABC")
+    with session(engine) as db:
+        remember(db, "http://127.0.0.1/a.pdf", location, etag='"v1"', last_modified="Wed, 01 Jun 2022 00:00:00 GMT")
+        db.commit()
+        run_id = start_run(db, "gyeonggi-en", '{"full": true}')
+        finish_run(db, run_id, status="ok", complete=True, articles_new=3, warc_files="a.warc.gz,b.warc.gz")
+    with session(engine) as db:
+        assert first_with_digest(db, "sha1:ABC").warc_record_id == "<urn:uuid:d1>"
+        assert latest_for_url(db, "http://127.0.0.1/a.pdf").etag == '"v1"'
+        assert last_run_complete(db, "gyeonggi-en")
+        run = db.get(CrawlRun, run_id)
+        assert run.finished_at >= run.started_at
+        assert db.exec(select(PayloadDigest)).one().warc_date.endswith("Z")
+
+
+def test_a_crawls_components_hold_one_server_connection_between_them(pg_url):
+    """Pipeline, capture, conditional fetches, run records... each ask for an engine; on a server
+    shared by many crawlers that must not mean an idle connection apiece."""
+    import psycopg
+
+    for _ in range(6):
+        with session(make_engine(pg_url)) as db:
+            db.exec(select(Article)).all()
+    database = pg_url.rsplit("/", 1)[1]
+    with psycopg.connect(pg_url.replace("postgresql+psycopg", "postgresql").rsplit("/", 1)[0] + "/postgres") as con:
+        held = con.execute("select count(*) from pg_stat_activity where datname = %s", (database,)).fetchone()[0]
+    assert held == 1
+
+
+def test_crawl_into_postgresql_stores_what_a_crawl_into_sqlite_stores(postgres, tmp_path):
+    pg_url = postgres.create_database("crawl")
+    board = Board(articles=40)
+    columns = ("source, board_id, url, title, issue_month, headline, author, published, views, body_text,"
+               " body_html, language, missing_fields")
+    with ReplicaServer(board, flaky=False) as server:
+        into_pg = run_cli("crawl", "gyeonggi-en", "--base-url", server.base_url, "--database-url", pg_url,
+                          "--warc-dir", str(tmp_path / "pg-warc"), "--json", cwd=tmp_path)
+        into_sqlite = run_cli("crawl", "gyeonggi-en", "--base-url", server.base_url, "--database-url",
+                              f"sqlite:///{tmp_path / 'b.sqlite'}", "--warc-dir", str(tmp_path / "sqlite-warc"),
+                              "--json", cwd=tmp_path)
+    assert into_pg.returncode == 0, into_pg.stdout + into_pg.stderr[-3000:]
+    assert into_sqlite.returncode == 0, into_sqlite.stdout + into_sqlite.stderr[-3000:]
+    with sqlite3.connect(tmp_path / "b.sqlite") as con:
+        expected = sorted(con.execute(f"select {columns} from article").fetchall())
+        expected_attachments = sorted(con.execute(
+            "select a.board_id, t.name, t.url, t.size, t.content_type from attachment t"
+            " join article a on a.id = t.article_id").fetchall())
+    import psycopg
+
+    with psycopg.connect(pg_url.replace("postgresql+psycopg", "postgresql")) as con:
+        got = sorted(tuple(str(v) if isinstance(v, date) else v for v in row)
+                     for row in con.execute(f"select {columns} from article").fetchall())
+        got_attachments = sorted(con.execute(
+            "select a.board_id, t.name, t.url, t.size, t.content_type from attachment t"
+            " join article a on a.id = t.article_id").fetchall())
+        runs = con.execute("select status, complete, articles_new from crawlrun").fetchall()
+        observations = con.execute("select count(*) from viewobservation").fetchone()[0]
+        captures = con.execute("select count(*) from capture").fetchone()[0]
+    assert len(expected) == len(board.articles) + len(board.notices)
+    assert got == expected
+    assert got_attachments == expected_attachments and expected_attachments
+    assert runs == [("ok", True, len(expected))]
+    assert captures == len(expected) and observations > 0
