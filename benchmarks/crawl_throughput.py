@@ -44,7 +44,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import ROOT, peak_rss_mb, start_replica
+from common import ROOT, peak_rss_mb, start_replica, stop
 
 SOURCE = "gyeonggi-en"
 TARGET = 0.70
@@ -245,12 +245,7 @@ def main(argv: list[str] | None = None) -> int:
                   + (f"{r['pages']} pages, {r['seconds']:.2f} s" if r.get("ok") else "FAILED"),
                   flush=True)
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        stop(server)
         shutil.rmtree(scratch, ignore_errors=True)
 
     failed = False

@@ -48,7 +48,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import ROOT, peak_rss_mb, start_replica
+from common import ROOT, peak_rss_mb, start_replica, stop
 
 SOURCE = "gyeonggi-en"
 TARGET = 5.0
@@ -187,12 +187,7 @@ def main(argv: list[str] | None = None) -> int:
         results["crawl"] = run_child("crawl", work, base_url)
         print(f"crawl: {'done' if results['crawl'].get('ok') else 'FAILED'}", flush=True)
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        stop(server)
     failed, checks = False, []
     try:
         if results["crawl"].get("ok"):

@@ -33,6 +33,7 @@ from pathlib import Path
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from storage import provenance
 from storage.models import Article, Capture
 from storage.warc import OPEN_SUFFIX, read_record
 
@@ -283,16 +284,9 @@ class Wayback:
 # --- replay URLs of captures ---------------------------------------------------------------
 
 
-def timestamp14(moment: datetime) -> str:
-    """pywb's 14-digit timestamp (UTC); naive times, as SQLite returns them, are UTC."""
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(UTC)
-    return moment.strftime("%Y%m%d%H%M%S")
-
-
 def replay_url(base_url: str, captured_at: datetime, url: str, modifier: str = "") -> str:
-    """``BASE/bulletins/TS/URL``; modifier ``id_`` gives the archived bytes, ``mp_`` the page alone."""
-    return f"{base_url}/{COLLECTION}/{timestamp14(captured_at)}{modifier}/{url}"
+    """``BASE/bulletins/TS/URL`` of the wayback server at base_url (see storage.provenance)."""
+    return provenance.replay_url(f"{base_url}/{COLLECTION}", captured_at, url, modifier)
 
 
 @dataclass(frozen=True)

@@ -51,11 +51,12 @@ def iso(moment: datetime | date | None) -> str | None:
     return moment.isoformat()
 
 
-def replay_url(base: str, captured_at: datetime | None, url: str) -> str:
+def replay_url(base: str, captured_at: datetime | None, url: str, modifier: str = "") -> str:
     """BASE/<14-digit UTC timestamp>/URL: pywb and ReplayWeb.page open the capture nearest that
-    second. Without a capture time, BASE/*/URL lists every capture of the URL."""
+    second. Without a capture time, BASE/*/URL lists every capture of the URL. A modifier such
+    as ``id_`` (the archived bytes) or ``mp_`` (the page without the frame) follows the stamp."""
     stamp = utc(captured_at).strftime("%Y%m%d%H%M%S") if captured_at else "*"
-    return f"{base.rstrip('/')}/{stamp}/{url}"
+    return f"{base.rstrip('/')}/{stamp}{modifier}/{url}"
 
 
 def find_article(db: Session, ref: str) -> Article | None:

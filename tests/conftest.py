@@ -27,13 +27,10 @@ def run_cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = No
                           capture_output=True, timeout=timeout)
 
 
-@dataclass
-class Crawl:
-    board: Board
-    base_url: str
+class CrawlFolder:
+    """A crawl's folder as `bulletins crawl` lays it out with the flags the tests pass."""
+
     folder: Path
-    result: subprocess.CompletedProcess
-    requests: list
 
     @property
     def database_url(self) -> str:
@@ -42,6 +39,15 @@ class Crawl:
     @property
     def warc_dir(self) -> Path:
         return self.folder / "warc"
+
+
+@dataclass
+class Crawl(CrawlFolder):
+    board: Board
+    base_url: str
+    folder: Path
+    result: subprocess.CompletedProcess
+    requests: list
 
 
 @pytest.fixture(scope="session")

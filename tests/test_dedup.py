@@ -37,7 +37,7 @@ from storage.warc import (
     payload_digest,
 )
 
-from .conftest import BIN, REPO
+from .conftest import BIN, REPO, CrawlFolder
 from .pywb_harness import COLLECTION, fetch, replay_server
 
 
@@ -61,7 +61,7 @@ class Run:
 
 
 @dataclass
-class Crawls:
+class Crawls(CrawlFolder):
     board: Board
     base_url: str
     folder: Path
@@ -69,14 +69,6 @@ class Crawls:
     not_modified: Run
     identical: Run
     dedup_off: Run
-
-    @property
-    def database_url(self) -> str:
-        return f"sqlite:///{self.folder / 'bulletins.sqlite'}"
-
-    @property
-    def warc_dir(self) -> Path:
-        return self.folder / "warc"
 
     def attachment_urls(self) -> dict[str, bytes]:
         return {self.base_url + att.url_path: att.data
