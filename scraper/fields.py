@@ -86,3 +86,40 @@ def parse_month(text: str) -> date:
         return datetime.strptime(text, "%Y-%m").date()
     except ValueError:
         raise ValueError(f"expected a month as YYYY-MM, got {text!r}") from None
+
+
+_DISPOSITION_EXT = re.compile(rb"filename\*\s*=\s*([\w!#$&+.^`|~-]+)'[^']*'([^;\s]+)", re.IGNORECASE)
+_DISPOSITION = re.compile(rb'filename\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^;]+))', re.IGNORECASE)
+
+
+def attachment_filename(header: bytes | str | None) -> str | None:
+    """The file name in a Content-Disposition header, as the server meant it.
+
+    RFC 5987 `filename*=charset''percent-encoded` wins; a plain `filename=` is taken as UTF-8,
+    else as CP949 (a superset of EUC-KR, which older Korean boards send raw), else Latin-1.
+    """
+    if not header:
+        return None
+    raw = header.encode("latin-1", "replace") if isinstance(header, str) else bytes(header)
+    m = _DISPOSITION_EXT.search(raw)
+    if m:
+        from urllib.parse import unquote_to_bytes
+        charset = m.group(1).decode("ascii").lower()
+        data = unquote_to_bytes(m.group(2).decode("ascii", "replace"))
+        try:
+            return data.decode(charset).strip() or None
+        except (LookupError, UnicodeDecodeError):
+            pass
+    m = _DISPOSITION.search(raw)
+    if not m:
+        return None
+    data = (m.group(1) if m.group(1) is not None else m.group(2)).strip()
+    if b"%" in data and re.fullmatch(rb"[\x21-\x7e]+", data):
+        from urllib.parse import unquote_to_bytes
+        data = unquote_to_bytes(data.decode("ascii"))  # some servers percent-encode it plainly
+    for charset in ("utf-8", "cp949", "latin-1"):
+        try:
+            return data.decode(charset).replace('\\"', '"').strip() or None
+        except UnicodeDecodeError:
+            continue
+    return None

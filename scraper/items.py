@@ -19,6 +19,7 @@ class AttachmentDownload:
     url: str
     size: int
     content_type: str | None
+    name: str | None = None  # from Content-Disposition, decoded (EUC-KR boards send raw bytes)
 
 
 @dataclass

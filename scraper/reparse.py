@@ -33,7 +33,7 @@ from pathlib import Path
 
 from scrapy.http import Headers
 from scrapy.responsetypes import responsetypes
-from scrapy.spiderloader import SpiderLoader
+from scrapy.spiderloader import get_spider_loader
 from sqlalchemy import func
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, select
@@ -131,7 +131,7 @@ class ReparseReport:
 
 def source_spiders() -> dict[str, type]:
     """Spider classes by source name, found as `bulletins crawl` finds them."""
-    loader = SpiderLoader.from_settings(make_settings())
+    loader = get_spider_loader(make_settings())
     return {name: loader.load(name) for name in loader.list()}
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
-from scrapy.spiderloader import SpiderLoader
+from scrapy.spiderloader import get_spider_loader
 
 from storage.config import StorageError, database_url, ensure_writable_dir, sqlite_path, warc_dir
 
@@ -41,11 +41,11 @@ def make_settings(*, database: str | None = None, warcs: str | None = None,
 
 
 def source_names(settings: Settings) -> list[str]:
-    return sorted(SpiderLoader.from_settings(settings).list())
+    return sorted(get_spider_loader(settings).list())
 
 
 def source_descriptions(settings: Settings) -> dict[str, str]:
-    loader = SpiderLoader.from_settings(settings)
+    loader = get_spider_loader(settings)
     return {name: getattr(loader.load(name), "description", "") for name in sorted(loader.list())}
 
 
@@ -77,7 +77,7 @@ def check_origin(settings: Settings, source: str, base_url: str | None) -> None:
         return
     with session(make_engine(url)) as db:
         stored = any_article_url(db, source)
-    target = base_url or SpiderLoader.from_settings(settings).load(source).default_base_url
+    target = base_url or get_spider_loader(settings).load(source).default_base_url
     if stored and is_loopback(stored) != is_loopback(target):
         kind = "replica (loopback)" if is_loopback(stored) else "real-site"
         raise UsageError(f"{url} holds {kind} articles of {source}; crawl {target} into another "

@@ -10,6 +10,10 @@ from importlib.metadata import PackageNotFoundError, version
 BOT_NAME = "bulletins"
 SPIDER_MODULES = ["scraper.spiders"]
 NEWSPIDER_MODULE = "scraper.spiders"
+# Spider classes, plus one spider per site profile: the built-in ones (scraper/profiles/*.toml)
+# and the user's own in BULLETINS_PROFILE_DIRS (folders, separated like PATH; None: environment).
+SPIDER_LOADER_CLASS = "scraper.profiles.loader.ProfileSpiderLoader"
+BULLETINS_PROFILE_DIRS = None
 
 try:
     VERSION = version("bulletin-archiver")

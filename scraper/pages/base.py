@@ -53,6 +53,11 @@ class ArticlePageBase:
         self.response = response
         self.errors: dict[str, str] = {}
 
+    @property
+    def extractor_version(self) -> str:
+        """Stored with each article, so a reparse knows which rows an extractor change touches."""
+        return f"{type(self).__module__.rsplit('.', 1)[-1]}/{self.version}"
+
     # Field methods to override.
     def board_id(self) -> str: raise NotImplementedError
     def canonical_url(self) -> str: return self.response.url
@@ -78,7 +83,7 @@ class ArticlePageBase:
         is_text = isinstance(self.response, TextResponse)
         board_id = self._safe("board_id", self.board_id) or self.response.url
         record = ArticleRecord(source=self.source, board_id=str(board_id),
-                               extractor_version=f"{type(self).__module__.rsplit('.', 1)[-1]}/{self.version}",
+                               extractor_version=self.extractor_version,
                                url=(self._safe("url", self.canonical_url) if is_text else None)
                                or self.response.url)
         if is_text:

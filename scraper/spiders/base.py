@@ -14,7 +14,8 @@ from storage.runs import last_run_complete
 from storage.config import database_url
 from storage.db import make_engine, session
 
-from ..fields import parse_month
+from ..fields import attachment_filename, parse_month
+from ..items import AttachmentDownload, ListingViews
 from ..report import page_failed
 
 LOOPBACK_NAMES = {"localhost"}
@@ -87,6 +88,7 @@ class BulletinSpider(scrapy.Spider):
         # Set by the spider when it saw the listing's end, or stopped early on trusted ground.
         self.walk_complete = False
         self.listing_failed = False
+        self.seen_ids: set[str] = set()
         self.base_url = (base_url or self.default_base_url).rstrip("/")
         self.since, self.until = month_window(since, until)
         self.allowed_domains = [urlsplit(self.base_url).hostname]
@@ -134,6 +136,80 @@ class BulletinSpider(scrapy.Spider):
     def listing_ended(self) -> None:
         """The last listing page was read: the walk was complete unless a window cut it short."""
         self.walk_complete = self.since is None and self.until is None and not self.listing_failed
+
+    # ------------------------------------------------------------------ navigation
+    # A board spider says how to ask for listing page N, how to read a listing page, and which
+    # page object reads an article; walking, incremental rules and attachments are shared.
+
+    def listing_request(self, page: int, response=None) -> scrapy.Request | None:
+        """The request for listing page `page` (1-based); `response` is page `page - 1`'s."""
+        raise NotImplementedError
+
+    def listing_page(self, response):
+        """An object whose rows() are the listing's ListingRow."""
+        raise NotImplementedError
+
+    def article_page(self, response):
+        """The page object reading an article's view page."""
+        raise NotImplementedError
+
+    def article_request(self, row) -> scrapy.Request:
+        return scrapy.Request(row.url, callback=self.parse_article, errback=self.failed,
+                              cb_kwargs={"board_id": row.board_id})
+
+    async def start(self):
+        first = self.listing_request(1)
+        if first is not None:
+            yield first
+
+    def parse_listing(self, response, page: int = 1):
+        self.count("listing_pages")
+        rows = self.listing_page(response).rows()
+        unseen = [row for row in rows if row.board_id not in self.seen_ids]
+        regular = [row for row in rows if not row.notice]
+        for row in unseen:
+            self.seen_ids.add(row.board_id)
+            if not (row.notice or self.in_window(row.published)):
+                continue
+            if self.settled(row.board_id, row.published) or (row.notice and row.board_id in self.stored):
+                if row.notice and page != 1:
+                    continue  # pinned on every page: its count is read off the first page only,
+                    # so processes sharing a frontier (each with its own seen_ids) record it once
+                self.count("articles_not_refetched")
+                if row.views is not None:
+                    yield ListingViews(self.name, row.board_id, row.url, row.views)
+            else:
+                yield self.article_request(row)
+        self.count("listing_rows", len(regular))
+        if self.stop_paging(regular):
+            return
+        # A page with no unseen ids repeats the last one (an out-of-range page number).
+        following = self.listing_request(page + 1, response) if unseen else None
+        if following is not None:
+            yield following
+        else:
+            self.listing_ended()
+
+    def parse_article(self, response, board_id: str | None = None):
+        item = self.article_page(response).to_item()
+        if board_id and item.board_id == response.url:
+            item.board_id = board_id  # the view URL does not carry the id (POST views)
+        location = response.meta.get("warc_location")
+        if location is not None:
+            item.warc_file, item.warc_offset, item.warc_record_id, item.captured_at = (
+                location.filename, location.offset, location.record_id, location.captured_at)
+        yield item
+        for attachment in item.attachments:
+            yield scrapy.Request(attachment.url, callback=self.parse_attachment, errback=self.failed,
+                                 cb_kwargs={"url": attachment.url})
+
+    def parse_attachment(self, response, url: str):
+        if response.status == 304:
+            return  # not modified since the archived copy (a revisit record): its size stays
+        yield AttachmentDownload(url=url, size=len(response.body),
+                                 content_type=(response.headers.get("Content-Type") or b"")
+                                 .decode("latin-1").split(";")[0].strip() or None,
+                                 name=attachment_filename(response.headers.get("Content-Disposition")))
 
     def count(self, key: str, n: int = 1) -> None:
         self.crawler.stats.inc_value(f"bulletins/{key}", n)
