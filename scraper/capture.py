@@ -143,7 +143,9 @@ class WarcCaptureMiddleware:
         repair_leftovers(directory, settings)
         writer = WarcWriter(
             directory,
-            prefix=settings.get("BULLETINS_WARC_PREFIX", "BULLETINS"),
+            # the source in the name: crawls of several sources may run side by side (demo)
+            prefix="-".join(filter(None, [settings.get("BULLETINS_WARC_PREFIX", "BULLETINS"),
+                                          getattr(crawler.spidercls, "name", None)])),
             max_size=settings.getint("BULLETINS_WARC_MAX_SIZE", 1_000_000_000),
             warcinfo={
                 "isPartOf": settings.get("BOT_NAME", "bulletins"),

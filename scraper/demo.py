@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from contextlib import ExitStack
+
 import click
 from sqlalchemy import func
 from sqlmodel import select
@@ -10,26 +12,37 @@ from storage.db import make_engine, session
 from storage.models import Article
 
 from .replica import Board, ReplicaServer
-from .run import check_locations, make_settings, run_crawl
+from .replica.sites import SITES, SiteServer, site_for
+from .run import check_locations, make_settings, run_crawls
 
 SOURCE = "gyeonggi-en"
 
 
 def run_demo(*, articles: int, database: str | None, warcs: str | None, contact: str | None,
-             log_level: str) -> int:
+             log_level: str, regions: bool = True) -> int:
+    """Crawl the Gyeonggi-do English replica board and, with `regions`, a replica of every other
+    profiled board, side by side, into one database."""
     settings = make_settings(database=database, warcs=warcs, contact=contact, log_level=log_level)
     db_url, warc_folder = check_locations(settings)
     board = Board(articles=articles)
-    with ReplicaServer(board) as server:
+    with ExitStack() as servers:
+        server = servers.enter_context(ReplicaServer(board))
         click.echo(f"replica board: {server.base_url}/blog/english-news/ ({len(board.articles)} articles)")
-        outcome = run_crawl(SOURCE, settings, base_url=server.base_url)
-    click.echo(outcome.summary())
+        jobs = [(SOURCE, {"base_url": server.base_url})]
+        for name in sorted(SITES) if regions else []:
+            site = servers.enter_context(SiteServer(site_for(name)))
+            click.echo(f"replica board: {site.base_url}/ ({name}, {len(site.site.posts)} articles)")
+            jobs.append((name, {"base_url": site.base_url}))
+        outcomes = run_crawls(jobs, settings)
+    for outcome in outcomes:
+        click.echo(outcome.summary())
     click.echo(f"database: {db_url}")
     click.echo(f"WARC files: {warc_folder}/")
-    for name in outcome.stats.get("bulletins/warc_files", []):
-        click.echo(f"  {name}")
+    for outcome in outcomes:
+        for name in outcome.stats.get("bulletins/warc_files", []):
+            click.echo(f"  {name}")
     _show_rows(db_url, str(board.sample_id))
-    return 0 if outcome.ok else 1
+    return 0 if all(o.ok for o in outcomes) else 1
 
 
 def _show_rows(db_url: str, sample_board_id: str) -> None:

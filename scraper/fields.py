@@ -12,6 +12,8 @@ _MONTHS = {m: i for i, m in enumerate(
 ISSUE_PREFIX = re.compile(r"^\s*\[\s*([A-Za-z]{3})[A-Za-z]*\.?\s*(\d{4})\s*\]\s*")
 # Year first, 4 or 2 digits, not part of a longer number ("24.06.2022" is not 2024-06-20).
 _NUMERIC_DATE = re.compile(r"(?<!\d)(\d{4}|\d{2})\s*[-./]\s*(\d{1,2})\s*[-./]\s*(\d{1,2})(?!\d)")
+# "2025년 12월 10일" (Korean year-month-day, spaces optional).
+_KOREAN_DATE = re.compile(r"(?<!\d)(\d{4})\s*년\s*(\d{1,2})\s*월\s*(\d{1,2})\s*일")
 _ENGLISH_DATE = re.compile(r"([A-Za-z]{3})[a-z]*\.?\s+(\d{1,2}),?\s+(\d{4})")
 _ENGLISH_DATE_DMY = re.compile(r"(\d{1,2})\s+([A-Za-z]{3})[a-z]*\.?,?\s+(\d{4})")
 _COUNT = re.compile(r"\d[\d,.\s]*")
@@ -30,7 +32,8 @@ def split_issue(title: str | None) -> tuple[str | None, str | None]:
 
 
 def parse_date(text: str | None) -> date | None:
-    """The first real calendar date in `text` (2022-06-24, 2026.05.13., 26-01-07, June 24, 2022...)."""
+    """The first real calendar date in `text` (2022-06-24, 2026.05.13., 26-01-07, 2025년 12월 10일,
+    June 24, 2022...)."""
     if not text:
         return None
     m = _NUMERIC_DATE.search(text)
@@ -39,6 +42,9 @@ def parse_date(text: str | None) -> date | None:
         if year < 100:
             year += 2000
         return _valid(year, month, day)
+    m = _KOREAN_DATE.search(text)
+    if m:
+        return _valid(*(int(g) for g in m.groups()))
     m = _ENGLISH_DATE.search(text)
     if m and m.group(1).upper() in _MONTHS:
         return _valid(int(m.group(3)), _MONTHS[m.group(1).upper()], int(m.group(2)))

@@ -120,22 +120,41 @@ class CrawlOutcome:
 
 def run_crawl(source: str, settings: Settings, **spider_args: Any) -> CrawlOutcome:
     """Run one crawl to the end (starts and stops the Twisted reactor: once per process)."""
+    return run_crawls([(source, spider_args)], settings)[0]
+
+
+def run_crawls(jobs: list[tuple[str, dict[str, Any]]], settings: Settings) -> list[CrawlOutcome]:
+    """Run crawls of several sources side by side in this process, each to its end.
+
+    Every job is checked before the reactor starts, so a bad one costs nothing but one line.
+    """
     names = source_names(settings)
-    if source not in names:
-        raise UsageError(f"unknown source {source!r} (known: {', '.join(names)})")
-    try:  # spider arguments fail inside the reactor, with a traceback: check them here first
-        month_window(spider_args.get("since"), spider_args.get("until"))
-    except ValueError as exc:
-        raise UsageError(str(exc)) from None
     check_locations(settings)
     try:
         check_frontier(settings)
     except FrontierError as exc:
         raise UsageError(str(exc)) from None
-    check_origin(settings, source, spider_args.get("base_url"))
+    loader = get_spider_loader(settings)
+    for source, spider_args in jobs:
+        if source not in names:
+            raise UsageError(f"unknown source {source!r} (known: {', '.join(names)})")
+        try:  # spider arguments fail inside the reactor, with a traceback: check them here first
+            month_window(spider_args.get("since"), spider_args.get("until"))
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
+        if not (spider_args.get("base_url") or loader.load(source).default_base_url):
+            raise UsageError(f"source {source!r} is a board family without a site of its own: "
+                             "give --base-url")
+        check_origin(settings, source, spider_args.get("base_url"))
     process = CrawlerProcess(settings)
-    crawler = process.create_crawler(source)
-    process.crawl(crawler, **{k: v for k, v in spider_args.items() if v is not None})
+    crawlers = []
+    for source, spider_args in jobs:
+        crawler = process.create_crawler(source)
+        process.crawl(crawler, **{k: v for k, v in spider_args.items() if v is not None})
+        crawlers.append((source, crawler))
     process.start()
-    report = next(ext for ext in crawler.extensions.middlewares if isinstance(ext, CrawlReport))
-    return CrawlOutcome(source, dict(crawler.stats.get_stats()), report)
+    outcomes = []
+    for source, crawler in crawlers:
+        report = next(ext for ext in crawler.extensions.middlewares if isinstance(ext, CrawlReport))
+        outcomes.append(CrawlOutcome(source, dict(crawler.stats.get_stats()), report))
+    return outcomes

@@ -9,6 +9,7 @@ import subprocess
 import pytest
 
 from scraper.replica import Board, ReplicaServer
+from scraper.replica.sites import SITES
 from scraper.spiders.base import horizon_start
 from storage.warc import read_record
 
@@ -33,15 +34,19 @@ def test_crawl_help_documents_options_and_environment():
         assert word in out
 
 
-def test_sources_one_per_line():
-    assert run_cli("sources").stdout.splitlines() == ["gyeonggi-en"]
+PROFILES = sorted(path.stem for path in (REPO / "scraper" / "profiles").glob("*.toml"))
+
+
+def test_sources_one_per_line_one_per_profile_file():
+    assert "gyeonggi-en" in PROFILES and "gyeongbuk" in PROFILES
+    assert run_cli("sources").stdout.splitlines() == PROFILES
 
 
 def test_unknown_source_is_one_line_error(tmp_path):
     result = run_cli("crawl", "nowhere", cwd=tmp_path)
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [
-        "bulletins: error: unknown source 'nowhere' (known: gyeonggi-en)"]
+        f"bulletins: error: unknown source 'nowhere' (known: {', '.join(PROFILES)})"]
     assert not (tmp_path / "data").exists()
 
 
@@ -182,8 +187,8 @@ def test_scrapy_crawl_works_from_the_project_root_and_rotates_warc_files(tmp_pat
                                 cwd=REPO, env=env, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
     assert "'bulletins/warc_records'" in result.stderr
-    files = sorted((tmp_path / "warc").glob("BULLETINS-*.warc.gz"))
-    assert [f.name.split("-")[2] for f in files] == [f"{n:05d}" for n in range(len(files))]
+    files = sorted((tmp_path / "warc").glob("BULLETINS-gyeonggi-en-*.warc.gz"))
+    assert [f.name.split("-")[4] for f in files] == [f"{n:05d}" for n in range(len(files))]
     assert len(files) >= 3 and not list((tmp_path / "warc").glob("*.open"))
     for path in files:
         check = subprocess.run([str(BIN / "warcio"), "check", str(path)], capture_output=True, text=True)
@@ -207,9 +212,12 @@ def test_demo_in_an_empty_folder(tmp_path):
     assert "database: sqlite:///data/bulletins.sqlite" in out
     assert "WARC files: data/warc/" in out
     assert "| 2022-06-24 | 2022-06 | en | 87 | 관리자 | [JUN. 2022] Gyeonggi-do to Strengthen" in out
-    again = run_cli("demo", cwd=tmp_path)  # nothing new on the board, all of it older than 2 months
+    # every profiled region's replica was crawled too, into the same database
+    sources = {row[0] for row in sqlite3.connect(db).execute("select distinct source from article")}
+    assert sources == set(SITES) | {"gyeonggi-en"}
+    again = run_cli("demo", cwd=tmp_path)  # nothing new on the boards, all of it older than 2 months
     assert again.returncode == 0, again.stderr
-    assert "articles: 0 parsed, 0 new, 0 updated; listing pages: 1" in again.stdout
+    assert again.stdout.count("articles: 0 parsed, 0 new, 0 updated; listing pages: 1") == len(sources)
 
 
 def test_replica_and_real_site_articles_never_share_a_database(tmp_path):

@@ -12,14 +12,16 @@ from . import fail, main, with_storage_options
 
 @main.command()
 @click.option("--articles", default=300, show_default=True, help="Size of the replica board.")
+@click.option("--regions/--no-regions", default=True, show_default=True,
+              help="Also crawl a replica of every other profiled board (25 or so posts each).")
 @with_storage_options
-def demo(articles, database_url, warc_dir, contact, log_level):
-    """Serve the bundled replica board on loopback and crawl it into ./data (no network needed)."""
+def demo(articles, regions, database_url, warc_dir, contact, log_level):
+    """Serve the bundled replica boards on loopback and crawl them into ./data (no network needed)."""
     from ..demo import run_demo
 
     try:
         code = run_demo(articles=articles, database=database_url, warcs=warc_dir,
-                        contact=contact, log_level=log_level or "WARNING")
+                        contact=contact, log_level=log_level or "WARNING", regions=regions)
     except UsageError as exc:
         fail(str(exc))
     sys.exit(code)
