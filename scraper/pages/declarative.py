@@ -210,7 +210,9 @@ class ArticlePage(ArticlePageBase):
             if url is None or url in seen:
                 continue
             seen.add(url)
-            name = squash(" ".join(a.xpath(".//text()").getall())) or unquote(urlsplit(url).path.rsplit("/", 1)[-1])
+            name = (text_of(a, spec.attachment_name) if spec.attachment_name
+                    else squash(" ".join(a.xpath(".//text()").getall())))
+            name = name or unquote(urlsplit(url).path.rsplit("/", 1)[-1])
             found.append(AttachmentRecord(name=name, url=url, content_type=guess_type(name)))
         return found
 

@@ -76,6 +76,7 @@ class ViewSpec:
     attachments: str | None = None            # CSS of the attachment <a> elements
     attachment_onclick: str | None = None     # regex over href/onclick, named groups
     attachment_url: str | None = None         # template for those groups
+    attachment_name: str | None = None        # selector, from each attachment, of its printed name
     page: str | None = None                   # "module:Class" page object instead
     version: int = 1
 
@@ -203,8 +204,11 @@ def parse_profile(data: dict, where: str, path: Path | None = None) -> Profile:
     if not (listing.id_param or listing.id_pattern or listing.onclick or listing.format == "json"):
         raise ProfileError(f"{lw}: needs 'id_param' or 'id_pattern' to tell article ids")
     for key in listing.fields:
-        if key not in FIELDS:
+        # `id` names the JSON key holding the article id (HTML rows take it from the link).
+        if key not in FIELDS and not (key == "id" and listing.format == "json"):
             raise ProfileError(f"{lw}: fields: unknown field {key!r} (known: {', '.join(FIELDS)})")
+    if listing.format == "json" and "id" not in listing.fields:
+        raise ProfileError(f"{lw}: a JSON listing needs fields.id (the key holding the article id)")
 
     raw_view = dict(_take(data, "view", dict, where, {}))
     vw = f"{where} [view]"
@@ -217,6 +221,7 @@ def parse_profile(data: dict, where: str, path: Path | None = None) -> Profile:
         attachments=_take(raw_view, "attachments", str, vw),
         attachment_onclick=_regex(_take(raw_view, "attachment_onclick", str, vw), vw),
         attachment_url=_take(raw_view, "attachment_url", str, vw),
+        attachment_name=_take(raw_view, "attachment_name", str, vw),
         page=_take(raw_view, "page", str, vw),
         version=_take(raw_view, "version", int, vw, 1),
     )

@@ -11,6 +11,8 @@ from .http import SiteRequest, SiteResponse, SiteServer
 
 SITES: dict[str, str] = {
     "gyeongbuk": "scraper.replica.sites.gyeongbuk:GyeongbukSite",
+    "gyeonggi": "scraper.replica.sites.gyeonggi:GyeonggiSite",
+    "korea-kr": "scraper.replica.sites.korea_kr:KoreaKrSite",
 }
 
 
