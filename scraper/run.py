@@ -41,12 +41,14 @@ def make_settings(*, database: str | None = None, warcs: str | None = None,
 
 
 def source_names(settings: Settings) -> list[str]:
-    return sorted(get_spider_loader(settings).list())
+    """The sources: one per profile (and spider class), without the zero-config spider."""
+    loader = get_spider_loader(settings)
+    return sorted(name for name in loader.list() if getattr(loader.load(name), "listed", True))
 
 
 def source_descriptions(settings: Settings) -> dict[str, str]:
     loader = get_spider_loader(settings)
-    return {name: getattr(loader.load(name), "description", "") for name in sorted(loader.list())}
+    return {name: getattr(loader.load(name), "description", "") for name in source_names(settings)}
 
 
 def check_locations(settings: Settings) -> tuple[str, str]:
@@ -64,7 +66,7 @@ def check_locations(settings: Settings) -> tuple[str, str]:
     return url, str(folder)
 
 
-def check_origin(settings: Settings, source: str, base_url: str | None) -> None:
+def check_origin(settings: Settings, source: str, base_url: str | None, spidercls: type | None = None) -> None:
     """Refuse to mix a replica's articles (loopback URLs) with the real site's in one database:
     they share source and board ids, so one would overwrite the other."""
     from storage.articles import any_article_url
@@ -77,7 +79,7 @@ def check_origin(settings: Settings, source: str, base_url: str | None) -> None:
         return
     with session(make_engine(url)) as db:
         stored = any_article_url(db, source)
-    target = base_url or get_spider_loader(settings).load(source).default_base_url
+    target = base_url or (spidercls or get_spider_loader(settings).load(source)).default_base_url
     if stored and is_loopback(stored) != is_loopback(target):
         kind = "replica (loopback)" if is_loopback(stored) else "real-site"
         raise UsageError(f"{url} holds {kind} articles of {source}; crawl {target} into another "
@@ -123,35 +125,37 @@ def run_crawl(source: str, settings: Settings, **spider_args: Any) -> CrawlOutco
     return run_crawls([(source, spider_args)], settings)[0]
 
 
-def run_crawls(jobs: list[tuple[str, dict[str, Any]]], settings: Settings) -> list[CrawlOutcome]:
-    """Run crawls of several sources side by side in this process, each to its end.
+def run_crawls(jobs: list[tuple[str | type, dict[str, Any]]], settings: Settings) -> list[CrawlOutcome]:
+    """Run crawls of several sources side by side in this process, each to its end. A job names
+    a source, or gives a spider class (the zero-config crawl of a URL).
 
     Every job is checked before the reactor starts, so a bad one costs nothing but one line.
     """
-    names = source_names(settings)
     check_locations(settings)
     try:
         check_frontier(settings)
     except FrontierError as exc:
         raise UsageError(str(exc)) from None
     loader = get_spider_loader(settings)
-    for source, spider_args in jobs:
-        if source not in names:
-            raise UsageError(f"unknown source {source!r} (known: {', '.join(names)})")
+    for spider, spider_args in jobs:
+        source = spider if isinstance(spider, str) else spider.name
+        if isinstance(spider, str) and spider not in loader.list():
+            raise UsageError(f"unknown source {source!r} (known: {', '.join(source_names(settings))})")
         try:  # spider arguments fail inside the reactor, with a traceback: check them here first
             month_window(spider_args.get("since"), spider_args.get("until"))
         except ValueError as exc:
             raise UsageError(str(exc)) from None
-        if not (spider_args.get("base_url") or loader.load(source).default_base_url):
+        spidercls = loader.load(spider) if isinstance(spider, str) else spider
+        if not (spider_args.get("base_url") or spider_args.get("url") or spidercls.default_base_url):
             raise UsageError(f"source {source!r} is a board family without a site of its own: "
                              "give --base-url")
-        check_origin(settings, source, spider_args.get("base_url"))
+        check_origin(settings, source, spider_args.get("base_url") or spider_args.get("url"), spidercls)
     process = CrawlerProcess(settings)
     crawlers = []
-    for source, spider_args in jobs:
-        crawler = process.create_crawler(source)
+    for spider, spider_args in jobs:
+        crawler = process.create_crawler(spider)
         process.crawl(crawler, **{k: v for k, v in spider_args.items() if v is not None})
-        crawlers.append((source, crawler))
+        crawlers.append((crawler.spidercls.name, crawler))
     process.start()
     outcomes = []
     for source, crawler in crawlers:

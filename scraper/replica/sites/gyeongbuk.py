@@ -66,8 +66,12 @@ class GyeongbukSite:
 			</div>
 		</li>""" for p in rows)
         pages = -(-len(self.posts) // PER_PAGE)
-        links = " ".join(f'<a href="./page.do?{MENU}&amp;cmd=1&amp;Start={(n - 1) * PER_PAGE}">{n}</a>'
-                         for n in range(1, pages + 1))
+        current = min(start // PER_PAGE + 1, pages)
+        # As on the real site: the current page in <strong>, the others linked by offset.
+        links = "&nbsp;".join(
+            f"<strong>{n}</strong>" if n == current else
+            f'<a href="page.do?{MENU.replace("&", "&amp;")}&amp;cmd=1&amp;key=4&amp;Start={(n - 1) * PER_PAGE}" '
+            f'title="{n}페이지로 이동합니다.">{n}</a>' for n in range(1, pages + 1))
         return f"""<!DOCTYPE html>
 <html lang="ko"><head><meta charset="utf-8"><title>보도자료 | 경상북도</title></head>
 <body>
@@ -76,7 +80,7 @@ class GyeongbukSite:
 	<ul class="report_list">{cards}
 	</ul>
 </div>
-<div class="paging">{links}</div>
+<div class="pagination">{links}</div>
 <footer>경상북도 안동시 풍천면 도청대로 455 · 조회수 1,234,567</footer>
 </body></html>"""
 
