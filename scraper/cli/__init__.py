@@ -63,5 +63,5 @@ def main():
 
 # Commands register themselves on `main` when imported.
 from . import (  # noqa: E402,F401
-    archive, archive_list, archive_repair, crawl, db, demo, replay, reparse, show, sources,
+    archive, archive_list, archive_repair, crawl, db, demo, eval, probe, replay, reparse, show, sources,
 )

@@ -1,4 +1,4 @@
-"""`bulletins crawl SOURCE`."""
+"""`bulletins crawl SOURCE` and `bulletins crawl --url LISTING_URL`."""
 
 from __future__ import annotations
 
@@ -12,7 +12,10 @@ from . import fail, main, month_option, with_storage_options
 
 
 @main.command()
-@click.argument("source")
+@click.argument("source", required=False)
+@click.option("--url", "listing_url", default=None, metavar="LISTING_URL",
+              help="Crawl the board at this listing URL with no profile (zero-config extraction); "
+                   "the source is named after the site, e.g. auto-www-example-go-kr.")
 @click.option("--since", callback=month_option, metavar="YYYY-MM", help="Only articles from this month on.")
 @click.option("--until", callback=month_option, metavar="YYYY-MM", help="Only articles up to this month.")
 @click.option("--base-url", default=None, help="Crawl this host instead of the real site (e.g. a replica).")
@@ -22,9 +25,9 @@ from . import fail, main, month_option, with_storage_options
               help="Re-fetch stored articles of this many recent months [default 2: this and last].")
 @click.option("--json", "as_json", is_flag=True, help="Print the run's summary as one JSON object.")
 @with_storage_options
-def crawl(source, since, until, base_url, full, horizon_months, as_json, database_url, warc_dir, contact,
-          log_level):
-    """Crawl SOURCE's bulletin listings into the database and WARC files.
+def crawl(source, listing_url, since, until, base_url, full, horizon_months, as_json, database_url, warc_dir,
+          contact, log_level):
+    """Crawl SOURCE's bulletin listings (or, with --url, any board's) into the database and WARC files.
 
     Incremental: listings are walked newest first; new articles and those of the horizon months are
     fetched, older stored ones only get their listing view count recorded, and paging stops at the
@@ -35,9 +38,17 @@ def crawl(source, since, until, base_url, full, horizon_months, as_json, databas
     settings = make_settings(database=database_url, warcs=warc_dir, contact=contact,
                              log_level=log_level or ("WARNING" if sys.stderr.isatty() else "INFO"),
                              overrides={"BULLETINS_HORIZON_MONTHS": horizon_months} if horizon_months else None)
+    if (source is None) == (listing_url is None):
+        fail("give a SOURCE (see `bulletins sources`) or --url LISTING_URL, not both")
+    spider_args = dict(base_url=base_url, since=since, until=until, full="true" if full else None)
+    if listing_url is not None:
+        from ..spiders.zero_config import zero_config_spider
+
+        if not listing_url.startswith(("http://", "https://")):
+            fail(f"--url must be an http(s) URL, got {listing_url!r}")
+        source, spider_args["url"] = zero_config_spider(listing_url), listing_url
     try:
-        outcome = run_crawl(source, settings, base_url=base_url, since=since, until=until,
-                            full="true" if full else None)
+        outcome = run_crawl(source, settings, **spider_args)
     except (UsageError, ValueError) as exc:
         fail(str(exc))
     click.echo(json.dumps(outcome.as_dict(), ensure_ascii=False) if as_json else outcome.summary())

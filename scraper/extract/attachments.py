@@ -1,0 +1,152 @@
+"""Attachments: file names and the URLs that download them.
+
+Looked for in the labelled attachment cell (첨부파일, 파일1, Attachments...), then in boxes named
+for files (`md_file_wrap`, `view-files`, `#bo_v_file`), then anywhere outside boilerplate as links
+whose text is a file name. A download is an `href`, or a URL inside `onclick`/`javascript:`
+(`window.open('/…/file_download/…')`, `location.href='…'`), or eGovFrame's
+`fn_egov_downFile('FILE_…','0')` (-> `/cmm/fms/FileDown.do?atchFileId=…&fileSn=0`). The name is the
+link's text when it is a file name, else the file name printed in the same item
+(강진군 `span.name` beside a download button). Preview and "download all" links are skipped.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import unquote, urlsplit
+
+from ..fields import parse_size
+from ..items import AttachmentRecord
+from ..pages.base import guess_type
+from .document import Doc, raw_text, squash
+
+EXTENSIONS = ("hwp", "hwpx", "hwt", "pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "odt", "ods",
+              "odp", "jpg", "jpeg", "png", "gif", "bmp", "tif", "tiff", "zip", "7z", "alz", "egg",
+              "txt", "csv", "mp3", "mp4", "avi", "wmv", "hwpml", "show", "cell")
+_EXT = "|".join(EXTENSIONS)
+FILE_NAME = re.compile(rf"([^\s/\\<>|\"'](?:[^/\\<>|\"\n]{{0,200}}?)\.(?:{_EXT}))(?![A-Za-z0-9])", re.I)
+_NAME_ONLY = re.compile(rf"^\s*[^/\\<>|\"\n]{{1,200}}\.(?:{_EXT})\s*$", re.I)
+_DOWNLOAD_HINT = re.compile(r"down(?:load)?|filedown|file_down|atchfile|attach|getfile|fileview|fms/", re.I)
+_SKIP_TEXT = re.compile(r"미리\s*보기|바로\s*보기|미리\s*듣기|뷰어|preview|viewer|전체.*다운|zip\s*다운|"
+                        r"모두\s*받기|일괄", re.I)
+_SKIP_URL = re.compile(r"viewer|synap|preview|/Viewer/|docview|file_type=all", re.I)
+_QUOTED = re.compile(r"""['"]([^'"]+)['"]""")
+_EGOV_DOWN = re.compile(r"fn_egov_downFile\(\s*['\"]([^'\"]+)['\"]\s*,\s*['\"]?(\d+)", re.I)
+_FILE_TOKENS = re.compile(r"file|attach|첨부|download", re.I)
+ITEM_TAGS = ("li", "tr", "dd", "p", "div", "td")
+
+
+def is_file_name(text: str) -> bool:
+    return bool(_NAME_ONLY.match(text or ""))
+
+
+def _js_url(doc: Doc, code: str) -> str | None:
+    """A download URL written inside a javascript: href or an onclick handler."""
+    m = _EGOV_DOWN.search(code)
+    if m:
+        return doc.join(f"/cmm/fms/FileDown.do?atchFileId={m.group(1)}&fileSn={m.group(2)}")
+    for value in _QUOTED.findall(code):
+        value = value.strip()
+        if value.startswith(("http://", "https://", "/", "./", "../")) and len(value) > 2:
+            return doc.join(value)
+        if "?" in value and "=" in value and " " not in value:
+            return doc.join(value)
+    return None
+
+
+def link_url(doc: Doc, el) -> str | None:
+    href = (el.get("href") or "").strip()
+    if href and not href.startswith("#") and not href.lower().startswith("javascript:"):
+        return doc.join(href)
+    code = " ".join(filter(None, [href if href.lower().startswith("javascript:") else "",
+                                   el.get("onclick") or "", el.get("data-href") or "",
+                                   el.get("data-url") or ""]))
+    return _js_url(doc, code) if code else None
+
+
+def _name_from_url(url: str) -> str | None:
+    path = unquote(urlsplit(url).path)
+    last = path.rsplit("/", 1)[-1]
+    return last if is_file_name(last) else None
+
+
+def _item_of(el, container):
+    """The list item, row or cell holding one attachment (a link's closest item under the box)."""
+    for a in el.iterancestors():
+        if a is container:
+            return a
+        if a.tag in ITEM_TAGS:
+            return a
+    return container
+
+
+def _from_container(doc: Doc, container) -> list[AttachmentRecord]:
+    found: list[AttachmentRecord] = []
+    by_item: dict = {}
+    actions = [el for el in container.iter("a", "button", "span", "img")
+               if el.tag in ("a", "button") or el.get("onclick")]
+    for el in actions:
+        url = link_url(doc, el)
+        if not url:
+            continue
+        text = squash(raw_text(el)) or squash(el.get("title") or "")
+        if _SKIP_TEXT.search(text) or _SKIP_URL.search(url):
+            continue
+        item = _item_of(el, container)
+        name = None
+        if is_file_name(text):
+            name = text
+        else:
+            m = FILE_NAME.search(squash(raw_text(item)))
+            name = squash(m.group(1)) if m else _name_from_url(url)
+            if name is None and not _DOWNLOAD_HINT.search(url):
+                continue
+        name = name or text or url.rsplit("/", 1)[-1]
+        if (item, name) in by_item or any(a.url == url for a in found):
+            continue
+        record = AttachmentRecord(name=name, url=url, size=parse_size(squash(raw_text(item))),
+                                  content_type=guess_type(name))
+        by_item[(item, name)] = record
+        found.append(record)
+    return found
+
+
+def find_attachments(doc: Doc, label_cells=()) -> tuple[list[AttachmentRecord], str | None, object]:
+    """(attachments, rule, the element holding them) — `label_cells` are the value cells of
+    attachment labels."""
+    found: list[AttachmentRecord] = []
+    holder = None
+    for cell in label_cells:
+        for record in _from_container(doc, cell):
+            if all(r.url != record.url for r in found):
+                found.append(record)
+                holder = cell if holder is None else holder
+    if found:
+        return found, "label", holder
+    boxes: list = []
+    box_set: set = set()
+    named: dict = {}
+    for el, names in doc.named:
+        hit = named.get(names)
+        if hit is None:
+            hit = named[names] = bool(_FILE_TOKENS.search(f"{names[0] or ''} {names[1] or ''}"))
+        if hit and el.tag not in ("a", "button", "span", "img", "i"):
+            if doc.is_boiler(el) or any(a in box_set for a in el.iterancestors()):
+                continue
+            boxes.append(el)
+            box_set.add(el)
+    for box in boxes:
+        for record in _from_container(doc, box):
+            if all(r.url != record.url for r in found):
+                found.append(record)
+                holder = box if holder is None else holder
+    if found:
+        return found, "heuristic:file-box", holder
+    for a in doc.root.iter("a"):
+        text = squash(raw_text(a))
+        if not is_file_name(text) or doc.is_boiler(a):
+            continue
+        url = link_url(doc, a)
+        if url and not _SKIP_URL.search(url) and all(r.url != url for r in found):
+            found.append(AttachmentRecord(name=text, url=url, content_type=guess_type(text)))
+            holder = a.getparent() if holder is None else holder
+    return found, ("heuristic:file-link" if found else None), holder
