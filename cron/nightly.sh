@@ -31,7 +31,7 @@ fi
 find "$log_dir" -maxdepth 1 -name 'nightly-*.log' ! -name "$(basename "$log")" -exec gzip -qf {} +
 find "$log_dir" -maxdepth 1 -name 'nightly-*.log.gz' -mtime +"${BULLETINS_LOG_KEEP_DAYS:-90}" -delete
 
-sources=${BULLETINS_SOURCES:-$($bulletins sources)} || { echo "$(stamp) nightly: cannot list sources" | tee -a "$log" >&2; exit 1; }
+sources=${BULLETINS_SOURCES:-$($bulletins sources --runnable)} || { echo "$(stamp) nightly: cannot list sources" | tee -a "$log" >&2; exit 1; }
 failed=()
 for source in $sources; do
   echo "$(stamp) crawl $source: start" >>"$log"

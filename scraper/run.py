@@ -46,9 +46,9 @@ def source_names(settings: Settings) -> list[str]:
     return sorted(name for name in loader.list() if getattr(loader.load(name), "listed", True))
 
 
-def source_descriptions(settings: Settings) -> dict[str, str]:
+def source_classes(settings: Settings) -> dict[str, type]:
     loader = get_spider_loader(settings)
-    return {name: getattr(loader.load(name), "description", "") for name in source_names(settings)}
+    return {name: loader.load(name) for name in source_names(settings)}
 
 
 def check_locations(settings: Settings) -> tuple[str, str]:

@@ -8,6 +8,8 @@ import click
 
 from storage.config import StorageError
 
+from ..profiles import ProfileError
+
 from ..fields import parse_month
 
 
@@ -46,12 +48,13 @@ def with_storage_options(func):
 
 
 class _Main(click.Group):
-    """Storage problems (an outdated schema, an unusable folder) end any command in one line."""
+    """Storage problems (an outdated schema, an unusable folder) and unusable profile files end
+    any command in one line."""
 
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
-        except StorageError as exc:
+        except (StorageError, ProfileError) as exc:
             fail(str(exc))
 
 

@@ -158,10 +158,25 @@ class ArticlePage(ArticlePageBase):
         self.source = profile.name
         self.version = profile.view.version
         self._labelled: dict[str, str] | None = None
+        self._auto = None
 
     @property
     def extractor_version(self) -> str:
         return f"profile:{self.profile.name}/{self.profile.view.version}"
+
+    def _declared(self, name: str) -> bool:
+        spec = self.profile.view
+        return name in spec.fields or name in spec.labels.values() or (name == "title" and bool(spec.title))
+
+    def auto(self):
+        """The zero-config extractor's reading of this page, for the fields the profile leaves out
+        (computed once, only when such a field is asked for)."""
+        if self._auto is None:
+            from ..extract import extract_article
+
+            encoding = getattr(self.response, "encoding", None)
+            self._auto = extract_article(self.response.body, self.response.url, encoding=encoding)
+        return self._auto
 
     def _field(self, name: str) -> str | None:
         spec = self.profile.view
@@ -179,31 +194,37 @@ class ArticlePage(ArticlePageBase):
     def board_id(self) -> str:
         return id_from_url(self.response.url, self.profile) or self.response.meta.get("board_id")
 
+    # A field the profile declares (selector or label) is read as declared and only so: when it
+    # is not found the layout changed, and drift detection must see it. A field it leaves out is
+    # the zero-config extractor's.
+
     def title(self) -> str | None:
         spec = self.profile.view
+        if not self._declared("title"):
+            return self.auto().title
         text = text_of(self.response, spec.title) if spec.title else None
         return text or self._field("title")
 
     def author(self) -> str | None:
-        return self._field("author")
+        return self._field("author") if self._declared("author") else self.auto().author
 
     def department(self) -> str | None:
-        return self._field("department")
+        return self._field("department") if self._declared("department") else self.auto().department
 
     def published(self) -> date | None:
-        return parse_date(self._field("published"))
+        return parse_date(self._field("published")) if self._declared("published") else self.auto().published
 
     def views(self) -> int | None:
-        return parse_count(self._field("views"))
+        return parse_count(self._field("views")) if self._declared("views") else self.auto().views
 
     def body_html_fragment(self) -> str | None:
         spec = self.profile.view
-        return select(self.response, spec.body).get() if spec.body else None
+        return select(self.response, spec.body).get() if spec.body else self.auto().body_html
 
     def attachments(self) -> list[AttachmentRecord]:
         spec = self.profile.view
         if not spec.attachments:
-            return []
+            return list(self.auto().attachments)
         found, seen = [], set()
         for a in select(self.response, spec.attachments):
             url = self._attachment_url(a)

@@ -38,7 +38,7 @@ class Pagination:
     rows (`first`, `first+step`, ...); form: POST the listing form with `param=N`; none: one page.
     """
 
-    kind: str = "param"
+    kind: str = "none"
     param: str | None = None
     first: int = 1
     step: int = 1
@@ -160,7 +160,7 @@ def parse_profile(data: dict, where: str, path: Path | None = None) -> Profile:
     raw_pagination = dict(_take(raw_listing, "pagination", dict, lw, {}))
     pw = f"{where} [listing.pagination]"
     pagination = Pagination(
-        kind=_take(raw_pagination, "kind", str, pw, "param"),
+        kind=_take(raw_pagination, "kind", str, pw, "none"),
         param=_take(raw_pagination, "param", str, pw),
         first=_take(raw_pagination, "first", int, pw, 1),
         step=_take(raw_pagination, "step", int, pw, 1),

@@ -1,0 +1,116 @@
+"""The site-profile format: what a user's own profile file gives with nothing else, and the
+one-line errors a broken one gets."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from scrapy.http import HtmlResponse
+
+from scraper.pages.declarative import ArticlePage
+from scraper.profiles import ProfileError, load_profiles, parse_profile
+from scraper.replica.sites import site_for
+
+from .conftest import run_cli
+from .profile_harness import crawl_site, real_page
+
+# A region added by a user: the listing declared, the view page left to the zero-config extractor.
+MINIMAL = """
+name = "my-gb"
+description = "Gyeongsangbuk-do press releases, my own profile"
+base_url = "https://www.gb.go.kr"
+
+[listing]
+url = "/Main/page.do?mnu_uid=6792&dept_code=&dept_name=&BD_CODE=bbs_bodo&bdName=&cmd=1&Start=0"
+rows = "ul.report_list > li"
+link = "div.subject a::attr(href)"
+id_param = "B_NUM"
+pagination = { kind = "offset", param = "Start", first = 0, step = 10 }
+"""
+BASE = {"name": "x", "base_url": "https://x.example",
+        "listing": {"url": "/list", "rows": "tr", "link": "a::attr(href)", "id_param": "id"}}
+
+
+def with_(**changes) -> dict:
+    data = {**BASE, "listing": {**BASE["listing"]}}
+    for key, value in changes.items():
+        if key.startswith("listing_"):
+            data["listing"][key[len("listing_"):]] = value
+        else:
+            data[key] = value
+    return data
+
+
+@pytest.mark.parametrize("data, message", [
+    ({k: v for k, v in BASE.items() if k != "base_url"}, "missing key 'base_url' (or set template = true)"),
+    (with_(name="Bad Name"), "name 'Bad Name' must be lower-case letters, digits and '-'"),
+    (with_(listing_colour="blue"), "[listing]: unknown key 'colour'"),
+    (with_(listing_method="PUT"), "[listing]: method must be GET or POST"),
+    (with_(listing_pagination={"kind": "offset"}), "[listing.pagination]: kind 'offset' needs 'param'"),
+    (with_(listing_pagination={"kind": "pages"}), "[listing.pagination]: kind must be one of"),
+    (with_(listing_onclick="fn(('"), "[listing]: bad regular expression"),
+    (with_(view={"labels": {"작성자": "writer"}}), "[view]: labels: '작성자' maps to unknown field 'writer'"),
+    (with_(listing_id_param=None), "[listing]: needs 'id_param' or 'id_pattern' to tell article ids"),
+])
+def test_a_broken_profile_is_refused_naming_file_and_key(data, message):
+    data = {k: v for k, v in data.items()}
+    data["listing"] = {k: v for k, v in data["listing"].items() if v is not None}
+    with pytest.raises(ProfileError) as raised:
+        parse_profile(data, "x.toml")
+    assert str(raised.value).startswith("x.toml")
+    assert message in str(raised.value)
+
+
+def test_every_built_in_profile_loads_and_is_named_after_its_file():
+    profiles = load_profiles("")
+    assert len(profiles) >= 7
+    for name, profile in profiles.items():
+        assert profile.path.stem == name
+        assert profile.template or profile.base_url.startswith("https://")
+
+
+def test_fields_a_profile_leaves_out_come_from_the_zero_config_extractor(tmp_path):
+    (tmp_path / "my-gb.toml").write_text(MINIMAL, encoding="utf-8")
+    profile = load_profiles(str(tmp_path))["my-gb"]
+    url = "https://www.gb.go.kr/Main/page.do?mnu_uid=6792&cmd=2&Start=0&B_NUM=506274201"
+    page = ArticlePage(HtmlResponse(url, body=real_page("gyeongbuk_gb_go_kr_press_view.html"),
+                                    encoding="utf-8"), profile)
+    item = page.to_item()
+    assert (item.board_id, item.title, item.published, item.author, item.views) == (
+        "506274201", "경북도, 하수 중 항생제 내성균 및 내성 유전자 조사 결과 발표",
+        datetime.date(2026, 1, 7), "황희영", 24)
+    assert item.body_text.endswith("기초자료로 활용할 예정이다”고 밝혔다.")
+    assert [a.name for a in item.attachments] == ["경북도, 하수 중 항생제 내성균 및 내성 유전자 조사 결과 발표.hwp"]
+    assert item.extractor_version == "profile:my-gb/1"
+
+
+def test_a_users_profile_folder_adds_a_source_that_crawls(tmp_path, monkeypatch):
+    folder = tmp_path / "profiles"
+    folder.mkdir()
+    (folder / "my-gb.toml").write_text(MINIMAL, encoding="utf-8")
+    monkeypatch.setenv("BULLETINS_PROFILE_DIRS", str(folder))
+    assert "my-gb" in run_cli("sources").stdout.split()
+    site = site_for("gyeongbuk", articles=12)
+    crawled = crawl_site("my-gb", site, tmp_path)
+    assert crawled.result.returncode == 0, crawled.result.stdout + crawled.result.stderr
+    stored = crawled.articles()
+    assert set(stored) == {str(p.id) for p in site.posts}
+    for post in site.posts:
+        row = stored[str(post.id)]
+        assert (row["title"], row["published"], row["views"]) == (
+            post.title, post.posted.date().isoformat(), post.views)
+
+
+def test_a_broken_profile_file_is_a_one_line_error_for_every_command(tmp_path, monkeypatch):
+    (tmp_path / "bad.toml").write_text(MINIMAL.replace('name = "my-gb"', 'name = "bad"')
+                                       + 'colour = "blue"\n', encoding="utf-8")
+    monkeypatch.setenv("BULLETINS_PROFILE_DIRS", str(tmp_path))
+    result = run_cli("sources")
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        f"bulletins: error: {tmp_path / 'bad.toml'} [listing]: unknown key 'colour'"]
+    monkeypatch.setenv("BULLETINS_PROFILE_DIRS", str(tmp_path / "nowhere"))
+    result = run_cli("sources")
+    assert result.returncode == 2
+    assert result.stderr.strip() == f"bulletins: error: {tmp_path / 'nowhere'}: profile folder does not exist"
