@@ -4,7 +4,8 @@
     .venv/bin/python benchmarks/extract_speed.py [--repeat 5] [--no-real] [--json]
 
 Pages: the real view pages of ../shared/real-pages (when present) and the article pages of the
-evaluation set (tests/eval/articles). Each extractor is one function from (html bytes, url,
+evaluation set (tests/eval/articles). The `profile` column is the path a profiled source takes
+(its site profile's page object), on the pages of profiled sites only (the real pages). Each extractor is one function from (html bytes, url,
 encoding) to the dict of Extraction.as_json() (title, date, author, views, body, attachments);
 fields it cannot give are None / []. Add an extractor by adding one function to EXTRACTORS.
 Scores come from scraper.extract.evaluate.score_article, as `bulletins eval` computes them.
@@ -44,9 +45,37 @@ def trafilatura_extractor(html: bytes, url: str, encoding: str | None) -> dict:
             "views": None, "body": data.get("text"), "attachments": [], "rules": {}}
 
 
+_PROFILES: dict[str, object] = {}
+
+
+def profile_path(html: bytes, url: str, encoding: str | None) -> dict | None:
+    """The site profile's page object (selectors and labels) on pages of a profiled site; None
+    elsewhere: those pages are left out of this column. Language detection is left out, as the
+    other extractors do none."""
+    from urllib.parse import urlsplit
+
+    from scrapy.http import HtmlResponse
+
+    from scraper.pages.declarative import ArticlePage
+    from scraper.profiles import load_profiles
+
+    if not _PROFILES:
+        _PROFILES.update((urlsplit(p.base_url).hostname.removeprefix("www."), p)
+                         for p in load_profiles("").values() if p.base_url and not p.view.page)
+    profile = _PROFILES.get((urlsplit(url).hostname or "").removeprefix("www."))
+    if profile is None:
+        return None
+    item = ArticlePage(HtmlResponse(url, body=html, encoding=encoding or "utf-8"), profile).to_item(
+        detect=lambda text: (None, None))
+    return {"title": item.title, "date": item.published.isoformat() if item.published else None,
+            "author": item.author, "views": item.views, "body": item.body_text,
+            "attachments": [{"name": a.name, "url": a.url} for a in item.attachments], "rules": {}}
+
+
 EXTRACTORS: dict[str, Extractor] = {
     "zero-config": zero_config,
     "trafilatura": trafilatura_extractor,
+    "profile": profile_path,
 }
 
 
@@ -71,7 +100,10 @@ def run(extractors: dict[str, Extractor], cases, repeat: int) -> dict:
     for case in cases:
         html = case.read()
         for name, extract in extractors.items():
-            extract(html, case.url, case.encoding)  # warm-up (imports, caches)
+            if name == "profile" and case.group != "real":
+                continue  # profiles follow the real sites; an eval page borrowing a site's URL is not it
+            if extract(html, case.url, case.encoding) is None:  # warm-up (imports, caches)
+                continue  # no such page for this extractor (a site with no profile)
             times, cpu = [], []
             for _ in range(repeat):
                 start, start_cpu = time.perf_counter(), time.process_time()
@@ -105,7 +137,8 @@ def report(results: dict, cases) -> list[str]:
         for n in names:
             wall = [v for k, v in results[n]["ms"].items() if group is None or k.startswith(group + "/")]
             cpu = [v for k, v in results[n]["cpu"].items() if group is None or k.startswith(group + "/")]
-            row += f"{cell((statistics.median(wall), statistics.median(cpu))):>{width}}"
+            row += (f"{cell((statistics.median(wall), statistics.median(cpu))):>{width}}" if wall
+                    else f"{'-':>{width}}")
         lines.append(row)
     row = f"{'  max, all':<22}"
     for n in names:

@@ -52,6 +52,7 @@ def with_(**changes) -> dict:
     (with_(listing_onclick="fn(('"), "[listing]: bad regular expression"),
     (with_(view={"labels": {"작성자": "writer"}}), "[view]: labels: '작성자' maps to unknown field 'writer'"),
     (with_(listing_id_param=None), "[listing]: needs 'id_param' or 'id_pattern' to tell article ids"),
+    (with_(view={"absent": ["writer"]}), "[view]: absent: unknown field 'writer'"),
 ])
 def test_a_broken_profile_is_refused_naming_file_and_key(data, message):
     data = {k: v for k, v in data.items()}

@@ -198,24 +198,28 @@ class ArticlePage(ArticlePageBase):
     # is not found the layout changed, and drift detection must see it. A field it leaves out is
     # the zero-config extractor's.
 
+    def _read(self, name: str, parse, auto):
+        if name in self.profile.view.absent:
+            return None
+        return parse(self._field(name)) if self._declared(name) else auto()
+
     def title(self) -> str | None:
         spec = self.profile.view
-        if not self._declared("title"):
-            return self.auto().title
-        text = text_of(self.response, spec.title) if spec.title else None
-        return text or self._field("title")
+        if spec.title:
+            return text_of(self.response, spec.title) or self._field("title")
+        return self._read("title", lambda v: v, lambda: self.auto().title)
 
     def author(self) -> str | None:
-        return self._field("author") if self._declared("author") else self.auto().author
+        return self._read("author", lambda v: v, lambda: self.auto().author)
 
     def department(self) -> str | None:
-        return self._field("department") if self._declared("department") else self.auto().department
+        return self._read("department", lambda v: v, lambda: self.auto().department)
 
     def published(self) -> date | None:
-        return parse_date(self._field("published")) if self._declared("published") else self.auto().published
+        return self._read("published", parse_date, lambda: self.auto().published)
 
     def views(self) -> int | None:
-        return parse_count(self._field("views")) if self._declared("views") else self.auto().views
+        return self._read("views", parse_count, lambda: self.auto().views)
 
     def body_html_fragment(self) -> str | None:
         spec = self.profile.view

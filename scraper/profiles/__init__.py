@@ -78,6 +78,7 @@ class ViewSpec:
     attachment_url: str | None = None         # template for those groups
     attachment_name: str | None = None        # selector, from each attachment, of its printed name
     page: str | None = None                   # "module:Class" page object instead
+    absent: tuple[str, ...] = ()              # fields this board never prints: not looked for
     version: int = 1
 
 
@@ -223,6 +224,7 @@ def parse_profile(data: dict, where: str, path: Path | None = None) -> Profile:
         attachment_url=_take(raw_view, "attachment_url", str, vw),
         attachment_name=_take(raw_view, "attachment_name", str, vw),
         page=_take(raw_view, "page", str, vw),
+        absent=tuple(_take(raw_view, "absent", list, vw, [])),
         version=_take(raw_view, "version", int, vw, 1),
     )
     _leftover(raw_view, vw)
@@ -233,6 +235,9 @@ def parse_profile(data: dict, where: str, path: Path | None = None) -> Profile:
     for key in view.fields:
         if key not in FIELDS:
             raise ProfileError(f"{vw}: fields: unknown field {key!r} (known: {', '.join(FIELDS)})")
+    for key in view.absent:
+        if key not in FIELDS:
+            raise ProfileError(f"{vw}: absent: unknown field {key!r} (known: {', '.join(FIELDS)})")
     if view.attachment_onclick and not view.attachment_url:
         raise ProfileError(f"{vw}: 'attachment_onclick' needs 'attachment_url'")
     _leftover(data, where)
