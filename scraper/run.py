@@ -126,8 +126,8 @@ def run_crawl(source: str, settings: Settings, **spider_args: Any) -> CrawlOutco
 
 
 def run_crawls(jobs: list[tuple[str | type, dict[str, Any]]], settings: Settings) -> list[CrawlOutcome]:
-    """Run crawls of several sources side by side in this process, each to its end. A job names
-    a source, or gives a spider class (the zero-config crawl of a URL).
+    """Run crawls of several sources in this process, one after another, each to its end. A job
+    names a source, or gives a spider class (the zero-config crawl of a URL).
 
     Every job is checked before the reactor starts, so a bad one costs nothing but one line.
     """
@@ -150,13 +150,21 @@ def run_crawls(jobs: list[tuple[str | type, dict[str, Any]]], settings: Settings
             raise UsageError(f"source {source!r} is a board family without a site of its own: "
                              "give --base-url")
         check_origin(settings, source, spider_args.get("base_url") or spider_args.get("url"), spidercls)
+    # One after another in one reactor: crawls side by side would hold SQLite's one write lock
+    # in turn from a single thread, each waiting on the other.
     process = CrawlerProcess(settings)
-    crawlers = []
-    for spider, spider_args in jobs:
-        crawler = process.create_crawler(spider)
-        process.crawl(crawler, **{k: v for k, v in spider_args.items() if v is not None})
-        crawlers.append((crawler.spidercls.name, crawler))
+    crawlers = [(process.create_crawler(spider), spider_args) for spider, spider_args in jobs]
+
+    def crawl(index: int):
+        crawler, spider_args = crawlers[index]
+        done = process.crawl(crawler, **{k: v for k, v in spider_args.items() if v is not None})
+        if index + 1 < len(crawlers):
+            done.addBoth(lambda _: crawl(index + 1))  # the first crawl's deferred waits for the rest
+        return done
+
+    crawl(0)
     process.start()
+    crawlers = [(crawler.spidercls.name, crawler) for crawler, _ in crawlers]
     outcomes = []
     for source, crawler in crawlers:
         report = next(ext for ext in crawler.extensions.middlewares if isinstance(ext, CrawlReport))

@@ -34,6 +34,12 @@ class ProfileSpider(BulletinSpider):
         if not self.base_url:
             raise ValueError(f"profile {self.name!r} is a board family without a site: "
                              "give --base-url (or base_url=...)")
+        # A board family's board may be named on the base URL (`https://site?bbsId=BBSMSTR_…`):
+        # that query goes with every listing request, over the profile's own form values.
+        parts = urlsplit(self.base_url)
+        self.base_query = parse_qsl(parts.query, keep_blank_values=True)
+        if parts.query or parts.fragment:
+            self.base_url = urlunsplit(parts._replace(query="", fragment="")).rstrip("/")
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -85,6 +91,11 @@ class ProfileSpider(BulletinSpider):
         form = {k: v.format_map(values) for k, v in spec.form.items()}
         if pagination.kind in ("param", "offset", "form") and spec.method == "POST":
             form[pagination.param] = values["page"]
+        for name, value in getattr(self, "base_query", ()):
+            if spec.method == "POST":
+                form[name] = value
+            else:
+                url = _with_param(url, name, value)
         headers = {k: v.format_map(values) for k, v in spec.headers.items()}
         common = dict(callback=self.parse_listing, errback=self.failed, cb_kwargs={"page": page},
                       headers=headers)

@@ -10,7 +10,9 @@ from .corpus import Post, posts
 from .http import SiteRequest, SiteResponse, SiteServer
 
 SITES: dict[str, str] = {
+    "egov-bbs": "scraper.replica.sites.egov:EgovSite",
     "gyeongbuk": "scraper.replica.sites.gyeongbuk:GyeongbukSite",
+    "shinan": "scraper.replica.sites.shinan:ShinanSite",
     "gyeonggi": "scraper.replica.sites.gyeonggi:GyeonggiSite",
     "korea-kr": "scraper.replica.sites.korea_kr:KoreaKrSite",
 }
