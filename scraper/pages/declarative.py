@@ -46,8 +46,25 @@ def text_of(sel: Selector | SelectorList, spec: str | None) -> str | None:
     if "::attr(" in spec or "::text" in spec or spec.rstrip().endswith(("/text()", "/@href")) \
             or re.search(r"/@[\w-]+$", spec):
         return squash(" ".join(found.getall())) or None
-    return squash(" ".join(found[0].xpath(".//text()[not(ancestor::script or ancestor::style)]")
-                           .getall())) or None
+    for element in found:  # the first matched element that holds text (an image link holds none)
+        text = squash(" ".join(element.xpath(".//text()[not(ancestor::script or ancestor::style)]").getall()))
+        if text:
+            return text
+    return None
+
+
+def date_of(sel: Selector | SelectorList, spec: str | None) -> date | None:
+    """The first date among what a selector matches (a row's spans: department, phone, date)."""
+    if not spec:
+        return None
+    found = select(sel, spec)
+    if "::" in spec or "/text()" in spec or re.search(r"/@[\w-]+$", spec):
+        return next(filter(None, (parse_date(v) for v in found.getall())), None)
+    for element in found:
+        day = parse_date(squash(" ".join(element.xpath(".//text()").getall())))
+        if day:
+            return day
+    return None
 
 
 def id_from_url(url: str, profile: Profile) -> str | None:
@@ -92,7 +109,7 @@ class ListingPage:
                 board_id=str(board_id), url=url,
                 title=_NEW_MARK.sub("", title) if title else None,
                 author=text_of(row, spec.fields.get("author")),
-                published=parse_date(text_of(row, spec.fields.get("published"))),
+                published=date_of(row, spec.fields.get("published")),
                 views=parse_count(text_of(row, spec.fields.get("views"))),
                 notice=self._is_notice(row),
             )
