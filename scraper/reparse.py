@@ -33,7 +33,6 @@ from pathlib import Path
 
 from scrapy.http import Headers
 from scrapy.responsetypes import responsetypes
-from scrapy.spiderloader import get_spider_loader
 from sqlalchemy import func
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, select
@@ -131,8 +130,9 @@ class ReparseReport:
 
 def source_spiders() -> dict[str, type]:
     """Spider classes by source name, found as `bulletins crawl` finds them."""
-    loader = get_spider_loader(make_settings())
-    return {name: loader.load(name) for name in loader.list()}
+    from .run import source_classes
+
+    return source_classes(make_settings())
 
 
 def warc_files(directory: Path | str) -> tuple[list[WarcFile], list[Path]]:

@@ -131,16 +131,17 @@ def run_crawls(jobs: list[tuple[str | type, dict[str, Any]]], settings: Settings
 
     Every job is checked before the reactor starts, so a bad one costs nothing but one line.
     """
+    loader = get_spider_loader(settings)
+    for spider, _ in jobs:  # before anything is made on disk
+        if isinstance(spider, str) and spider not in loader.list():
+            raise UsageError(f"unknown source {spider!r} (known: {', '.join(source_names(settings))})")
     check_locations(settings)
     try:
         check_frontier(settings)
     except FrontierError as exc:
         raise UsageError(str(exc)) from None
-    loader = get_spider_loader(settings)
     for spider, spider_args in jobs:
         source = spider if isinstance(spider, str) else spider.name
-        if isinstance(spider, str) and spider not in loader.list():
-            raise UsageError(f"unknown source {source!r} (known: {', '.join(source_names(settings))})")
         try:  # spider arguments fail inside the reactor, with a traceback: check them here first
             month_window(spider_args.get("since"), spider_args.get("until"))
         except ValueError as exc:

@@ -8,6 +8,7 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
 from storage.config import database_url
+from storage.articles import register_source
 from storage.db import make_engine, session
 from storage.runs import finish_run, start_run
 
@@ -36,6 +37,9 @@ class RunRecorder:
     def spider_opened(self, spider):
         options = {k: getattr(spider, k, None) for k in ("base_url", "since", "until", "full")}
         with session(make_engine(self.url)) as db:
+            # the source table names what each source is and where it was crawled from
+            register_source(db, spider.name, getattr(spider, "description", None) or None,
+                            getattr(spider, "base_url", None) or None)
             self.run_id = start_run(db, spider.name, json.dumps(options, default=str))
 
     def engine_stopped(self):

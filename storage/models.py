@@ -6,14 +6,49 @@ No `from __future__ import annotations` here: SQLModel needs real annotations fo
 from datetime import date, datetime
 from typing import List, Optional
 
-from sqlalchemy import Column, Text, UniqueConstraint
+from sqlalchemy import DDL, Column, Index, Text, UniqueConstraint, event
 from sqlmodel import Field, Relationship, SQLModel
+
+
+class Source(SQLModel, table=True):
+    """A crawled board: `name` is the `source` string of its articles and crawl runs.
+
+    Rows are made by storage (`register_source` when a crawl starts, `save_article` for any
+    source it meets); first/last_crawled span the crawls and saves seen so far.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True, description="equals article.source")
+    description: str | None = None
+    base_url: str | None = None
+    first_crawled: datetime | None = None
+    last_crawled: datetime | None = None
+
+
+class Bulletin(SQLModel, table=True):
+    """A monthly issue of a source's bulletin: the articles of (source, month).
+
+    An article's month is its issue month (the '[JUN. 2022]' prefix), else the month it was
+    published; an article with neither has no bulletin. Counts are a `GROUP BY bulletin_id`
+    away (article.bulletin_id is indexed).
+    """
+
+    __table_args__ = (UniqueConstraint("source", "month", name="uq_bulletin_source_month"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    source: str = Field(foreign_key="source.name")
+    month: str = Field(description="YYYY-MM")
 
 
 class Article(SQLModel, table=True):
     """One bulletin article as last seen; unique on (source, board_id)."""
 
-    __table_args__ = (UniqueConstraint("source", "board_id", name="uq_article_source_board"),)
+    __table_args__ = (
+        UniqueConstraint("source", "board_id", name="uq_article_source_board"),
+        # Search (storage.search) picks its candidates' dates and filters from this index
+        # alone, without reading the rows.
+        Index("ix_article_search", "id", "published", "source", "language"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     source: str = Field(index=True)
@@ -40,6 +75,8 @@ class Article(SQLModel, table=True):
     warc_offset: int | None = None
     warc_record_id: str | None = None
     extractor_version: str | None = Field(default=None, description="page object that parsed it")
+    bulletin_id: int | None = Field(default=None, foreign_key="bulletin.id", index=True,
+                                    description="the monthly issue (source, month) it belongs to")
 
     attachments: List["Attachment"] = Relationship(
         back_populates="article",
@@ -86,6 +123,34 @@ class Capture(SQLModel, table=True):
     article: Optional[Article] = Relationship()
 
 
+class ArticleRevision(SQLModel, table=True):
+    """One version of an article's title and body, told apart by `content_hash`
+    (storage.articles.content_hash: volatile parts such as view counters are ignored).
+
+    A save whose content hashes like a stored revision only moves that revision's last_seen;
+    other content is a new revision. The WARC pointer is the capture it was first parsed from.
+    """
+
+    __table_args__ = (
+        UniqueConstraint("article_id", "content_hash", name="uq_articlerevision_article_hash"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    article_id: int = Field(foreign_key="article.id")
+    content_hash: str = Field(description="sha256 hex of the normalized title and body")
+    title: str | None = None
+    body_text: str | None = Field(default=None, sa_column=Column(Text))
+    first_seen: datetime
+    last_seen: datetime
+    warc_file: str | None = None
+    warc_offset: int | None = None
+    warc_record_id: str | None = None
+    extractor_version: str | None = None
+
+    # One-way, like Capture: saving a revision never loads an article's history.
+    article: Optional[Article] = Relationship()
+
+
 class PayloadDigest(SQLModel, table=True):
     """A full response record of a non-HTML resource: the digest index behind revisit records.
 
@@ -126,3 +191,44 @@ class CrawlRun(SQLModel, table=True):
     warc_records: int = 0
     warc_files: str | None = Field(default=None, description="comma-separated WARC file names")
     failure: str | None = None
+
+
+# --------------------------------------------------------------------------- search structures
+# Not tables of the models (so alembic's comparison leaves them aside, see storage.schema
+# .include_name): full-text search over article titles and bodies, made for a new database here
+# (create_all) and for an upgraded one by migration 0003, with the same statements.
+#
+# SQLite: an FTS5 table over `article` (external content: the text is not stored twice) with the
+# trigram tokenizer, kept in step by triggers; two small expression indexes on the last two
+# characters of title and body, for two-character queries (see storage.search).
+# PostgreSQL: pg_trgm GIN indexes for ILIKE on title and body.
+
+SQLITE_SEARCH_DDL = (
+    "CREATE VIRTUAL TABLE article_fts USING fts5("
+    "title, body_text, content='article', content_rowid='id', tokenize='trigram')",
+    "CREATE TRIGGER article_fts_insert AFTER INSERT ON article BEGIN "
+    "INSERT INTO article_fts(rowid, title, body_text) VALUES (new.id, new.title, new.body_text); END",
+    "CREATE TRIGGER article_fts_delete AFTER DELETE ON article BEGIN "
+    "INSERT INTO article_fts(article_fts, rowid, title, body_text) "
+    "VALUES ('delete', old.id, old.title, old.body_text); END",
+    "CREATE TRIGGER article_fts_update AFTER UPDATE OF title, body_text ON article BEGIN "
+    "INSERT INTO article_fts(article_fts, rowid, title, body_text) "
+    "VALUES ('delete', old.id, old.title, old.body_text); "
+    "INSERT INTO article_fts(rowid, title, body_text) VALUES (new.id, new.title, new.body_text); END",
+    "CREATE INDEX ix_article_title_tail ON article (lower(substr(title, -2)))",
+    "CREATE INDEX ix_article_body_tail ON article (lower(substr(body_text, -2)))",
+)
+POSTGRES_SEARCH_DDL = (
+    "CREATE EXTENSION IF NOT EXISTS pg_trgm",
+    "CREATE INDEX ix_article_title_trgm ON article USING gin (title gin_trgm_ops)",
+    "CREATE INDEX ix_article_body_trgm ON article USING gin (body_text gin_trgm_ops)",
+)
+# Names of those objects (tables include FTS5's shadow tables article_fts_*).
+SEARCH_TABLE_PREFIX = "article_fts"
+SEARCH_INDEXES = frozenset({"ix_article_title_tail", "ix_article_body_tail",
+                            "ix_article_title_trgm", "ix_article_body_trgm"})
+
+for _statement in SQLITE_SEARCH_DDL:
+    event.listen(Article.__table__, "after_create", DDL(_statement).execute_if(dialect="sqlite"))
+for _statement in POSTGRES_SEARCH_DDL:
+    event.listen(Article.__table__, "after_create", DDL(_statement).execute_if(dialect="postgresql"))

@@ -17,7 +17,8 @@ SCRIPT = REPO / "cron" / "nightly.sh"
 
 def nightly(tmp_path, crawl_args: str, timeout: float = 300) -> subprocess.CompletedProcess:
     env = {**os.environ, "BULLETINS_HOME": str(tmp_path), "BULLETINS_LOG_DIR": str(tmp_path / "logs"),
-           "BULLETINS": str(BIN / "bulletins"), "BULLETINS_CRAWL_ARGS": crawl_args}
+           "BULLETINS": str(BIN / "bulletins"), "BULLETINS_CRAWL_ARGS": crawl_args,
+           "BULLETINS_SOURCES": "gyeonggi-en"}  # the one board the replica serves
     env.pop("BULLETINS_DATABASE_URL", None)
     env.pop("BULLETINS_WARC_DIR", None)
     return subprocess.run(["bash", str(SCRIPT)], env=env, capture_output=True, text=True, timeout=timeout)
@@ -47,7 +48,7 @@ def test_nightly_exits_non_zero_and_names_the_failed_source(tmp_path):
 
 def test_two_nightly_runs_at_once_never_overlap(tmp_path):
     env = {**os.environ, "BULLETINS_HOME": str(tmp_path), "BULLETINS_LOG_DIR": str(tmp_path / "logs"),
-           "BULLETINS": str(BIN / "bulletins")}
+           "BULLETINS": str(BIN / "bulletins"), "BULLETINS_SOURCES": "gyeonggi-en"}
     with ReplicaServer(Board(articles=300)) as server:
         env["BULLETINS_CRAWL_ARGS"] = f"--base-url {server.base_url}"
         first = subprocess.Popen(["bash", str(SCRIPT)], env=env, stdout=subprocess.PIPE,

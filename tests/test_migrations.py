@@ -8,19 +8,24 @@ import sqlite3
 import subprocess
 import sys
 from datetime import date, datetime, timezone
+from uuid import uuid4
 
 import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Column, MetaData, String, inspect
+from sqlalchemy import Column, MetaData, String, inspect, text
 from sqlmodel import SQLModel, create_engine, select
 
 from storage import schema
-from storage.articles import ArticleRecord, AttachmentRecord, save_article
+from storage.articles import ArticleRecord, AttachmentRecord, content_hash, save_article
 from storage.config import StorageError
 from storage.db import make_engine, session
-from storage.models import Article, Attachment, Capture, CrawlRun, PayloadDigest, ViewObservation
+from storage.models import (Article, ArticleRevision, Attachment, Bulletin, Capture, CrawlRun, PayloadDigest,
+                            Source, ViewObservation)
+from storage.search import search
+
+from .services import postgres_server
 
 # The DDL the first release (commit 370f414) wrote with create_all, as sqlite_master kept it.
 FIRST_RELEASE_DDL = """
@@ -100,7 +105,7 @@ OBSERVATIONS = [
     (2, 1, "2026-11-02 03:00:00.000000", 87),
     (3, 3, "2026-11-02 03:00:00.000000", 5),
 ]
-NEW_TABLES = {"capture", "crawlrun", "payloaddigest"}
+NEW_TABLES = {"capture", "crawlrun", "payloaddigest", "source", "bulletin", "articlerevision"}
 OUTDATED = ("the database schema is older than this version of bulletin-archiver: "
             "run `bulletins db upgrade`")
 
@@ -177,7 +182,7 @@ def test_upgrade_of_a_first_release_database_loses_nothing_and_adds_the_new_sche
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == [f"database: {url}",
-                                          "upgraded: 0001 (no version recorded) -> 0002 (head)"]
+                                          "upgraded: 0001 (no version recorded) -> 0003 (head)"]
     assert first_release_rows(path) == before
     found = inspect(create_engine(url))
     assert NEW_TABLES <= set(found.get_table_names())
@@ -186,7 +191,7 @@ def test_upgrade_of_a_first_release_database_loses_nothing_and_adds_the_new_sche
     with sqlite3.connect(path) as db:
         assert db.execute("SELECT count(*) FROM article WHERE extractor_version IS NOT NULL").fetchone() == (0,)
     alembic_check(url)  # the upgraded database is exactly what the models describe
-    assert bulletins("db", "current", "--database-url", url).stdout == "0002 (head)\n"
+    assert bulletins("db", "current", "--database-url", url).stdout == "0003 (head)\n"
 
 
 def test_the_upgraded_database_works_with_the_current_models(tmp_path):
@@ -234,7 +239,7 @@ def test_make_engine_refuses_an_outdated_database_in_one_line(tmp_path):
             make_engine(url)
         assert str(err.value) == OUTDATED
     assert bulletins("db", "current", "--database-url", versioned).stdout == (
-        "0001 (older than 0002: run `bulletins db upgrade`)\n")
+        "0001 (older than 0003: run `bulletins db upgrade`)\n")
     shown = bulletins("show", "1", "--database-url", unversioned)  # any command that opens it
     assert (shown.returncode, shown.stdout, shown.stderr) == (2, "", f"bulletins: error: {OUTDATED}\n")
     assert dump(tmp_path / "first-release.sqlite") == before  # refused, not touched
@@ -245,7 +250,7 @@ def test_an_unversioned_first_release_database_is_recognized(tmp_path):
     result = bulletins("db", "current", "--database-url", url)
     assert (result.returncode, result.stdout) == (0, (
         "0001 (no version recorded: made by the first release; "
-        "older than 0002: run `bulletins db upgrade`)\n"))
+        "older than 0003: run `bulletins db upgrade`)\n"))
     # A first-release schema is what migration 0001 builds, to the letter.
     built = tmp_path / "migrated.sqlite"
     migrate_to(f"sqlite:///{built}", "0001")
@@ -258,7 +263,7 @@ def test_upgrading_twice_changes_nothing_the_second_time(tmp_path):
     assert bulletins("db", "upgrade", env={"BULLETINS_DATABASE_URL": url}).returncode == 0
     upgraded = dump(path)
     again = bulletins("db", "upgrade", env={"BULLETINS_DATABASE_URL": url})
-    assert (again.returncode, again.stdout.splitlines()[-1]) == (0, "already at 0002 (head): nothing to do")
+    assert (again.returncode, again.stdout.splitlines()[-1]) == (0, "already at 0003 (head): nothing to do")
     assert dump(path) == upgraded
 
 
@@ -284,24 +289,25 @@ def test_a_database_of_a_development_version_between_the_two_is_upgraded(tmp_pat
 def test_a_new_database_is_created_at_head_and_a_premigration_one_is_stamped(tmp_path):
     new = f"sqlite:///{tmp_path / 'new.sqlite'}"
     make_engine(new).dispose()
-    assert schema.database_state(new) == schema.State("0002", True)
+    assert schema.database_state(new) == schema.State("0003", True)
     alembic_check(new)
     # Made by a version with today's tables but before migrations existed: no version recorded.
     premigration = f"sqlite:///{tmp_path / 'premigration.sqlite'}"
     SQLModel.metadata.create_all(create_engine(premigration))
-    assert schema.database_state(premigration) == schema.State("0002", False)
+    assert schema.database_state(premigration) == schema.State("0003", False)
     make_engine(premigration).dispose()
-    assert schema.database_state(premigration) == schema.State("0002", True)
+    assert schema.database_state(premigration) == schema.State("0003", True)
 
 
 def test_an_empty_database_file_is_upgraded_by_every_migration(tmp_path):
     path = tmp_path / "empty.sqlite"
     sqlite3.connect(path).close()
     result = bulletins("db", "upgrade", "--database-url", f"sqlite:///{path}")
-    assert result.stdout.splitlines()[-1] == "upgraded: empty -> 0002 (head)"
+    assert result.stdout.splitlines()[-1] == "upgraded: empty -> 0003 (head)"
     alembic_check(f"sqlite:///{path}")
 
 
+@pytest.mark.filterwarnings(f"ignore:{schema.EXPRESSION_INDEX_WARNING}")
 def test_head_matches_the_models_so_a_model_change_needs_a_migration(tmp_path):
     url = f"sqlite:///{tmp_path / 'migrated.sqlite'}"
     migrate_to(url, "head")
@@ -312,7 +318,9 @@ def test_head_matches_the_models_so_a_model_change_needs_a_migration(tmp_path):
         table.to_metadata(changed)
     changed.tables["crawlrun"].append_column(Column("not_migrated", String))
     with create_engine(url).connect() as connection:
-        diffs = compare_metadata(MigrationContext.configure(connection), changed)
+        # the comparison storage.schema and env.py make: search structures are not models
+        context = MigrationContext.configure(connection, opts={"include_name": schema.include_name})
+        diffs = compare_metadata(context, changed)
     assert [(d[0], d[2], d[3].name) for d in diffs] == [("add_column", "crawlrun", "not_migrated")]
 
 
@@ -342,3 +350,227 @@ def test_a_newer_or_missing_database_is_a_one_line_usage_error(tmp_path):
     missing = bulletins("db", "current", "--database-url", f"sqlite:///{tmp_path / 'nope.sqlite'}")
     assert (missing.returncode, missing.stderr) == (2, f"bulletins: error: no database at {tmp_path / 'nope.sqlite'}\n")
     assert not (tmp_path / "nope.sqlite").exists()
+
+
+# --------------------------------------------------------------------------- 0003 on a 0002 database
+
+T0 = datetime(2026, 10, 30, 22, 0, tzinfo=timezone.utc)
+T1 = datetime(2026, 11, 1, 3, 0, tzinfo=timezone.utc)
+T2 = datetime(2026, 11, 2, 3, 0, 5, 250000, tzinfo=timezone.utc)
+T3 = datetime(2026, 11, 5, 3, 0, tzinfo=timezone.utc)
+KO_BODY = "경기도는 24일 국제협력네트워크를 넓힌다고 밝혔다.\n\n조회수 87\n\n둘째 문단입니다."
+ERA_0002 = {  # rows as a 0002 database holds them (every table of that revision)
+    "article": [
+        dict(id=1, source="gyeonggi-ko", board_id="501", url="http://127.0.0.1/ko/501",
+             title="[2022년 6월] 경기도, 국제협력 강화", issue_month="2022-06", headline="경기도, 국제협력 강화",
+             author="관리자", published=date(2022, 7, 2), views=87, body_text=KO_BODY, body_html="<p>…</p>",
+             language="ko", language_probability=0.99, missing_fields=None, first_seen=T1, last_seen=T2,
+             warc_file="BULLETINS-a.warc.gz", warc_offset=1234, warc_record_id="<urn:uuid:k1>",
+             extractor_version="gyeonggi_ko/1"),
+        dict(id=2, source="gyeonggi-en", board_id="1187", url="http://127.0.0.1/en/1187",
+             title="Semiconductor cluster", issue_month=None, headline="Semiconductor cluster", author=None,
+             published=date(2022, 7, 1), views=None, body_text="Gyeonggi applies for a chip cluster.",
+             body_html=None, language="en", language_probability=0.9, missing_fields="views",
+             first_seen=T2, last_seen=T2, warc_file=None, warc_offset=None, warc_record_id=None,
+             extractor_version=None),
+        dict(id=3, source="gyeonggi-en", board_id="1188", url="http://127.0.0.1/en/1188",
+             title="A notice without date or body", issue_month=None, headline=None, author=None,
+             published=None, views=None, body_text=None, body_html=None, language=None,
+             language_probability=None, missing_fields="published,body_text", first_seen=T1, last_seen=T1,
+             warc_file=None, warc_offset=None, warc_record_id=None, extractor_version="gyeonggi_en/1"),
+        dict(id=4, source="seoul-ko", board_id="9", url="http://127.0.0.1/seoul/9", title="서울시 도청 방문",
+             issue_month="2022-06", headline="서울시 도청 방문", author=None, published=date(2022, 6, 3),
+             views=3, body_text="서울시 공무원이 경기도청을 찾았다.", body_html=None, language="ko",
+             language_probability=1.0, missing_fields=None, first_seen=T1, last_seen=T1, warc_file=None,
+             warc_offset=None, warc_record_id=None, extractor_version=None),
+    ],
+    "attachment": [dict(id=1, article_id=1, name="붙임.hwp", url="http://127.0.0.1/f/1.hwp", size=40960,
+                        content_type="application/x-hwp")],
+    "viewobservation": [dict(id=1, article_id=1, observed_at=T1, views=80),
+                        dict(id=2, article_id=1, observed_at=T2, views=87)],
+    "capture": [dict(id=1, article_id=1, url="http://127.0.0.1/ko/501", warc_file="BULLETINS-a.warc.gz",
+                     warc_offset=1234, warc_record_id="<urn:uuid:k1>", captured_at=T2)],
+    "payloaddigest": [dict(id=1, digest="sha1:ABC", url="http://127.0.0.1/f/1.hwp", warc_record_id="<urn:uuid:d>",
+                           warc_date="2026-11-01T03:00:00Z", warc_file="BULLETINS-a.warc.gz", warc_offset=5,
+                           etag=None, last_modified=None)],
+    "crawlrun": [dict(id=1, source="gyeonggi-ko", started_at=T0, finished_at=T2, status="ok", complete=True,
+                      options=None, listing_pages=3, articles_new=1, articles_updated=0, pages_failed=0,
+                      items_failed=0, warc_records=10, warc_files="BULLETINS-a.warc.gz", failure=None),
+                 dict(id=2, source="busan-en", started_at=T3, finished_at=None, status="running",
+                      complete=False, options=None, listing_pages=0, articles_new=0, articles_updated=0,
+                      pages_failed=0, items_failed=0, warc_records=0, warc_files=None, failure=None)],
+}
+
+
+def utc(moment):
+    """SQLite gives UTC wall time without a zone (or a string through raw SQL); PostgreSQL an aware time."""
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment)
+    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment
+
+
+def database_at_0002(url: str) -> dict[str, list[tuple]]:
+    """A populated 0002 database; returns every row of every table, by the 0002 columns."""
+    migrate_to(url, "0002")
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        for table, rows in ERA_0002.items():
+            connection.execute(SQLModel.metadata.tables[table].insert(), rows)
+        if connection.dialect.name == "postgresql":
+            for table in ERA_0002:  # explicit ids: move the sequences past them
+                connection.execute(text(f"SELECT setval('{table}_id_seq', (SELECT max(id) FROM {table}))"))
+    rows = all_rows(engine, {t: [c["name"] for c in inspect(engine).get_columns(t)] for t in ERA_0002})
+    engine.dispose()
+    return rows
+
+
+def all_rows(engine, columns: dict[str, list[str]]) -> dict[str, list[tuple]]:
+    with engine.connect() as connection:
+        return {table: [tuple(r) for r in connection.execute(
+                    text(f"SELECT {', '.join(names)} FROM {table} ORDER BY id"))]
+                for table, names in columns.items()}
+
+
+@pytest.fixture(scope="module")
+def postgres():
+    with postgres_server() as server:
+        yield server
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_url(request, tmp_path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'at-0002.sqlite'}"
+    return request.getfixturevalue("postgres").create_database(f"migrations_{uuid4().hex[:12]}")
+
+
+def test_a_populated_0002_database_is_upgraded_keeping_every_row_and_back_filled(any_url):
+    before = database_at_0002(any_url)
+    assert [len(rows) for rows in before.values()] == [4, 1, 2, 1, 1, 2]
+    assert schema.database_state(any_url) == schema.State("0002", True)
+
+    result = bulletins("db", "upgrade", "--database-url", any_url)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == "upgraded: 0002 -> 0003 (head)"
+    engine = create_engine(any_url)
+    assert all_rows(engine, {t: [c["name"] for c in inspect(engine).get_columns(t)
+                                 if c["name"] != "bulletin_id"] for t in ERA_0002}) == before
+    alembic_check(any_url)
+    with session(make_engine(any_url)) as db:
+        sources = {s.name: (s.description, s.base_url, utc(s.first_crawled), utc(s.last_crawled))
+                   for s in db.exec(select(Source))}
+        assert sources == {  # every article source and crawl-run source, spanning both
+            "busan-en": (None, None, T3, T3), "gyeonggi-en": (None, None, T1, T2),
+            "gyeonggi-ko": (None, None, T0, T2), "seoul-ko": (None, None, T1, T1)}
+        bulletins_by_id = {b.id: (b.source, b.month) for b in db.exec(select(Bulletin))}
+        assert sorted(bulletins_by_id.values()) == [
+            ("gyeonggi-en", "2022-07"), ("gyeonggi-ko", "2022-06"), ("seoul-ko", "2022-06")]
+        articles = db.exec(select(Article).order_by(Article.id)).all()
+        assert [bulletins_by_id.get(a.bulletin_id) for a in articles] == [
+            ("gyeonggi-ko", "2022-06"),   # the issue month beats the published month
+            ("gyeonggi-en", "2022-07"),   # published month
+            None,                         # neither
+            ("seoul-ko", "2022-06")]
+        revisions = db.exec(select(ArticleRevision).order_by(ArticleRevision.article_id)).all()
+        assert [(r.article_id, r.content_hash, r.title, r.body_text, utc(r.first_seen), utc(r.last_seen),
+                 r.warc_file, r.warc_offset, r.warc_record_id, r.extractor_version) for r in revisions] == [
+            (a.id, content_hash(a.title, a.body_text), a.title, a.body_text, utc(a.first_seen),
+             utc(a.last_seen), a.warc_file, a.warc_offset, a.warc_record_id, a.extractor_version)
+            for a in articles]
+        # The search index covers the old articles: three-syllable, two-syllable, English.
+        assert [h.board_id for h in search(db, "국제협력")] == ["501"]
+        assert [h.board_id for h in search(db, "도청")] == ["9"]
+        assert [h.board_id for h in search(db, "협력")] == ["501"]
+        assert [h.board_id for h in search(db, "CHIP cluster")] == ["1187"]
+
+    # The back-filled hash is the one saves compute: a new view count is no new revision...
+    record = ArticleRecord(source="gyeonggi-ko", board_id="501", url="http://127.0.0.1/ko/501",
+                           title=ERA_0002["article"][0]["title"], issue_month="2022-06",
+                           published=date(2022, 7, 2), body_text=KO_BODY.replace("조회수 87", "조회수 95"),
+                           views=95, warc_file="BULLETINS-b.warc.gz", warc_offset=1,
+                           warc_record_id="<urn:uuid:k2>", captured_at=T3)
+    with session(make_engine(any_url)) as db:
+        save_article(db, record, T3)
+        db.commit()
+    with session(make_engine(any_url)) as db:
+        [only] = db.exec(select(ArticleRevision).where(ArticleRevision.article_id == 1)).all()
+        assert (utc(only.first_seen), utc(only.last_seen)) == (T1, T3)
+        new = save_article(db, ArticleRecord(**{**record.__dict__, "body_text": "고친 본문",
+                                                "warc_record_id": "<urn:uuid:k3>"}), T3)[0]
+        db.commit()
+        assert len(db.exec(select(ArticleRevision).where(ArticleRevision.article_id == new.id)).all()) == 2
+        # ...and new articles join the back-filled sources and bulletins.
+        save_article(db, ArticleRecord(source="seoul-ko", board_id="10", url="http://127.0.0.1/seoul/10",
+                                       issue_month="2022-06", title="서울시 소식"), T3)
+        db.commit()
+        assert len(db.exec(select(Bulletin)).all()) == 3 and len(db.exec(select(Source)).all()) == 4
+
+
+def sqlite_schema(path) -> dict:
+    """Everything SQLite knows about a database's schema, in a form that ignores how a table's
+    CREATE statement was spelled (ALTER TABLE appends to it): columns, keys, indexes (with their
+    columns or expressions), triggers and the FTS table, by name."""
+    with sqlite3.connect(path) as db:
+        shape = {}
+        for kind, name, sql in db.execute("SELECT type, name, sql FROM sqlite_master "
+                                          "WHERE name != 'alembic_version' ORDER BY name"):
+            if kind == "table" and not (sql or "").startswith("CREATE VIRTUAL"):
+                shape[name] = (kind, db.execute(f"PRAGMA table_xinfo('{name}')").fetchall(),
+                               sorted(db.execute(f"PRAGMA foreign_key_list('{name}')").fetchall()))
+            elif kind == "index":
+                shape[name] = (kind, db.execute(f"PRAGMA index_xinfo('{name}')").fetchall(),
+                               sql and " ".join(sql.split()))
+            else:
+                shape[name] = (kind, sql)
+    db.close()
+    return shape
+
+
+def test_a_new_and_an_upgraded_database_have_the_same_schema(tmp_path):
+    new = tmp_path / "new.sqlite"
+    make_engine(f"sqlite:///{new}").dispose()
+    for old in ("first-release", "at-0002"):
+        path = tmp_path / f"{old}.sqlite"
+        if old == "first-release":
+            first_release_database(path)
+        else:
+            database_at_0002(f"sqlite:///{path}")
+        assert bulletins("db", "upgrade", "--database-url", f"sqlite:///{path}").returncode == 0
+        assert sqlite_schema(path) == sqlite_schema(new)
+    shape = sqlite_schema(new)
+    assert shape["article_fts"][1].startswith("CREATE VIRTUAL TABLE article_fts USING fts5(")
+    assert {"article_fts_insert", "article_fts_update", "article_fts_delete",
+            "ix_article_title_tail", "ix_article_body_tail"} <= set(shape)
+
+
+def test_a_new_and_an_upgraded_postgresql_database_have_the_same_schema(postgres):
+    new = postgres.create_database(f"new_{uuid4().hex[:12]}")
+    make_engine(new)
+    old = postgres.create_database(f"old_{uuid4().hex[:12]}")
+    database_at_0002(old)
+    schema.upgrade(old)
+
+    def shape(url):
+        engine = create_engine(url)
+        with engine.connect() as connection:
+            found = {
+                "columns": connection.execute(text(
+                    "SELECT table_name, column_name, ordinal_position, data_type, is_nullable "
+                    "FROM information_schema.columns WHERE table_schema = 'public' "
+                    "ORDER BY table_name, ordinal_position")).all(),
+                "indexes": connection.execute(text(
+                    "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'public' "
+                    "ORDER BY indexname")).all(),
+                "constraints": connection.execute(text(
+                    "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint "
+                    "WHERE connamespace = 'public'::regnamespace ORDER BY 1, 2")).all(),
+                "extensions": connection.execute(text("SELECT extname FROM pg_extension ORDER BY 1")).all(),
+            }
+        engine.dispose()
+        return found
+
+    assert shape(old) == shape(new)
+    indexes = dict(shape(new)["indexes"])
+    assert "gin (title gin_trgm_ops)" in indexes["ix_article_title_trgm"]
+    assert "gin (body_text gin_trgm_ops)" in indexes["ix_article_body_trgm"]

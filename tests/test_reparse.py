@@ -162,7 +162,8 @@ def test_unknown_source_is_a_one_line_error(crawl, crawled_db):
     result = invoke("reparse", "--source", "nowhere", "--warc-dir", crawl.warc_dir,
                     "--database-url", f"sqlite:///{crawled_db}")
     assert result.exit_code == 2
-    assert result.stderr.splitlines() == ["bulletins: error: unknown source 'nowhere' (known: gyeonggi-en)"]
+    known = ", ".join(sorted(path.stem for path in (REPO / "scraper" / "profiles").glob("*.toml")))
+    assert result.stderr.splitlines() == [f"bulletins: error: unknown source 'nowhere' (known: {known})"]
 
 
 def test_a_folder_without_warc_files_is_a_one_line_error(tmp_path):

@@ -61,3 +61,10 @@ def test_after_windowed_runs_a_plain_crawl_walks_on_and_fills_the_gap(tmp_path):
     assert {str(a.id) for a in gap} <= stored
     assert len(stored) == len(board.articles) + len(board.notices)
     assert runs(db)[-1]["complete"] == 1
+
+
+def test_a_crawl_records_its_source_with_description_and_site(crawl):
+    with sqlite3.connect(crawl.folder / "bulletins.sqlite") as con:
+        rows = con.execute("select name, description, base_url, first_crawled is not null, "
+                           "last_crawled >= first_crawled from source").fetchall()
+    assert rows == [("gyeonggi-en", "Gyeonggi-do (Korea) English press bulletins", crawl.base_url, 1, 1)]

@@ -6,11 +6,13 @@ with only `sqlalchemy.url` set, a connection is opened here the same way. Batch 
 so changes SQLite's ALTER TABLE cannot make become a table copy.
 """
 
+import warnings
+
 from alembic import context
 from sqlmodel import SQLModel
 
 from storage import models  # noqa: F401  (registers the tables on SQLModel.metadata)
-from storage.schema import migration_engine
+from storage.schema import EXPRESSION_INDEX_WARNING, include_name, migration_engine
 
 config = context.config
 target_metadata = SQLModel.metadata
@@ -18,8 +20,10 @@ target_metadata = SQLModel.metadata
 
 def run_on(connection) -> None:
     context.configure(connection=connection, target_metadata=target_metadata,
-                      render_as_batch=connection.dialect.name == "sqlite", transactional_ddl=True)
-    with context.begin_transaction():
+                      render_as_batch=connection.dialect.name == "sqlite", transactional_ddl=True,
+                      include_name=include_name)
+    with context.begin_transaction(), warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=EXPRESSION_INDEX_WARNING)
         context.run_migrations()
 
 

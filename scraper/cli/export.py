@@ -1,0 +1,68 @@
+"""`bulletins export`: the articles as CSV, JSON Lines or Parquet (storage.export)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from storage.db import make_engine
+from storage.export import FORMATS, ExportError, Filters, export as export_articles, month_start
+
+from . import fail, main, month_option
+from .db import existing_database
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="csv", show_default=True,
+              help="csv (UTF-8, header row), jsonl (one JSON object per line) or parquet (needs -o).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="File to write (replaced only once complete) [default: stdout; csv and jsonl only]")
+@click.option("--source", "sources", multiple=True, metavar="SOURCE",
+              help="Only this source; repeat for several.")
+@click.option("--since", callback=month_option, metavar="YYYY-MM",
+              help="Only articles published in this month or later.")
+@click.option("--until", callback=month_option, metavar="YYYY-MM",
+              help="Only articles published in this month or earlier.")
+@click.option("--lang", "language", metavar="CODE",
+              help="Only articles in this language (ISO 639-1: ko, en).")
+@click.option("--database-url", envvar="BULLETINS_DATABASE_URL", default=None,
+              help="SQLAlchemy URL [env BULLETINS_DATABASE_URL; default sqlite:///data/bulletins.sqlite]")
+def export(fmt, output, sources, since, until, language, database_url):
+    """Export the articles, one row each, with a fixed set of columns.
+
+    The columns (name, type, meaning, example) are listed in the data dictionary: the article's
+    fields, its attachment names, and where in the WARC files it was parsed from. Dates are
+    ISO 8601 (YYYY-MM-DD), times UTC ISO 8601 with a Z. Rows come in row-id order; with
+    --since/--until only dated articles are exported. The export is streamed, so memory stays
+    flat on a large database. Prints the number of rows on stderr.
+
+    \b
+    Data dictionary: docs/data-dictionary.md
+    Parquet needs pyarrow: pip install 'bulletin-archiver[parquet]'
+    """
+    if since and until and month_start(since) > month_start(until):
+        fail(f"--since {since} is after --until {until}")
+    if language is not None and not (language.isascii() and language.isalpha() and 2 <= len(language) <= 3):
+        fail(f"--lang expects an ISO 639-1 code such as ko or en, got {language!r}")
+    if output is not None and str(output) == "-":
+        output = None
+    url = existing_database(database_url)
+    filters = Filters(sources=tuple(sources), since=since, until=until,
+                      language=language.lower() if language else None)
+    try:
+        if fmt == "parquet" and output is None:
+            raise ExportError("Parquet is binary: give a file with -o/--output")
+        count = export_articles(make_engine(url), fmt, output, filters, stdout=sys.stdout.buffer)
+    except ExportError as exc:
+        fail(str(exc))
+    except BrokenPipeError:  # `bulletins export | head`: the reader has had enough
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(1)
+    except OSError as exc:
+        fail(f"cannot write {output or 'stdout'}: {exc.strerror or exc}")
+    click.echo(f"exported {count} article{'' if count == 1 else 's'}"
+               f"{f' to {output}' if output else ''}", err=True)

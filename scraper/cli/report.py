@@ -1,0 +1,41 @@
+"""`bulletins report`: one self-contained HTML file of charts about the archive (storage.report_html)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from storage.db import make_engine
+from storage.report_html import write_report
+
+from . import fail, main
+from .db import existing_database
+
+DEFAULT_OUTPUT = "bulletins-report.html"
+
+
+@main.command()
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=DEFAULT_OUTPUT,
+              show_default=True, help="HTML file to write.")
+@click.option("--source", default=None, metavar="SOURCE", help="Only this source.")
+@click.option("--database-url", envvar="BULLETINS_DATABASE_URL", default=None,
+              help="SQLAlchemy URL [env BULLETINS_DATABASE_URL; default sqlite:///data/bulletins.sqlite]")
+def report(output, source, database_url):
+    """Write a one-file HTML report with charts about the archive.
+
+    Charts: articles per month of publication per source, the language mix of each source, the
+    view counts over time of the 10 most viewed articles (one point per crawl that
+    read the counter), and a summary table per source. The file is self-contained (inline SVG,
+    no scripts, fonts or outside URLs): it opens offline and can be mailed or archived.
+    """
+    url = existing_database(database_url)
+    try:
+        data = write_report(make_engine(url), output, source)
+    except OSError as exc:
+        fail(f"cannot write {output}: {exc.strerror or exc}")
+    if source and not data.summary:
+        click.echo(f"bulletins: note: no articles of source {source}", err=True)
+    articles = sum(s.articles for s in data.summary)
+    click.echo(f"wrote {output}: {articles} articles, {len(data.summary)} source"
+               f"{'' if len(data.summary) == 1 else 's'}", err=True)

@@ -1,0 +1,78 @@
+"""`bulletins search QUERY`: full-text search over the stored articles (storage.search)."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from storage.config import database_url as configured_database_url
+from storage.config import sqlite_path
+from storage.db import make_engine, session
+from storage.search import LANGUAGES, SearchError, mark, month_range, parse_terms, search as run_search
+
+from . import fail, main
+
+
+@main.command()
+@click.argument("query")
+@click.option("--source", default=None, metavar="SOURCE", help="Only articles of this source.")
+@click.option("--since", default=None, metavar="YYYY-MM", help="Only articles published in or after this month.")
+@click.option("--until", default=None, metavar="YYYY-MM", help="Only articles published in or before this month.")
+@click.option("--lang", "language", default=None, metavar="ko|en", help="Only articles in this language.")
+@click.option("--limit", default="20", metavar="N", show_default=True, help="At most N results.")
+@click.option("--json", "as_json", is_flag=True, help="Machine output: a JSON array, one object per result.")
+@click.option("--database-url", envvar="BULLETINS_DATABASE_URL", default=None,
+              help="SQLAlchemy URL [env BULLETINS_DATABASE_URL; default sqlite:///data/bulletins.sqlite]")
+def search(query, source, since, until, language, limit, as_json, database_url):
+    """Search article titles and bodies for QUERY, best matches first.
+
+    QUERY is one or more words; "double quotes" keep a phrase together. An article matches
+    when it contains every word, as a substring and whatever the case: "협력" finds
+    "국제협력네트워크", "cooperat" finds "Cooperation". Two-syllable Korean words work too.
+
+    --since and --until filter on the published date (an undated article is then left
+    out); --source and --lang on the article's source and language.
+
+    Order: articles with more query words in the title first, then more occurrences in title
+    and body, then newer. Each result shows source:board_id, date, language, score, the title
+    and a snippet of the body with matches in [brackets], and the URL.
+
+    --json prints a JSON array of objects with source, board_id, url, title, published,
+    language, score and snippet (matches in [brackets]). Exits 2 on bad input (an empty query,
+    a month not written YYYY-MM), with a one-line message.
+    """
+    try:
+        terms = parse_terms(query)
+        month_range(since, until)
+        if language is not None and language not in LANGUAGES:
+            raise SearchError(f"--lang: expected one of {', '.join(LANGUAGES)}, got {language!r}")
+        if not limit.isdigit() or int(limit) < 1:
+            raise SearchError(f"--limit: expected a positive number, got {limit!r}")
+    except SearchError as exc:
+        fail(str(exc))
+    url = configured_database_url(database_url)
+    path = sqlite_path(url)
+    if path is not None and not path.exists():
+        fail(f"no database at {path}")
+    with session(make_engine(url)) as db:
+        try:
+            hits = run_search(db, query, source=source, since=since, until=until, language=language,
+                              limit=int(limit))
+        except SearchError as exc:
+            fail(str(exc))
+    if as_json:
+        fields = ("source", "board_id", "url", "title", "published", "language", "score", "snippet")
+        click.echo(json.dumps([{name: hit.as_dict()[name] for name in fields} for hit in hits],
+                              ensure_ascii=False, indent=2))
+        return
+    for rank, hit in enumerate(hits, 1):
+        published = hit.published.isoformat() if hit.published else "-"
+        click.echo(f"{rank}. {hit.source}:{hit.board_id} · {published} · {hit.language or '-'} · "
+                   f"score {hit.score}")
+        click.echo(f"   {mark(hit.title or '-', terms)}")
+        if hit.snippet:
+            click.echo(f"   {hit.snippet}")
+        click.echo(f"   {hit.url}")
+    click.echo(f"{len(hits)} result{'s' if len(hits) != 1 else ''}"
+               + (f" (--limit {limit})" if len(hits) == int(limit) else ""))

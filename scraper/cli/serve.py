@@ -1,0 +1,102 @@
+"""`bulletins serve`: browse the SQLite database in Datasette (storage.datasette_config)."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import signal
+import sqlite3
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import click
+
+from storage.config import database_url as configured_database_url
+from storage.config import sqlite_path
+from storage.datasette_config import PLUGIN_SOURCE, SERVE_EXTRA, SETTINGS, datasette_metadata
+
+from ..replay import _parent_death_signal, port_in_use
+from . import fail, main
+
+DEFAULT_PORT = 8001
+
+
+def _interrupted(signum, frame):
+    raise KeyboardInterrupt
+
+
+@main.command()
+@click.option("--port", type=click.IntRange(0, 65535), default=DEFAULT_PORT, show_default=True,
+              help="Port to listen on (0: any free port, printed by Datasette).")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; 0.0.0.0 exposes the database to the network.")
+@click.option("--database-url", envvar="BULLETINS_DATABASE_URL", default=None,
+              help="SQLAlchemy URL [env BULLETINS_DATABASE_URL; default sqlite:///data/bulletins.sqlite]")
+def serve(port, host, database_url):
+    """Browse and query the SQLite database in Datasette until Ctrl-C.
+
+    Tables and columns carry their descriptions (docs/data-dictionary.md); articles are faceted
+    by source, language, issue month and month of publication, newest first, with full-text
+    search when the database has the article_fts index; stored queries: articles per month per
+    source, most viewed articles, fastest-growing view counts. The database is opened read-only.
+
+    \b
+    Needs Datasette: pip install 'bulletin-archiver[serve]'.
+    Datasette serves SQLite only: for PostgreSQL, use `bulletins export`.
+    """
+    url = configured_database_url(database_url)
+    path = sqlite_path(url)
+    if not url.startswith("sqlite"):
+        fail("Datasette serves SQLite databases only: export a PostgreSQL database with "
+             "`bulletins export --format parquet -o FILE` (or csv) instead")
+    if path is None:
+        fail("Datasette needs a SQLite database file, not an in-memory database")
+    if not path.exists():
+        fail(f"no database at {path}")
+    try:
+        importlib.import_module("datasette")  # run below as `python -m datasette`
+    except ImportError:
+        fail(f"bulletins serve needs Datasette: pip install 'bulletin-archiver[{SERVE_EXTRA}]'")
+    if port and host in ("127.0.0.1", "localhost") and port_in_use(port):
+        fail(f"port {port} on {host} is in use: choose another with --port (0: any free port)")
+    try:
+        metadata = datasette_metadata(path)
+    except sqlite3.DatabaseError as exc:
+        fail(f"cannot read {path} as a SQLite database: {exc}")
+    signal.signal(signal.SIGTERM, _interrupted)
+    signal.signal(signal.SIGHUP, _interrupted)
+    with tempfile.TemporaryDirectory(prefix="bulletins-serve-") as folder:
+        meta_file = Path(folder) / "metadata.json"
+        meta_file.write_text(json.dumps(metadata, ensure_ascii=False, indent=2), encoding="utf-8")
+        plugins = Path(folder) / "plugins"
+        plugins.mkdir()
+        (plugins / "bulletins_month_facet.py").write_text(PLUGIN_SOURCE, encoding="utf-8")
+        command = [sys.executable, "-m", "datasette", "serve", str(path.resolve()),
+                   "--metadata", str(meta_file), "--plugins-dir", str(plugins),
+                   "--host", host, "--port", str(port)]
+        for name, value in SETTINGS.items():
+            command += ["--setting", name, str(value)]
+        shown = f"http://{host}:{port}/" if port else "the port Datasette prints"
+        click.echo(f"bulletins: Datasette serves {path} on {shown} ; Ctrl-C to stop", err=True)
+        process = None
+        try:
+            # Its own session: a Ctrl-C reaches only us, and we stop it in order.
+            process = subprocess.Popen(command, stdin=subprocess.DEVNULL, start_new_session=True,
+                                       preexec_fn=_parent_death_signal())
+            status = process.wait()
+        except KeyboardInterrupt:
+            click.echo("bulletins: stopping Datasette", err=True)
+            status = 0
+        finally:
+            if process is not None and process.poll() is None:
+                process.terminate()
+                try:
+                    process.wait(timeout=15)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    process.wait()
+    if status:
+        click.echo(f"bulletins: error: Datasette exited with status {status}", err=True)
+        sys.exit(1)

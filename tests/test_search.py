@@ -1,0 +1,253 @@
+"""Full-text search (storage.search, `bulletins search`) on SQLite and on a real PostgreSQL:
+Korean queries of two and more syllables, substrings inside longer words, English, filters,
+ranking, snippets, the index kept in step with updates, and the command's input errors."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime, timezone
+from uuid import uuid4
+
+import pytest
+from sqlalchemy import text
+
+from storage.articles import ArticleRecord, save_article
+from storage.db import make_engine, session
+from storage.search import SearchError, parse_terms, search
+
+from .conftest import run_cli
+from .services import postgres_server
+
+SEEN = datetime(2026, 11, 1, 3, 0, tzinfo=timezone.utc)
+
+# board_id -> (source, language, published, title, body)
+ARTICLES = {
+    "ko-network": ("gyeonggi-ko", "ko", date(2022, 6, 24), "경기도, 국제협력네트워크 구축",
+                   "경기도는 몽골 울란바토르와 교류를 넓힌다고 24일 밝혔다.\n\n의료진 연수도 이어간다."),
+    "ko-jobs": ("gyeonggi-ko", "ko", date(2023, 3, 2), "경기도 청년 일자리 지원 확대",
+                "경기도는 청년 일자리 예산을 늘린다.\n\n신청은 누리집에서 받는다."),
+    "ko-forum": ("seoul-ko", "ko", date(2024, 5, 9), "서울시 교통 정책 토론회 개최",
+                 "서울시는 심야버스 노선을 늘린다고 밝혔다."),
+    "ko-office": ("seoul-ko", "ko", date(2024, 7, 1), "서울시 주거 지원",
+                  "자세한 내용은 주거정책과로 문의하면 된다. 담당: 도청"),
+    "ko-carbon": ("incheon-ko", "ko", date(2021, 1, 15), "인천시 2050 목표 발표",
+                  "인천시는 탄소중립 실현을 위한 로드맵을 내놓았다. 탄소중립 위원회도 꾸린다."),
+    "en-chips-title": ("gyeonggi-en", "en", date(2019, 4, 1), "[APR. 2019] Semiconductor Cluster Selected",
+                       "The province was selected for the cluster."),
+    "en-chips-body": ("gyeonggi-en", "en", date(2025, 9, 1), "[SEP. 2025] Jobs for Young People",
+                      "Semiconductor firms will hire. A semiconductor fair and semiconductor classes follow."),
+    "en-chips-once": ("busan-en", "en", date(2024, 2, 2), "[FEB. 2024] Busan Port News",
+                      "One semiconductor plant opens near the port."),
+    "en-chips-once-newer": ("busan-en", "en", date(2026, 2, 2), "[FEB. 2026] Busan Harbour Update",
+                            "Another semiconductor plant opens in the harbour."),
+    "en-bus": ("busan-en", "en", date(2023, 8, 8), "[AUG. 2023] Late-Night Bus Service Extended",
+               "The Late-Night Bus now runs until 4 a.m. International cooperation with Japan continues."),
+    "en-undated": ("busan-en", "en", None, "Notice without a date", "International COOPERATION notice."),
+}
+
+
+def records() -> list[ArticleRecord]:
+    return [ArticleRecord(source=source, board_id=board_id, url=f"http://127.0.0.1/{source}/{board_id}",
+                          title=title, published=published, body_text=body, language=language)
+            for board_id, (source, language, published, title, body) in ARTICLES.items()]
+
+
+def fill(url: str) -> None:
+    with session(make_engine(url)) as db:
+        for rec in records():
+            save_article(db, rec, SEEN)
+        db.commit()
+
+
+@pytest.fixture(scope="module")
+def postgres():
+    with postgres_server() as server:
+        yield server
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database(request, tmp_path) -> str:
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'search.sqlite'}"
+    else:
+        url = request.getfixturevalue("postgres").create_database(f"search_{uuid4().hex[:12]}")
+    fill(url)
+    return url
+
+
+def found(url: str, query: str, **options) -> list[str]:
+    with session(make_engine(url)) as db:
+        return [hit.board_id for hit in search(db, query, **options)]
+
+
+# --------------------------------------------------------------------------- matching
+
+def test_korean_queries_of_two_and_more_syllables(database):
+    assert sorted(found(database, "경기")) == ["ko-jobs", "ko-network"]
+    assert sorted(found(database, "일자리")) == ["ko-jobs"]
+    assert found(database, "탄소중립") == ["ko-carbon"]
+    assert found(database, "울란바토르") == ["ko-network"]
+    assert found(database, "없는단어") == []
+
+
+def test_a_korean_substring_inside_a_longer_word(database):
+    assert found(database, "협력") == ["ko-network"]         # in 국제협력네트워크
+    assert found(database, "협력네트") == ["ko-network"]
+    assert found(database, "력네") == ["ko-network"]
+
+
+def test_two_syllables_at_the_very_end_of_a_title_or_body(database):
+    """No trigram starts with a two-character word that ends the text: still found."""
+    assert found(database, "개최") == ["ko-forum"]    # last word of the title only
+    assert found(database, "도청") == ["ko-office"]   # last word of the body only
+    assert found(database, "서울") == ["ko-forum", "ko-office"]  # both in the title; 2 vs 1 matches
+
+
+def test_one_character_queries_fall_back_to_like(database):
+    assert found(database, "몽") == ["ko-network"]
+    assert sorted(found(database, "꾸")) == ["ko-carbon"]
+
+
+def test_english_queries_ignore_case_and_find_substrings(database):
+    assert found(database, "cooperation") == ["en-bus", "en-undated"]
+    assert found(database, "COOPERAT") == ["en-bus", "en-undated"]
+    assert found(database, "bus late-night") == ["en-bus"]   # words: each anywhere
+    assert found(database, "late-night port") == []           # ...but every one of them
+    assert found(database, '"Late-Night Bus"') == ["en-bus"]  # a quoted phrase: as written
+    assert found(database, '"night bus now"') == ["en-bus"]
+    assert found(database, '"bus late-night"') == []
+
+
+def test_every_term_must_match(database):
+    assert found(database, "경기 일자리") == ["ko-jobs"]
+    assert found(database, "경기 몽골") == ["ko-network"]
+    assert found(database, "경기 탄소중립") == []
+    assert found(database, "서울 도청") == ["ko-office"]   # two short terms, one at the body's end
+
+
+# --------------------------------------------------------------------------- ranking and output
+
+def test_title_matches_first_then_more_matches_then_newer(database):
+    assert found(database, "semiconductor") == [
+        "en-chips-title",       # the only title match, though oldest and with one occurrence
+        "en-chips-body",        # three occurrences in the body
+        "en-chips-once-newer",  # one each: the newer first
+        "en-chips-once",
+    ]
+    assert found(database, "semiconductor", limit=2) == ["en-chips-title", "en-chips-body"]
+
+
+def test_hits_carry_what_a_reader_needs(database):
+    with session(make_engine(database)) as db:
+        [hit] = search(db, "탄소중립")
+    assert (hit.source, hit.board_id, hit.url, hit.title, hit.published, hit.language) == (
+        "incheon-ko", "ko-carbon", "http://127.0.0.1/incheon-ko/ko-carbon", "인천시 2050 목표 발표",
+        date(2021, 1, 15), "ko")
+    assert hit.snippet == "인천시는 [탄소중립] 실현을 위한 로드맵을 내놓았다. [탄소중립] 위원회도 꾸린다."
+    assert hit.score == 2  # no title match, two occurrences
+    with session(make_engine(database)) as db:
+        [hit] = search(db, "clusTER selected")
+    assert hit.score == 2000 + 4 and hit.snippet == "The province was [selected] for the [cluster]."
+
+
+def test_filters(database):
+    assert found(database, "경기 OR", ) == []  # "OR" is a word to find, not an operator
+    assert found(database, "semiconductor", source="busan-en") == ["en-chips-once-newer", "en-chips-once"]
+    assert found(database, "semiconductor", since="2024-02", until="2025-12") == ["en-chips-body", "en-chips-once"]
+    assert found(database, "semiconductor", until="2024-01") == ["en-chips-title"]
+    assert found(database, "cooperation", since="2000-01") == ["en-bus"]  # undated: left out
+    assert found(database, "서울", language="en") == []
+    assert sorted(found(database, "시는", language="ko", source="seoul-ko")) == ["ko-forum"]
+
+
+def test_the_index_follows_updates_and_deletes(database):
+    engine = make_engine(database)
+    with session(engine) as db:
+        rec = records()[0]
+        rec.body_text = "경기도는 베트남 하노이와 교류를 넓힌다."
+        save_article(db, rec, SEEN)
+        db.commit()
+    assert found(database, "울란바토르") == []
+    assert found(database, "하노이") == ["ko-network"]
+    with engine.begin() as connection:
+        for table in ("articlerevision", "viewobservation", "capture", "attachment"):
+            connection.execute(text(f"DELETE FROM {table} WHERE article_id = "
+                                    "(SELECT id FROM article WHERE board_id = 'ko-carbon')"))
+        connection.execute(text("DELETE FROM article WHERE board_id = 'ko-carbon'"))
+    assert found(database, "탄소중립") == []
+
+
+def test_bad_input_is_a_search_error(database):
+    with session(make_engine(database)) as db:
+        for query, options, message in [
+            ("", {}, "empty query"), ('  "" ', {}, "empty query"),
+            ("경기", {"since": "2022-13"}, "--since: expected a month as YYYY-MM, got '2022-13'"),
+            ("경기", {"until": "June"}, "--until: expected a month as YYYY-MM, got 'June'"),
+            ("경기", {"since": "2023-01", "until": "2022-12"}, "--since 2023-01 is after --until 2022-12"),
+            ("경기", {"language": "fr"}, "--lang: expected one of ko, en, got 'fr'"),
+        ]:
+            with pytest.raises(SearchError, match="^" + message.replace("(", r"\(")):
+                search(db, query, **options)
+
+
+def test_parse_terms():
+    assert parse_terms('경기  "Late-Night   Bus" 경기 x"y') == ["경기", "Late-Night Bus", "xy"]
+    assert parse_terms("Gyeonggi gyeonggi") == ["Gyeonggi"]
+
+
+# --------------------------------------------------------------------------- the command
+
+@pytest.fixture(scope="module")
+def filled(tmp_path_factory) -> str:
+    url = f"sqlite:///{tmp_path_factory.mktemp('cli') / 'search.sqlite'}"
+    fill(url)
+    return url
+
+
+def test_search_command_prints_ranked_results_with_highlights(filled):
+    result = run_cli("search", "semiconductor", "--limit", "2", "--database-url", filled)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "1. gyeonggi-en:en-chips-title · 2019-04-01 · en · score 1001"
+    assert lines[1] == "   [APR. 2019] [Semiconductor] Cluster Selected"
+    assert lines[3] == "   http://127.0.0.1/gyeonggi-en/en-chips-title"
+    assert lines[4] == "2. gyeonggi-en:en-chips-body · 2025-09-01 · en · score 3"
+    assert lines[5] == "   [SEP. 2025] Jobs for Young People"
+    assert lines[6] == ("   [Semiconductor] firms will hire. A [semiconductor] fair and "
+                        "[semiconductor] classes follow.")
+    assert lines[-1] == "2 results (--limit 2)"
+
+
+def test_search_command_json(filled):
+    result = run_cli("search", "경기", "--json", "--source", "gyeonggi-ko", "--since", "2023-01",
+                     "--lang", "ko", "--database-url", filled)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == [{
+        "source": "gyeonggi-ko", "board_id": "ko-jobs", "url": "http://127.0.0.1/gyeonggi-ko/ko-jobs",
+        "title": "경기도 청년 일자리 지원 확대", "published": "2023-03-02", "language": "ko", "score": 1002,
+        "snippet": "[경기]도는 청년 일자리 예산을 늘린다. 신청은 누리집에서 받는다."}]
+    nothing = run_cli("search", "없는단어", "--json", "--database-url", filled)
+    assert (nothing.returncode, json.loads(nothing.stdout)) == (0, [])
+
+
+@pytest.mark.parametrize("args, message", [
+    (["   "], "empty query: give a word or a \"phrase\" to search for"),
+    (["경기", "--since", "2022-6"], "--since: expected a month as YYYY-MM, got '2022-6'"),
+    (["경기", "--until", "2022-00"], "--until: expected a month as YYYY-MM, got '2022-00'"),
+    (["경기", "--lang", "de"], "--lang: expected one of ko, en, got 'de'"),
+    (["경기", "--limit", "0"], "--limit: expected a positive number, got '0'"),
+])
+def test_search_command_bad_input_is_one_line(filled, args, message):
+    result = run_cli("search", *args, "--database-url", filled)
+    assert (result.returncode, result.stdout, result.stderr) == (2, "", f"bulletins: error: {message}\n")
+
+
+def test_search_command_missing_database_and_help(tmp_path):
+    missing = run_cli("search", "경기", "--database-url", f"sqlite:///{tmp_path / 'none.sqlite'}")
+    assert (missing.returncode, missing.stderr) == (2, f"bulletins: error: no database at {tmp_path / 'none.sqlite'}\n")
+    assert not (tmp_path / "none.sqlite").exists()
+    shown = run_cli("search", "--help")
+    assert shown.returncode == 0
+    for option in ("--source", "--since", "--until", "--lang", "--limit", "--json", "--database-url"):
+        assert option in shown.stdout
+    assert "국제협력네트워크" in shown.stdout
