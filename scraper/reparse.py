@@ -52,7 +52,7 @@ CHUNK = 48            # records per task sent to a worker
 IN_FLIGHT = 4         # tasks queued per worker: keeps workers busy, memory flat
 COMMIT_EVERY = 200    # saves per commit, as the crawl's pipeline does
 MAX_NAMED = 20        # changes printed one per line; the rest are counted
-COMPARED = ("url", "title", "issue_month", "headline", "author", "published", "views", "body_text",
+COMPARED = ("url", "title", "issue_month", "headline", "author", "department", "published", "views", "body_text",
             "body_html", "language", "language_probability", "missing_fields", "attachments")
 
 

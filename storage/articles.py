@@ -34,6 +34,7 @@ class ArticleRecord:
     issue_month: str | None = None
     headline: str | None = None
     author: str | None = None
+    department: str | None = None
     published: date | None = None
     views: int | None = None
     body_text: str | None = None
@@ -50,7 +51,7 @@ class ArticleRecord:
 
 
 _COPIED = (
-    "url", "title", "issue_month", "headline", "author", "published", "views", "body_text",
+    "url", "title", "issue_month", "headline", "author", "department", "published", "views", "body_text",
     "body_html", "language", "language_probability", "warc_file", "warc_offset", "warc_record_id",
     "extractor_version",
 )

@@ -60,6 +60,8 @@ EXPORT_COLUMNS: tuple[ExportColumn, ...] = (
     ExportColumn("issue_month", "text", "Bulletin issue as YYYY-MM, read from a `[JUN. 2022]` "
                  "title prefix; empty when the title has none.", "2022-06"),
     ExportColumn("author", "text", "Author or poster as printed.", "관리자"),
+    ExportColumn("department", "text", "Issuing department as printed (담당부서, 등록부서, 부서명); "
+                 "empty when the board prints none.", "노인건강과"),
     ExportColumn("published", "date", "Publication date printed on the page (ISO 8601, YYYY-MM-DD); "
                  "empty when unreadable.", "2022-06-24"),
     ExportColumn("views", "integer", "View count when last seen (the site's own counter); the series "

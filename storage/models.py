@@ -75,8 +75,11 @@ class Article(SQLModel, table=True):
     warc_offset: int | None = None
     warc_record_id: str | None = None
     extractor_version: str | None = Field(default=None, description="page object that parsed it")
+    # Columns added by migrations come last, in their order, so a new and an upgraded
+    # database have the same column order.
     bulletin_id: int | None = Field(default=None, foreign_key="bulletin.id", index=True,
                                     description="the monthly issue (source, month) it belongs to")
+    department: str | None = Field(default=None, description="issuing department as printed (담당부서, 등록부서, 부서명)")
 
     attachments: List["Attachment"] = Relationship(
         back_populates="article",

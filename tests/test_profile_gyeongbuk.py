@@ -61,8 +61,8 @@ def test_crawl_stores_every_post_with_its_fields(crawled):
     assert set(stored) == {str(p.id) for p in crawled.site.posts}
     for post in crawled.site.posts:
         row = stored[str(post.id)]
-        assert (row["title"], row["author"], row["published"], row["views"]) == (
-            post.title, post.author, post.posted.date().isoformat(), post.views)
+        assert (row["title"], row["author"], row["department"], row["published"], row["views"]) == (
+            post.title, post.author, post.department, post.posted.date().isoformat(), post.views)
         assert row["body_text"] == "\n\n".join(post.paragraphs)
         assert row["missing_fields"] is None
 

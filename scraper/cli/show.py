@@ -16,7 +16,8 @@ from storage.provenance import replay_url
 from . import fail, main
 
 LABELS = (("url", "url"), ("title", "title"), ("issue month", "issue_month"),
-          ("headline", "headline"), ("author", "author"), ("published", "published"),
+          ("headline", "headline"), ("author", "author"), ("department", "department"),
+          ("published", "published"),
           ("views", "views"), ("missing", "missing_fields"), ("first seen", "first_seen"),
           ("last seen", "last_seen"))
 

@@ -63,6 +63,7 @@ class ArticlePageBase:
     def canonical_url(self) -> str: return self.response.url
     def title(self) -> str | None: return None
     def author(self) -> str | None: return None
+    def department(self) -> str | None: return None
     def published(self) -> date | None: return None
     def views(self) -> int | None: return None
     def body_html_fragment(self) -> str | None: return None
@@ -89,6 +90,7 @@ class ArticlePageBase:
         if is_text:
             record.title = self._safe("title", self.title)
             record.author = self._safe("author", self.author)
+            record.department = self._safe("department", self.department)
             record.published = self._safe("published", self.published)
             record.views = self._safe("views", self.views)
             fragment = self._safe("body", self.body_html_fragment)

@@ -106,6 +106,8 @@ def upgrade() -> None:
         op.add_column("article", sa.Column("bulletin_id", sa.Integer(), nullable=True))
         op.create_foreign_key(None, "article", "bulletin", ["bulletin_id"], ["id"])
     op.create_index("ix_article_bulletin_id", "article", ["bulletin_id"], unique=False)
+    # The issuing department, which Korean boards print beside (or instead of) a person.
+    op.add_column("article", sa.Column("department", sqlmodel.sql.sqltypes.AutoString(), nullable=True))
     op.create_index("ix_article_search", "article", ["id", "published", "source", "language"], unique=False)
 
     # Sources: every name articles and crawl runs use, spanning their times.
@@ -171,6 +173,7 @@ def downgrade() -> None:
     op.drop_index("ix_article_search", table_name="article")
     op.drop_index("ix_article_bulletin_id", table_name="article")
     with op.batch_alter_table("article", schema=None) as batch_op:
+        batch_op.drop_column("department")
         batch_op.drop_column("bulletin_id")
     op.drop_table("articlerevision")
     op.drop_table("bulletin")
