@@ -81,3 +81,31 @@ def rows(crawl) -> dict:
         for a in articles:
             a.attachments  # load while the session is open
         return {a.board_id: a for a in articles}
+
+
+# --- Databases: storage tests run on SQLite and on a real PostgreSQL server ---------------------
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """One PostgreSQL server (tests/services.py) for the whole session. A module that defines a
+    `postgres` fixture of its own gets its own server instead."""
+    from .services import postgres_server
+
+    with postgres_server() as server:
+        yield server
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request, tmp_path) -> str:
+    """The URL of a new, empty database: once a SQLite file (in a folder not made yet), once a
+    database of its own on the session's PostgreSQL server. Its PostgreSQL engine is disposed
+    afterwards, so that tests do not pile up idle server connections."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'db' / 'bulletins.sqlite'}"
+        return
+    from .databases import dispose, new_postgres_database
+
+    url = new_postgres_database(request.getfixturevalue("postgres"), request.node.name)
+    yield url
+    dispose(url)

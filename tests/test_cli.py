@@ -42,6 +42,17 @@ def test_sources_one_per_line_one_per_profile_file():
     assert run_cli("sources").stdout.splitlines() == PROFILES
 
 
+def test_sources_runnable_leaves_out_board_families_that_need_a_base_url():
+    from scraper.profiles import load_profiles
+
+    families = {name for name, profile in load_profiles().items() if profile.template}
+    assert "egov-bbs" in families
+    assert run_cli("sources", "--runnable").stdout.splitlines() == [p for p in PROFILES if p not in families]
+    verbose = dict(line.split("\t", 1) for line in run_cli("sources", "-v").stdout.splitlines())
+    assert verbose["egov-bbs"].startswith("(board family: give --base-url)")
+    assert verbose["gyeongbuk"].startswith("https://www.gb.go.kr\t")
+
+
 def test_unknown_source_is_one_line_error(tmp_path):
     result = run_cli("crawl", "nowhere", cwd=tmp_path)
     assert result.returncode == 2

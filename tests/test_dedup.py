@@ -18,13 +18,14 @@ import pytest
 from scrapy import Request
 from scrapy.exceptions import NotConfigured
 from scrapy.http.request import NO_CALLBACK
+from scrapy.spiderloader import get_spider_loader
 from scrapy.utils.test import get_crawler
 from sqlmodel import select
 
 from scraper.capture import WarcCaptureMiddleware
 from scraper.conditional import EARLIER_CAPTURE, ConditionalRequestMiddleware
 from scraper.replica import Board, ReplicaServer
-from scraper.spiders.gyeonggi_en import GyeonggiEnSpider
+from scraper.run import make_settings
 from storage.db import make_engine, session
 from storage.digests import remember
 from storage.models import Attachment, PayloadDigest
@@ -39,6 +40,8 @@ from storage.warc import (
 
 from .conftest import BIN, REPO, CrawlFolder
 from .pywb_harness import COLLECTION, fetch, replay_server
+
+GyeonggiEnSpider = get_spider_loader(make_settings()).load("gyeonggi-en")  # the profile's spider
 
 
 @dataclass

@@ -8,9 +8,13 @@ from pathlib import Path
 
 import pytest
 from scrapy.http import HtmlResponse, Response
+from scrapy.spiderloader import get_spider_loader
 
 from scraper.items import ArticleRecord
-from scraper.pages.gyeonggi_en import ArticlePage, ListingPage
+from scraper.pages.declarative import ListingPage
+from scraper.pages.gyeonggi_en import ArticlePage
+from scraper.profiles import load_profiles
+from scraper.run import make_settings
 
 FIXTURES = Path(__file__).parent / "fixtures" / "gyeonggi_en"
 ARTICLES = sorted(p.name for p in FIXTURES.glob("article-*"))
@@ -55,11 +59,14 @@ def test_recorded_set_covers_the_cases_users_rely_on():
 
 
 def test_listing_rows_and_next_page():
+    """The gyeonggi-en profile's declared listing reads the recorded page as expected; its spider
+    asks for the page the 'Next' link names."""
     response, expected = load("listing-page-16")
-    page = ListingPage(response)
+    page = ListingPage(response, load_profiles()["gyeonggi-en"], "http://127.0.0.1:8000")
     rows = [asdict(r) | {"published": r.published.isoformat()} for r in page.rows()]
     assert rows == expected["rows"]
-    assert page.next_page_url() == expected["next_page_url"]
+    spider = get_spider_loader(make_settings()).load("gyeonggi-en")(base_url="http://127.0.0.1:8000")
+    assert spider.listing_request(17, response).url == expected["next_page_url"]
     notices = [r for r in rows if r["notice"]]
     assert [r["board_id"] for r in notices] == ["901", "902"]
     sample = next(r for r in rows if r["board_id"] == "1149")

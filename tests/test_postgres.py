@@ -1,4 +1,5 @@
-"""PostgreSQL as the database: storage round trips and a real crawl, against a real server.
+"""PostgreSQL as the database: storage round trips, a real crawl, reparse and rebuild from its
+WARC files, and Korean search through the trigram indexes, against a real server.
 
 The server runs in Korea time (tests/services.py): datetimes must still come back as UTC.
 """
@@ -7,7 +8,6 @@ from __future__ import annotations
 
 import sqlite3
 from datetime import date, datetime, timezone
-from uuid import uuid4
 
 import pytest
 from sqlalchemy import inspect, text
@@ -23,7 +23,7 @@ from storage.runs import finish_run, last_run_complete, start_run
 from storage.warc import RecordLocation
 
 from .conftest import run_cli
-from .services import postgres_server
+from .databases import dispose, new_postgres_database
 
 T1 = datetime(2026, 11, 1, 23, 30, 15, 123456, tzinfo=timezone.utc)  # 2 Nov in Korea
 T2 = datetime(2026, 11, 2, 3, 0, tzinfo=timezone.utc)
@@ -47,15 +47,11 @@ def record(**changes) -> ArticleRecord:
     return ArticleRecord(**base)
 
 
-@pytest.fixture(scope="module")
-def postgres():
-    with postgres_server() as server:
-        yield server
-
-
 @pytest.fixture
-def pg_url(postgres):
-    return postgres.create_database(f"storage_{uuid4().hex[:12]}")
+def pg_url(postgres):  # the session's server (tests/conftest.py)
+    url = new_postgres_database(postgres, "storage")
+    yield url
+    dispose(url)
 
 
 def test_tables_and_unique_constraints_are_created_on_postgresql(pg_url):
@@ -146,37 +142,119 @@ def test_a_crawls_components_hold_one_server_connection_between_them(pg_url):
     assert held == 1
 
 
-def test_crawl_into_postgresql_stores_what_a_crawl_into_sqlite_stores(postgres, tmp_path):
-    pg_url = postgres.create_database("crawl")
+@pytest.fixture(scope="module")
+def crawled(postgres, tmp_path_factory) -> dict:
+    """One crawl of a small replica board through `bulletins crawl`, into PostgreSQL and into SQLite."""
+    folder = tmp_path_factory.mktemp("pg-crawl")
+    pg_url = new_postgres_database(postgres, "crawl")
     board = Board(articles=40)
-    columns = ("source, board_id, url, title, issue_month, headline, author, published, views, body_text,"
-               " body_html, language, missing_fields")
     with ReplicaServer(board, flaky=False) as server:
         into_pg = run_cli("crawl", "gyeonggi-en", "--base-url", server.base_url, "--database-url", pg_url,
-                          "--warc-dir", str(tmp_path / "pg-warc"), "--json", cwd=tmp_path)
+                          "--warc-dir", str(folder / "pg-warc"), "--json", cwd=folder)
         into_sqlite = run_cli("crawl", "gyeonggi-en", "--base-url", server.base_url, "--database-url",
-                              f"sqlite:///{tmp_path / 'b.sqlite'}", "--warc-dir", str(tmp_path / "sqlite-warc"),
-                              "--json", cwd=tmp_path)
+                              f"sqlite:///{folder / 'b.sqlite'}", "--warc-dir", str(folder / "sqlite-warc"),
+                              "--json", cwd=folder)
     assert into_pg.returncode == 0, into_pg.stdout + into_pg.stderr[-3000:]
     assert into_sqlite.returncode == 0, into_sqlite.stdout + into_sqlite.stderr[-3000:]
-    with sqlite3.connect(tmp_path / "b.sqlite") as con:
-        expected = sorted(con.execute(f"select {columns} from article").fetchall())
-        expected_attachments = sorted(con.execute(
-            "select a.board_id, t.name, t.url, t.size, t.content_type from attachment t"
-            " join article a on a.id = t.article_id").fetchall())
+    yield dict(board=board, folder=folder, pg_url=pg_url, warc_dir=folder / "pg-warc",
+               sqlite=folder / "b.sqlite")
+    dispose(pg_url)
+
+
+def pg_query(url: str, sql: str) -> list[tuple]:
     import psycopg
 
-    with psycopg.connect(pg_url.replace("postgresql+psycopg", "postgresql")) as con:
-        got = sorted(tuple(str(v) if isinstance(v, date) else v for v in row)
-                     for row in con.execute(f"select {columns} from article").fetchall())
-        got_attachments = sorted(con.execute(
-            "select a.board_id, t.name, t.url, t.size, t.content_type from attachment t"
-            " join article a on a.id = t.article_id").fetchall())
-        runs = con.execute("select status, complete, articles_new from crawlrun").fetchall()
-        observations = con.execute("select count(*) from viewobservation").fetchone()[0]
-        captures = con.execute("select count(*) from capture").fetchone()[0]
+    with psycopg.connect(url.replace("postgresql+psycopg", "postgresql")) as con:
+        return con.execute(sql).fetchall()
+
+
+def test_crawl_into_postgresql_stores_what_a_crawl_into_sqlite_stores(crawled):
+    board, pg_url = crawled["board"], crawled["pg_url"]
+    columns = ("source, board_id, url, title, issue_month, headline, author, published, views, body_text,"
+               " body_html, language, missing_fields")
+    attachments = ("select a.board_id, t.name, t.url, t.size, t.content_type from attachment t"
+                   " join article a on a.id = t.article_id")
+    with sqlite3.connect(crawled["sqlite"]) as con:
+        expected = sorted(con.execute(f"select {columns} from article").fetchall())
+        expected_attachments = sorted(con.execute(attachments).fetchall())
+    got = sorted(tuple(str(v) if isinstance(v, date) else v for v in row)
+                 for row in pg_query(pg_url, f"select {columns} from article"))
+    got_attachments = sorted(pg_query(pg_url, attachments))
+    runs = pg_query(pg_url, "select status, complete, articles_new from crawlrun")
+    [(observations,)] = pg_query(pg_url, "select count(*) from viewobservation")
+    [(captures,)] = pg_query(pg_url, "select count(*) from capture")
     assert len(expected) == len(board.articles) + len(board.notices)
     assert got == expected
     assert got_attachments == expected_attachments and expected_attachments
     assert runs == [("ok", True, len(expected))]
     assert captures == len(expected) and observations > 0
+
+
+def parsed_state(url: str) -> tuple[dict, list]:
+    """Every parsed column and the attachments per (source, board_id); the captures."""
+    from .test_reparse import COLUMNS
+
+    attachments: dict[int, list] = {}
+    for article_id, *rest in pg_query(url, "select article_id, name, url, size, content_type from attachment"):
+        attachments.setdefault(article_id, []).append(tuple(rest))
+    articles = {(row[1], row[2]): (*row[1:], sorted(attachments.get(row[0], [])))
+                for row in pg_query(url, f"select id, {', '.join(COLUMNS)} from article")}
+    captures = sorted(pg_query(url, "select a.source, a.board_id, c.url, c.warc_file, c.warc_offset,"
+                                    " c.warc_record_id, c.captured_at from capture c"
+                                    " join article a on a.id = c.article_id"))
+    return articles, captures
+
+
+def test_reparse_and_rebuild_on_postgresql_give_the_crawled_rows(crawled, postgres):
+    crawled_state = parsed_state(crawled["pg_url"])
+    count = len(crawled_state[0])
+    assert count == len(crawled["board"].articles) + len(crawled["board"].notices)
+    rebuilt_url = new_postgres_database(postgres, "rebuilt")
+    try:
+        rebuilt = run_cli("reparse", "--rebuild", "--database-url", rebuilt_url,
+                          "--warc-dir", str(crawled["warc_dir"]), cwd=crawled["folder"])
+        assert rebuilt.returncode == 0, rebuilt.stdout + rebuilt.stderr[-3000:]
+        assert f"rebuilt: {count} new, 0 updated" in rebuilt.stdout
+        assert parsed_state(rebuilt_url) == crawled_state
+    finally:
+        dispose(rebuilt_url)
+    again = run_cli("reparse", "--database-url", crawled["pg_url"], "--warc-dir", str(crawled["warc_dir"]),
+                    cwd=crawled["folder"])
+    assert again.returncode == 0, again.stdout + again.stderr[-3000:]
+    assert "changed fields: none" in again.stdout.splitlines()
+    assert f"articles: 0 new, {count} updated" in again.stdout
+    assert parsed_state(crawled["pg_url"]) == crawled_state
+
+
+def plan_nodes(node: dict):
+    yield node
+    for child in node.get("Plans", []):
+        yield from plan_nodes(child)
+
+
+def test_korean_terms_are_found_through_the_trigram_indexes(postgres, pg_url):
+    """The tests' cluster has a UTF-8 LC_CTYPE (tests/services.py), as production needs: pg_trgm
+    then makes trigrams of Hangul, and a Korean term of three or more syllables is looked up in
+    the GIN index (which hands over the matching row only) instead of scanning every body."""
+    from storage.search import search
+
+    assert postgres.ctype == "C.UTF-8"
+    engine = make_engine(pg_url)
+    with session(engine) as db:
+        for n in range(40):
+            body = "인천시는 탄소중립 위원회를 꾸린다." if n == 7 else f"경기도는 {n}번째 사업을 발표했다."
+            save_article(db, record(board_id=str(n), url=f"http://127.0.0.1/ko/{n}", title=f"보도자료 {n}",
+                                    body_text=body, body_html=f"<p>{body}</p>", attachments=[],
+                                    warc_record_id=f"<urn:uuid:k{n}>"), T1)
+        db.commit()
+    with session(engine) as db:
+        con = db.connection()
+        assert con.execute(text("SHOW lc_ctype")).scalar() == "C.UTF-8"
+        assert con.execute(text("SELECT cardinality(show_trgm('탄소중립'))")).scalar() == 5
+        con.execute(text("SET LOCAL enable_seqscan = off"))  # a table this small would be scanned
+        [plan] = con.execute(text("EXPLAIN (ANALYZE, FORMAT JSON) "
+                                  "SELECT id FROM article WHERE body_text LIKE '%탄소중립%'")).scalar()
+        [lookup] = [node for node in plan_nodes(plan["Plan"]) if node.get("Index Name") == "ix_article_body_trgm"]
+        # Under LC_CTYPE C the query has no trigram: the index would hand over all 40 rows to recheck.
+        assert (lookup["Node Type"], lookup["Actual Rows"]) == ("Bitmap Index Scan", 1)
+        assert [hit.board_id for hit in search(db, "탄소중립")] == ["7"]

@@ -1,12 +1,11 @@
 """Sources, monthly bulletins and article revisions, as save_article and register_source keep
-them (SQLite, and the concurrency-sensitive parts on a real PostgreSQL)."""
+them: every test on SQLite and on a real PostgreSQL (the `db_url` fixture, tests/conftest.py),
+and two crawlers' sessions at once on PostgreSQL."""
 
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
-from uuid import uuid4
 
-import psycopg
 import pytest
 from sqlalchemy import event
 from sqlmodel import select
@@ -15,7 +14,7 @@ from storage.articles import ArticleRecord, content_hash, register_source, save_
 from storage.db import make_engine, session
 from storage.models import Article, ArticleRevision, Bulletin, Source
 
-from .services import postgres_server
+from .databases import dispose, new_postgres_database
 
 T1 = datetime(2026, 11, 1, 3, 0, tzinfo=timezone.utc)
 T2 = T1 + timedelta(days=1)
@@ -55,8 +54,8 @@ def revisions(url: str, article_id: int | None = None) -> list[ArticleRevision]:
 
 
 @pytest.fixture
-def url(tmp_path) -> str:
-    return f"sqlite:///{tmp_path / 'bulletins.sqlite'}"
+def url(db_url) -> str:
+    return db_url
 
 
 # --------------------------------------------------------------------------- content hash
@@ -222,36 +221,13 @@ def test_register_source_defaults_to_now(url):
     assert before <= utc(row.first_crawled) == utc(row.last_crawled) <= datetime.now(timezone.utc)
 
 
-# --------------------------------------------------------------------------- PostgreSQL
-
-@pytest.fixture(scope="module")
-def postgres():
-    with postgres_server() as server:
-        yield server
-
+# --------------------------------------------------------------------------- PostgreSQL only
 
 @pytest.fixture
 def pg_url(postgres):
-    name = f"revisions_{uuid4().hex[:12]}"
-    url = postgres.create_database(name)
-    # A regression that makes a save wait on another session's lock fails instead of hanging.
-    with psycopg.connect(host="127.0.0.1", port=postgres.port, user=postgres.user, dbname="postgres",
-                         autocommit=True) as con:
-        con.execute(f'ALTER DATABASE "{name}" SET lock_timeout = \'10s\'')
-    return url
-
-
-def test_revisions_bulletins_and_sources_on_postgresql(pg_url):
-    save(pg_url, record(), T1)
-    save(pg_url, record(views=5, body_text=BODY.replace("조회수 87", "조회수 90")), T2)
-    save(pg_url, record(body_text="다른 본문"), T3)
-    rows = revisions(pg_url)
-    assert [(r.body_text, utc(r.first_seen), utc(r.last_seen)) for r in rows] == [
-        (BODY, T1, T2), ("다른 본문", T3, T3)]
-    with session(make_engine(pg_url)) as db:
-        assert [(b.source, b.month) for b in db.exec(select(Bulletin))] == [("gyeonggi-ko", "2022-06")]
-        source = db.exec(select(Source)).one()
-        assert (source.name, utc(source.first_crawled), utc(source.last_crawled)) == ("gyeonggi-ko", T1, T3)
+    url = new_postgres_database(postgres, "revisions")
+    yield url
+    dispose(url)
 
 
 def test_two_crawlers_making_the_same_bulletin_do_not_wait_for_each_other(pg_url):

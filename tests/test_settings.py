@@ -6,15 +6,18 @@ import asyncio
 
 import pytest
 from scrapy.crawler import Crawler
+from scrapy.spiderloader import get_spider_loader
 
 from scraper.backoff import RetryBackoffMiddleware
 from scraper.run import make_settings
-from scraper.spiders.gyeonggi_en import GyeonggiEnSpider
 
 
 def spider_settings(base_url: str | None):
-    settings = make_settings(contact="mailto:ops@example.org")
-    crawler = Crawler(GyeonggiEnSpider, settings)  # settings not yet frozen, as in a real crawl
+    # storage off: the spider would otherwise open ./data/bulletins.sqlite to read what is stored
+    settings = make_settings(contact="mailto:ops@example.org",
+                             overrides={"BULLETINS_STORAGE_ENABLED": False})
+    spidercls = get_spider_loader(settings).load("gyeonggi-en")  # the profile's spider
+    crawler = Crawler(spidercls, settings)  # settings not yet frozen, as in a real crawl
     kwargs = {"base_url": base_url} if base_url else {}
     crawler.spider = crawler._create_spider(**kwargs)
     return crawler.settings

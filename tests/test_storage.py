@@ -1,3 +1,5 @@
+"""Storing articles (save_article and friends) on SQLite and on a real PostgreSQL server."""
+
 from datetime import date, datetime, timezone
 
 import pytest
@@ -14,8 +16,9 @@ T2 = datetime(2026, 11, 2, 3, 0, tzinfo=timezone.utc)
 
 
 @pytest.fixture
-def db(tmp_path):
-    with session(make_engine(f"sqlite:///{tmp_path / 'sub' / 'b.sqlite'}")) as s:
+def db(db_url):
+    """A session on a new database: each test runs on SQLite and on PostgreSQL (tests/conftest.py)."""
+    with session(make_engine(db_url)) as s:
         yield s
 
 

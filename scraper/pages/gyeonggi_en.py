@@ -1,8 +1,9 @@
-"""Gyeonggi-do English press board: listing rows and article view pages.
+"""Gyeonggi-do English press board: article view pages.
 
-Layout (see the sample bulletin): a listing table No/Title/Name/Date/Views with notices pinned
-on every page and titles cut with '...'; a view page with the full title, a field block
-Name/Date/Views, the body, attachments, then prev/next navigation.
+Layout (see the sample bulletin): a view page with the full title, a field block Name/Date/Views,
+the body, attachments, then prev/next navigation. The listing (a table No/Title/Name/Date/Views
+with notices pinned on every page, titles cut with '...', a 'Next' link) is declared by the
+profile, scraper/profiles/gyeonggi-en.toml, which names this page object for its views.
 """
 
 from __future__ import annotations
@@ -11,14 +12,11 @@ import re
 from datetime import date
 from urllib.parse import unquote, urlsplit
 
-from scrapy.http import Response
-
 from ..fields import parse_count, parse_date, parse_size
 from ..items import AttachmentRecord
-from .base import ArticlePageBase, ListingRow, guess_type
+from .base import ArticlePageBase, guess_type
 
 SOURCE = "gyeonggi-en"
-LISTING_PATH = "/blog/english-news/"
 _ID = re.compile(r"/blog/english-news/(\d+)/?$")
 _LABELS = {"name": "author", "writer": "author", "date": "published", "views": "views",
            "hit": "views", "hits": "views"}
@@ -27,37 +25,6 @@ _LABELS = {"name": "author", "writer": "author", "date": "published", "views": "
 def board_id_of(url: str) -> str | None:
     m = _ID.search(urlsplit(url).path)
     return m.group(1) if m else None
-
-
-class ListingPage:
-    def __init__(self, response: Response):
-        self.response = response
-
-    def rows(self) -> list[ListingRow]:
-        rows = []
-        for tr in self.response.css("table.board-list tbody tr"):
-            href = tr.css("td.subject a::attr(href)").get()
-            if not href:  # a locked post: a row without a link
-                continue
-            url = self.response.urljoin(href)
-            board_id = board_id_of(url)
-            if board_id is None:
-                continue
-            num = " ".join(tr.css("td.num ::text").getall()).strip()
-            rows.append(ListingRow(
-                board_id=board_id,
-                url=url,
-                title=" ".join(" ".join(tr.css("td.subject a ::text").getall()).split()) or None,
-                author=(tr.css("td.writer ::text").get() or "").strip() or None,
-                published=parse_date(tr.css("td.date ::text").get()),
-                views=parse_count(tr.css("td.hit ::text").get()),
-                notice="notice" in (tr.attrib.get("class") or "") or not num.isdigit(),
-            ))
-        return rows
-
-    def next_page_url(self) -> str | None:
-        href = self.response.css("div.pagination a.next::attr(href)").get()
-        return self.response.urljoin(href) if href else None
 
 
 class ArticlePage(ArticlePageBase):

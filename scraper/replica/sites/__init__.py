@@ -12,6 +12,7 @@ from .http import SiteRequest, SiteResponse, SiteServer
 SITES: dict[str, str] = {
     "egov-bbs": "scraper.replica.sites.egov:EgovSite",
     "gyeongbuk": "scraper.replica.sites.gyeongbuk:GyeongbukSite",
+    "gangjin": "scraper.replica.sites.gangjin:GangjinSite",
     "shinan": "scraper.replica.sites.shinan:ShinanSite",
     "gyeonggi": "scraper.replica.sites.gyeonggi:GyeonggiSite",
     "korea-kr": "scraper.replica.sites.korea_kr:KoreaKrSite",
