@@ -85,7 +85,9 @@ def test_view_fields_come_from_the_board_view_table_not_the_popular_box():
     page = ArticlePage(HtmlResponse(url, body=site.html(site.view(post)).body,
                                     headers={"Content-Type": "text/html; charset=EUC-KR"}), PROFILE)
     item = page.to_item()
-    assert (item.board_id, item.title, item.author) == (str(post.id), post.title, post.author)
+    # a board family's ids carry the site and the board: one source holds many boards
+    assert (item.board_id, item.title, item.author) == (
+        f"127.0.0.1:{site.bbs_id}:{post.id}", post.title, post.author)
     assert item.published == post.posted.date()       # printed 2021.05.07. (trailing dot)
     assert item.views == 3_623_361                    # not the box's 99,999
     assert item.missing_fields == []
@@ -120,15 +122,16 @@ def test_crawl_stores_every_post_with_its_fields(crawled):
     assert crawled.result.returncode == 0, crawled.result.stderr
     site = crawled.site
     stored = crawled.articles()
-    assert set(stored) == {str(p.id) for p in [*site.posts, *site.notices]}
+    key = {post.id: f"127.0.0.1:{site.bbs_id}:{post.id}" for post in [*site.posts, *site.notices]}
+    assert set(stored) == set(key.values())
     for post in [*site.posts, *site.notices]:
-        row = stored[str(post.id)]
+        row = stored[key[post.id]]
         assert (row["title"], row["author"], row["published"], row["views"]) == (
             post.title, post.author, post.posted.date().isoformat(), post.views)
         assert row["body_text"] == "\n\n".join(post.paragraphs)
         assert row["missing_fields"] is None
         assert row["url"] == f"{crawled.base_url}{VIEW}?bbsId={BOARD}&nttId={post.id}"
-    assert stored[str(site.posts[1].id)]["author"] == CP949_ONLY_NAME   # CP949 bytes read right
+    assert stored[key[site.posts[1].id]]["author"] == CP949_ONLY_NAME   # CP949 bytes read right
     assert max(r["views"] for r in stored.values()) == 3_623_361
 
 

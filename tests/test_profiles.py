@@ -115,3 +115,26 @@ def test_a_broken_profile_file_is_a_one_line_error_for_every_command(tmp_path, m
     result = run_cli("sources")
     assert result.returncode == 2
     assert result.stderr.strip() == f"bulletins: error: {tmp_path / 'nowhere'}: profile folder does not exist"
+
+
+def test_a_board_familys_ids_carry_site_and_board_so_boards_never_share_an_article():
+    from scraper.pages.declarative import id_from_url
+
+    family = load_profiles("")["egov-bbs"]
+    view = "/cop/bbs/selectBoardArticle.do?bbsId={}&nttId=12345"
+    ids = {id_from_url("https://a.example.go.kr" + view.format("BBSMSTR_1"), family),
+           id_from_url("https://a.example.go.kr" + view.format("BBSMSTR_2"), family),
+           id_from_url("https://b.example.go.kr" + view.format("BBSMSTR_1"), family)}
+    assert ids == {"a.example.go.kr:BBSMSTR_1:12345", "a.example.go.kr:BBSMSTR_2:12345",
+                   "b.example.go.kr:BBSMSTR_1:12345"}
+
+
+def test_a_listing_without_dates_is_judged_by_the_stored_dates():
+    from scraper.spiders.zero_config import ZeroConfigSpider
+
+    spider = ZeroConfigSpider(url="http://127.0.0.1:9/list")
+    spider.horizon = datetime.date(2026, 10, 1)
+    spider.stored = {"old": datetime.date(2024, 1, 5), "recent": datetime.date(2026, 11, 2), "undated": None}
+    assert spider.settled("old", None)              # stored long ago: not fetched again
+    assert not spider.settled("recent", None)       # inside the horizon: fetched again
+    assert not spider.settled("undated", None) and not spider.settled("new", None)

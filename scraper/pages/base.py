@@ -58,6 +58,9 @@ class ArticlePageBase:
         """Stored with each article, so a reparse knows which rows an extractor change touches."""
         return f"{type(self).__module__.rsplit('.', 1)[-1]}/{self.version}"
 
+    # Fields this board never prints: not missing when absent.
+    never_printed: tuple[str, ...] = ()
+
     # Field methods to override.
     def board_id(self) -> str: raise NotImplementedError
     def canonical_url(self) -> str: return self.response.url
@@ -104,5 +107,6 @@ class ArticlePageBase:
         record.issue_month, record.headline = split_issue(record.title)
         record.language, record.language_probability = detect(
             "\n".join(filter(None, [record.title, record.body_text])))
-        record.missing_fields = [f for f in RECORD_FIELDS if getattr(record, f) in (None, "")]
+        record.missing_fields = [f for f in RECORD_FIELDS if getattr(record, f) in (None, "")
+                                 and f not in self.never_printed]
         return record

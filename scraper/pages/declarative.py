@@ -14,7 +14,7 @@ from typing import Any, Iterable
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from parsel import Selector, SelectorList
-from scrapy.http import Response
+from scrapy.http import Response, TextResponse
 
 from ..fields import parse_count, parse_date
 from ..items import AttachmentRecord
@@ -68,14 +68,23 @@ def date_of(sel: Selector | SelectorList, spec: str | None) -> date | None:
 
 
 def id_from_url(url: str, profile: Profile) -> str | None:
+    """The article id in a view URL. A board family's ids are qualified by the site and by the
+    board parameters its listing form sends (eGovFrame's bbsId), as one family source holds the
+    articles of many boards: `www.example.go.kr:BBSMSTR_000000000123:12345`."""
     listing = profile.listing
+    found = None
     if listing.id_param:
         values = parse_qs(urlsplit(url).query).get(listing.id_param)
-        return values[0] if values else None
-    if listing.id_pattern:
+        found = values[0] if values else None
+    elif listing.id_pattern:
         m = re.search(listing.id_pattern, url)
-        return m.group("id") if m and "id" in m.groupdict() else (m.group(1) if m else None)
-    return None
+        found = m.group("id") if m and "id" in m.groupdict() else (m.group(1) if m else None)
+    if found is None or not profile.template:
+        return found
+    parts = urlsplit(url)
+    query = parse_qs(parts.query)
+    board = [query[k][0] for k in sorted(listing.form) if k in query]
+    return ":".join([parts.hostname or "", *board, found])
 
 
 def fill(template: str, values: dict[str, Any]) -> str:
@@ -101,7 +110,8 @@ class ListingPage:
             url, groups = self._row_link(row)
             if url is None:
                 continue  # a locked/secret post: listed without a link
-            board_id = groups.get("id") or id_from_url(url, self.profile)
+            board_id = (id_from_url(url, self.profile) if self.profile.template else None) \
+                or groups.get("id") or id_from_url(url, self.profile)
             if not board_id:
                 continue
             title = text_of(row, spec.fields.get("title"))
@@ -170,8 +180,11 @@ class ArticlePage(ArticlePageBase):
     """A view page read with the profile's selectors and labels."""
 
     def __init__(self, response: Response, profile: Profile):
+        if profile.charset and isinstance(response, TextResponse):
+            response = response.replace(encoding=profile.charset)  # crawl and reparse alike
         super().__init__(response)
         self.profile = profile
+        self.never_printed = tuple(f for f in profile.view.absent if f in ("author", "published", "views"))
         self.source = profile.name
         self.version = profile.view.version
         self._labelled: dict[str, str] | None = None

@@ -117,8 +117,12 @@ class BulletinSpider(scrapy.Spider):
         return day is not None and self.since is not None and day < self.since
 
     def settled(self, board_id: str, day: date | None) -> bool:
-        """Stored already and older than the horizon: nothing to fetch (never in a full crawl)."""
-        return board_id in self.stored and day is not None and day < self.horizon
+        """Stored already and older than the horizon: nothing to fetch (never in a full crawl).
+        A listing that prints no date is judged by the stored article's date."""
+        if board_id not in self.stored:
+            return False
+        day = day or self.stored[board_id]
+        return day is not None and day < self.horizon
 
     def stop_paging(self, rows) -> bool:
         """Newest first: a page all older than --since, or (after a complete walk) all settled,
