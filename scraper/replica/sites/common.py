@@ -38,3 +38,11 @@ def file_response(file: PostFile, *, charset: str = "utf-8") -> SiteResponse:
     else:
         disposition = 'attachment; filename="' + file.name.encode(charset).decode("latin-1") + '"'
     return SiteResponse(200, file.data, file.content_type, headers=[("Content-Disposition", disposition)])
+
+
+def as_int(text: str | None) -> int:
+    """A query or form number as a board's server reads it: anything unreadable is 0."""
+    try:
+        return int(text or 0)
+    except ValueError:
+        return 0

@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime
 from urllib.parse import quote
 
-from .common import esc, file_response, page_slice, robots
+from .common import esc, file_response, page_slice, robots, as_int
 from .corpus import Post, notices, posts, secret
 from .http import SiteRequest, SiteResponse
 
@@ -108,13 +108,13 @@ class GangjinSite:
             return robots()
         if request.path == BOARD:
             if request.query.get("mode") == "view":
-                post = self.by_id.get(_int(request.query.get("idx")))
+                post = self.by_id.get(as_int(request.query.get("idx")))
                 return SiteResponse.html(self.view(post)) if post else SiteResponse.html(
                     "<script>alert('존재하지 않는 게시물입니다.');history.back();</script>", 404)
-            return SiteResponse.html(self.listing(_int(request.query.get("page")) or 1))
+            return SiteResponse.html(self.listing(as_int(request.query.get("page")) or 1))
         if request.path.startswith(DOWNLOAD + "/"):
             parts = request.path[len(DOWNLOAD) + 1:].split("/")
-            found = self.files.get(_int(parts[1])) if len(parts) == 3 else None
+            found = self.files.get(as_int(parts[1])) if len(parts) == 3 else None
             if found is None or str(found[0].id) != parts[0] or request.query.get("pkey") != PKEY:
                 return SiteResponse.not_found()
             return file_response(found[1])
@@ -221,10 +221,3 @@ class GangjinSite:
 </div>
 {PAGE_INFO}
 </body></html>"""
-
-
-def _int(value: str | None) -> int:
-    try:
-        return int(value or 0)
-    except ValueError:
-        return 0

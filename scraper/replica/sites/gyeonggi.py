@@ -24,7 +24,7 @@ import json
 from dataclasses import replace
 from urllib.parse import quote
 
-from .common import esc, paragraphs_html, robots
+from .common import esc, paragraphs_html, robots, as_int
 from .corpus import Post, PostFile, notices, posts
 from .http import SiteRequest, SiteResponse
 
@@ -74,14 +74,14 @@ class GyeonggiSite:
         if request.path == LIST:
             return self.list_json(request)
         if request.path == VIEW:
-            post = self.by_id.get(_int(request.query.get("bIdx")))
+            post = self.by_id.get(as_int(request.query.get("bIdx")))
             if post is None:
                 return SiteResponse.not_found()
             if not self._has_session(request):
                 return SiteResponse.html(_alert("잘못된 접근입니다.", board_path()))
             return SiteResponse.html(self.view(post))
         if request.path == DOWNLOAD:
-            file = self.files.get(_int(request.query.get("idx")))
+            file = self.files.get(as_int(request.query.get("idx")))
             return _file_response(file) if file else SiteResponse.not_found()
         return SiteResponse.not_found()
 
@@ -135,7 +135,7 @@ function getList(page) {{
         form = request.form if request.method == "POST" else request.query
         if form.get("bsIdx") != BS_IDX:
             return _json({"total": 0, "items": []})
-        offset, limit = max(_int(form.get("offset")), 0), _int(form.get("limit")) or 10
+        offset, limit = max(as_int(form.get("offset")), 0), as_int(form.get("limit")) or 10
         rows = [*self.notices, *self.posts[offset: offset + limit]]  # past the end: notices only
         return _json({"total": len(self.posts), "items": [self.item(p) for p in rows]})
 
@@ -185,12 +185,6 @@ function getList(page) {{
 <div id="footer">경기도 수원시 영통구 도청로 30 · 최종수정일 2025.12.31</div>
 </body></html>"""
 
-
-def _int(text: str | None) -> int:
-    try:
-        return int(text or 0)
-    except ValueError:
-        return 0
 
 
 def _json(data: dict) -> SiteResponse:

@@ -27,7 +27,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, replace
 
-from .common import esc, file_response, page_slice, paragraphs_html, robots
+from .common import esc, file_response, page_slice, paragraphs_html, robots, as_int
 from .corpus import Post, PostFile, posts
 from .http import SiteRequest, SiteResponse
 
@@ -84,13 +84,13 @@ class KoreaKrSite:
             return robots()
         if request.path == LIST:
             state = {name: request.param(name, "") or "" for name in FORM_FIELDS}
-            page = _int(request.param("pageIndex")) or 1
+            page = as_int(request.param("pageIndex")) or 1
             return SiteResponse.html(self.listing(page, state))
         if request.path == VIEW:
-            release = self.by_id.get(_int(request.query.get("newsId")))
+            release = self.by_id.get(as_int(request.query.get("newsId")))
             return SiteResponse.html(self.view(release)) if release else SiteResponse.not_found()
         if request.path == DOWNLOAD and request.query.get("tblKey") == "GMN":
-            file = self.files.get(_int(request.query.get("fileId")))
+            file = self.files.get(as_int(request.query.get("fileId")))
             return file_response(file) if file else SiteResponse.not_found()
         return SiteResponse.not_found()
 
@@ -238,12 +238,6 @@ class KoreaKrSite:
 	<address><span><i>(30119) 세종특별자치시 갈매로 388 정부세종청사 15동 © 문화체육관광부</i></span></address></footer>
 </body></html>"""
 
-
-def _int(text: str | None) -> int:
-    try:
-        return int(text or 0)
-    except ValueError:
-        return 0
 
 
 def _day(text: str | None) -> datetime.date | None:
