@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from sqlalchemy import event
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
 
 from . import models  # noqa: F401  (registers the tables)
-from .config import ensure_writable_dir, sqlite_path
+from .config import StorageError, ensure_writable_dir, sqlite_path
 from .schema import check_schema
 
 _pg_engines: dict[str, Engine] = {}
@@ -33,6 +34,11 @@ def _create_tables(engine: Engine) -> None:
     Several crawlers may start at once on one database: the check runs under a lock."""
     try:
         check_schema(engine)
+    except OperationalError as exc:  # no server there, wrong password, a file that is no database
+        engine.dispose()
+        reason = (str(exc.orig or exc).strip().splitlines() or [type(exc).__name__])[0]
+        raise StorageError(f"cannot open the database {engine.url.render_as_string(hide_password=True)}: "
+                           f"{reason}") from None
     except Exception:
         engine.dispose()
         raise

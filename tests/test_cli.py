@@ -268,3 +268,15 @@ def test_an_interactive_crawl_shows_a_live_progress_line_and_cron_gets_a_plain_l
     assert "14 articles" in on_terminal.stdout and "pages/s" in on_terminal.stdout
     assert "[scrapy.core.engine] INFO" not in on_terminal.stdout  # the line replaces the log
     assert "\x1b[K" not in plain.stderr and "[scrapy.core.engine] INFO: Spider closed" in plain.stderr
+
+
+@pytest.mark.parametrize("command", [["search", "x"], ["export", "--format", "csv"], ["show", "1"],
+                                     ["report", "-o", "r.html"], ["crawl", "gyeongbuk"]])
+def test_a_database_that_cannot_be_reached_is_one_line_with_the_password_hidden(command, tmp_path):
+    url = "postgresql+psycopg://bulletins:secret@127.0.0.1:9/archive"  # nothing listens on port 9
+    result = run_cli(*command, "--database-url", url, cwd=tmp_path)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(
+        "bulletins: error: cannot open the database postgresql+psycopg://bulletins:***@127.0.0.1:9/archive: ")
+    assert "secret" not in result.stderr
