@@ -10,6 +10,8 @@ report reads SQLite and PostgreSQL alike.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -546,6 +548,9 @@ generated {data.generated_at:%Y-%m-%d %H:%M} UTC</p>
 def write_report(engine: Engine, path, source: str | None = None, now: datetime | None = None) -> ReportData:
     """Collect and write the report to `path`; returns what it showed."""
     data = collect(engine, source, now)
-    with open(path, "w", encoding="utf-8") as out:
-        out.write(render(data))
+    html = render(data)  # rendered before the file is touched: a failure leaves no half report
+    target = Path(path)
+    partial = target.with_name(target.name + ".partial")
+    partial.write_text(html, encoding="utf-8")
+    partial.replace(target)
     return data
