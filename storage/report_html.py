@@ -10,13 +10,12 @@ report reads SQLite and PostgreSQL alike.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from html import escape
+from pathlib import Path
 
 from sqlalchemy import extract, func, select
 from sqlalchemy.engine import Connection, Engine
