@@ -12,7 +12,7 @@ from storage.db import make_engine
 from storage.export import FORMATS, ExportError, Filters, export as export_articles, month_start
 
 from . import fail, main, month_option
-from .db import existing_database
+from .db import database_url_option, existing_database
 
 
 @main.command()
@@ -28,8 +28,7 @@ from .db import existing_database
               help="Only articles published in this month or earlier.")
 @click.option("--lang", "language", metavar="CODE",
               help="Only articles in this language (ISO 639-1: ko, en).")
-@click.option("--database-url", envvar="BULLETINS_DATABASE_URL", default=None,
-              help="SQLAlchemy URL [env BULLETINS_DATABASE_URL; default sqlite:///data/bulletins.sqlite]")
+@database_url_option
 def export(fmt, output, sources, since, until, language, database_url):
     """Export the articles, one row each, with a fixed set of columns.
 

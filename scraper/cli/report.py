@@ -10,7 +10,7 @@ from storage.db import make_engine
 from storage.report_html import write_report
 
 from . import fail, main
-from .db import existing_database
+from .db import database_url_option, existing_database
 
 DEFAULT_OUTPUT = "bulletins-report.html"
 
@@ -19,8 +19,7 @@ DEFAULT_OUTPUT = "bulletins-report.html"
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=DEFAULT_OUTPUT,
               show_default=True, help="HTML file to write.")
 @click.option("--source", default=None, metavar="SOURCE", help="Only this source.")
-@click.option("--database-url", envvar="BULLETINS_DATABASE_URL", default=None,
-              help="SQLAlchemy URL [env BULLETINS_DATABASE_URL; default sqlite:///data/bulletins.sqlite]")
+@database_url_option
 def report(output, source, database_url):
     """Write a one-file HTML report with charts about the archive.
 

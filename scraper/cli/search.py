@@ -6,12 +6,11 @@ import json
 
 import click
 
-from storage.config import database_url as configured_database_url
-from storage.config import sqlite_path
 from storage.db import make_engine, session
 from storage.search import LANGUAGES, SearchError, mark, month_range, parse_terms, search as run_search
 
 from . import fail, main
+from .db import database_url_option, existing_database
 
 
 @main.command()
@@ -22,8 +21,7 @@ from . import fail, main
 @click.option("--lang", "language", default=None, metavar="ko|en", help="Only articles in this language.")
 @click.option("--limit", default="20", metavar="N", show_default=True, help="At most N results.")
 @click.option("--json", "as_json", is_flag=True, help="Machine output: a JSON array, one object per result.")
-@click.option("--database-url", envvar="BULLETINS_DATABASE_URL", default=None,
-              help="SQLAlchemy URL [env BULLETINS_DATABASE_URL; default sqlite:///data/bulletins.sqlite]")
+@database_url_option
 def search(query, source, since, until, language, limit, as_json, database_url):
     """Search article titles and bodies for QUERY, best matches first.
 
@@ -51,10 +49,7 @@ def search(query, source, since, until, language, limit, as_json, database_url):
             raise SearchError(f"--limit: expected a positive number, got {limit!r}")
     except SearchError as exc:
         fail(str(exc))
-    url = configured_database_url(database_url)
-    path = sqlite_path(url)
-    if path is not None and not path.exists():
-        fail(f"no database at {path}")
+    url = existing_database(database_url)
     with session(make_engine(url)) as db:
         try:
             hits = run_search(db, query, source=source, since=since, until=until, language=language,

@@ -19,6 +19,7 @@ from storage.datasette_config import PLUGIN_SOURCE, SERVE_EXTRA, SETTINGS, datas
 
 from ..replay import _parent_death_signal, port_in_use
 from . import fail, main
+from .db import database_url_option
 
 DEFAULT_PORT = 8001
 
@@ -32,8 +33,7 @@ def _interrupted(signum, frame):
               help="Port to listen on (0: any free port, printed by Datasette).")
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on; 0.0.0.0 exposes the database to the network.")
-@click.option("--database-url", envvar="BULLETINS_DATABASE_URL", default=None,
-              help="SQLAlchemy URL [env BULLETINS_DATABASE_URL; default sqlite:///data/bulletins.sqlite]")
+@database_url_option
 def serve(port, host, database_url):
     """Browse and query the SQLite database in Datasette until Ctrl-C.
 
