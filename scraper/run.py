@@ -13,7 +13,7 @@ from storage.config import StorageError, database_url, ensure_writable_dir, sqli
 
 from .frontier import FrontierError, check_frontier
 from .report import CrawlReport
-from .spiders.base import month_window
+from .spiders.base import korea_today, month_window
 from . import settings as project_settings
 
 
@@ -144,6 +144,7 @@ def run_crawls(jobs: list[tuple[str | type, dict[str, Any]]], settings: Settings
         source = spider if isinstance(spider, str) else spider.name
         try:  # spider arguments fail inside the reactor, with a traceback: check them here first
             month_window(spider_args.get("since"), spider_args.get("until"))
+            korea_today(settings.get("BULLETINS_TODAY"))
         except ValueError as exc:
             raise UsageError(str(exc)) from None
         spidercls = loader.load(spider) if isinstance(spider, str) else spider

@@ -78,6 +78,10 @@ BULLETINS_DEDUP_CONDITIONAL = True
 # Incremental crawls: stored articles older than this many months (this one included) are not
 # fetched again; `bulletins crawl --full` fetches everything.
 BULLETINS_HORIZON_MONTHS = 2
+# The day (YYYY-MM-DD, Korea time) the horizon counts back from; None: today by the clock. Set it
+# ($BULLETINS_TODAY) to re-run a night as of its date; the tests pin it, so none depends on the
+# day they run.
+BULLETINS_TODAY = os.environ.get("BULLETINS_TODAY") or None
 # Layout drift: a run fails (exit 1, naming source and field) when listings yield no rows or
 # more than this share of its articles lack a required field (title, date, body).
 BULLETINS_DRIFT_MAX_MISSING = 0.2

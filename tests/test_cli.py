@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import subprocess
+from datetime import date
 
 import pytest
 
@@ -151,20 +152,39 @@ def test_nightly_recrawl_fetches_only_new_articles_and_records_listing_views(tmp
     assert count(db, "select count(*) from viewobservation") == observations + 5 + len(listed)
 
 
-def test_horizon_months_refetch_recent_stored_articles(tmp_path):
+# "Today" as the crawl sees it (BULLETINS_TODAY), pinned: a month end, a year end, 29 February, the
+# replica's last month, and a day years ahead. The horizon is chosen to cut the board in the
+# middle whatever the day, so the expectation never runs out as the calendar moves on.
+FROZEN_TODAYS = ["2023-12-31", "2024-02-29", "2026-11-30", "2027-01-01", "2041-06-15"]
+HORIZON_CUT = date(2022, 7, 1)
+
+
+@pytest.mark.parametrize("today", FROZEN_TODAYS)
+def test_horizon_months_refetch_recent_stored_articles(tmp_path, today):
     board = Board(articles=40)
+    day = date.fromisoformat(today)
+    months = (day.year * 12 + day.month) - (HORIZON_CUT.year * 12 + HORIZON_CUT.month) + 1
+    assert horizon_start(months, today=day) == HORIZON_CUT
+    env = {"BULLETINS_TODAY": today}
     with ReplicaServer(board) as server:
-        assert run_cli("crawl", "gyeonggi-en", "--base-url", server.base_url, cwd=tmp_path).returncode == 0
+        assert run_cli("crawl", "gyeonggi-en", "--base-url", server.base_url, cwd=tmp_path,
+                       env=env).returncode == 0
         server.requests.clear()
-        months = 36
         result = run_cli("crawl", "gyeonggi-en", "--horizon-months", str(months), "--base-url", server.base_url,
-                         cwd=tmp_path)
+                         cwd=tmp_path, env=env)
         requests = list(server.requests)
     assert result.returncode == 0, result.stderr
-    start = horizon_start(months)
-    expected = sorted(f"/blog/english-news/{a.id}" for a in board.articles if a.date >= start)
+    expected = sorted(f"/blog/english-news/{a.id}" for a in board.articles if a.date >= HORIZON_CUT)
     assert expected and len(expected) < len(board.articles)
     assert article_paths(requests) == expected
+
+
+def test_a_bad_pinned_today_is_a_one_line_error(tmp_path):
+    result = run_cli("crawl", "gyeonggi-en", "--base-url", "http://127.0.0.1:9", cwd=tmp_path,
+                     env={"BULLETINS_TODAY": "2026-02-30"})
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "bulletins: error: BULLETINS_TODAY must be a date YYYY-MM-DD, got '2026-02-30'"]
 
 
 def test_environment_chooses_database_and_warc_folder(tmp_path):

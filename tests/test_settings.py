@@ -71,3 +71,15 @@ def test_horizon_is_this_month_and_the_last_by_default():
     assert horizon_start(2, today=date(2026, 1, 5)) == date(2025, 12, 1)
     assert horizon_start(1, today=date(2026, 1, 5)) == date(2026, 1, 1)
     assert horizon_start(13, today=date(2026, 1, 5)) == date(2025, 1, 1)
+    assert horizon_start(2, today=date(2024, 2, 29)) == date(2024, 1, 1)
+    assert horizon_start(2, today=date(2026, 12, 31)) == date(2026, 11, 1)
+    assert horizon_start(12, today=date(2026, 12, 31)) == date(2026, 1, 1)
+    assert horizon_start(0, today=date(2026, 3, 31)) == date(2026, 3, 1)  # at least this month
+
+
+def test_pinned_today_replaces_the_clock_and_the_clock_is_korea_time():
+    from datetime import date, datetime, timedelta, timezone
+    from scraper.spiders.base import korea_today
+    assert korea_today("2024-02-29") == date(2024, 2, 29)
+    before = datetime.now(timezone(timedelta(hours=9))).date()
+    assert korea_today(None) in (before, before + timedelta(days=1))

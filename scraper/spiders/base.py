@@ -52,9 +52,19 @@ def month_window(since: str | None, until: str | None) -> tuple[date | None, dat
     return first, last
 
 
+def korea_today(setting: str | None = None) -> date:
+    """Today in Korea, or the day a BULLETINS_TODAY setting (YYYY-MM-DD) names instead."""
+    if setting:
+        try:
+            return date.fromisoformat(str(setting))
+        except ValueError:
+            raise ValueError(f"BULLETINS_TODAY must be a date YYYY-MM-DD, got {setting!r}") from None
+    return datetime.now(KOREA).date()
+
+
 def horizon_start(months: int, today: date | None = None) -> date:
     """First day of the oldest month still in the horizon: months=2 is this month and the last."""
-    today = today or datetime.now(KOREA).date()
+    today = today or korea_today()
     index = today.year * 12 + today.month - 1 - (max(months, 1) - 1)
     return date(index // 12, index % 12 + 1, 1)
 
@@ -100,7 +110,8 @@ class BulletinSpider(scrapy.Spider):
         if not spider.full and settings.getbool("BULLETINS_STORAGE_ENABLED", True):
             spider.stored, spider.trust_stored = stored_articles(
                 settings.get("BULLETINS_DATABASE_URL"), spider.name)
-            spider.horizon = horizon_start(settings.getint("BULLETINS_HORIZON_MONTHS", 2))
+            spider.horizon = horizon_start(settings.getint("BULLETINS_HORIZON_MONTHS", 2),
+                                           korea_today(settings.get("BULLETINS_TODAY")))
         if is_loopback(spider.base_url):
             # A replica on this machine: no need to be polite, every reason to be quick.
             for name, value in {"DOWNLOAD_DELAY": 0, "CONCURRENT_REQUESTS_PER_DOMAIN": 8,
