@@ -10,11 +10,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def start_replica(articles: int) -> tuple[subprocess.Popen, str]:
-    """`python -m scraper.replica` on a free loopback port: (process, base URL)."""
+def start_replica(articles: int, *options: str) -> tuple[subprocess.Popen, str]:
+    """`python -m scraper.replica` on a free loopback port: (process, base URL).
+
+    `options` are more command-line options of the replica (``"--attachment-every", "3"``).
+    """
     proc = subprocess.Popen(
         [sys.executable, "-m", "scraper.replica", "--host", "127.0.0.1", "--port", "0",
-         "--articles", str(articles), "--no-flaky"],
+         "--articles", str(articles), "--no-flaky", *options],
         cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     base_url = proc.stdout.readline().strip()
     proc.stdout.readline()  # the description line; "stopped" comes at the end

@@ -20,9 +20,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=20220624, help="generator seed")
     parser.add_argument("--no-flaky", dest="flaky", action="store_false",
                         help="do not answer 500 to the first request of listing page 2")
+    parser.add_argument("--attachment-every", type=int, default=0, metavar="N",
+                        help="exactly every Nth article carries one attachment, the others none "
+                             "(default 0: the board's own attachments)")
+    parser.add_argument("--payloads", type=int, default=0, metavar="M",
+                        help="with --attachment-every: the attachments share M distinct payloads "
+                             "under distinct URLs (default 0: each its own bytes)")
     args = parser.parse_args(argv)
+    if args.attachment_every < 0 or args.payloads < 0 or (args.payloads and not args.attachment_every):
+        parser.error("--attachment-every and --payloads must be >= 0, "
+                     "--payloads only with --attachment-every")
 
-    board = Board(articles=args.articles, seed=args.seed)
+    board = Board(articles=args.articles, seed=args.seed, attachment_every=args.attachment_every,
+                  payloads=args.payloads)
     server = ReplicaServer(board, host=args.host, port=args.port, flaky=args.flaky).start()
     print(server.base_url, flush=True)
     print(f"listing {server.base_url}{BOARD_PATH} · {len(board.articles)} articles, "

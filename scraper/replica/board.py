@@ -15,6 +15,12 @@ Layout of a default board (``Board()``: 300 regular articles, seed 20220624):
 * three quirk articles, one each (chosen by date, see ``_QUIRK_TARGETS``):
   ``malformed`` (broken view-page HTML), ``no-views`` (no Views field; ``-`` in the listing),
   ``bad-date`` (view page shows the impossible date ``2022-02-30``).
+
+Opt-in, for soak benchmarks (``benchmarks/soak.py``): ``Board(attachment_every=3, payloads=4)``
+keeps the same articles but gives exactly every third regular article (the 3rd, 6th, ... oldest)
+one attachment and every other regular article none, and draws the attachments' bytes from 4
+distinct payloads (picked by a hash of the article id), so many attachments share the same
+bytes under distinct URLs. The notices are unchanged.
 """
 
 from __future__ import annotations
@@ -499,13 +505,27 @@ class Board:
     per_page: int = 10
 
     def __init__(self, articles: int = 300, seed: int = 20220624, new: int = 0,
-                 redesign: bool = False):
+                 redesign: bool = False, attachment_every: int = 0, payloads: int = 0):
         """`new` adds that many articles after the newest, leaving the rest unchanged: the same
         board a few days later, for incremental crawls. `redesign` renders view pages with new
-        markup for the date and the body, as a site that changed under the crawler."""
+        markup for the date and the body, as a site that changed under the crawler.
+
+        `attachment_every=N` (0: off) gives exactly every Nth regular article in id order (new
+        ones included) one attachment and the others none; titles, bodies and dates stay those
+        of the same board without it (quirks avoid articles with attachments, so they may move).
+        `payloads=M` (with `attachment_every`; 0: every attachment has bytes of its own) makes
+        those attachments share M distinct payloads, each attachment carrying one picked by a
+        hash of its article id, under its own URL: repeated payloads, as a board that attaches
+        the same forms to many articles. Picked so, rather than in turn, first uses of payloads
+        keep turning up all along a crawl. The defaults change nothing."""
         self.redesign = redesign
         if articles < 4:
             raise ValueError("a board needs at least 4 regular articles (sample + 3 quirks)")
+        if attachment_every < 0 or payloads < 0 or (payloads and not attachment_every):
+            raise ValueError("attachment_every and payloads must be >= 0, payloads only with "
+                             "attachment_every")
+        self.attachment_every, self.payloads = attachment_every, payloads
+        self._payloads = _shared_payloads(seed, payloads)
         self.seed = seed
         self.sample = load_sample()
         rng = Random(seed)
@@ -536,6 +556,8 @@ class Board:
             else:
                 art = self._generate(rng, aid, date, lang, used_paths)
             ascending.append(art)
+        if attachment_every:   # before the quirks, which prefer articles without attachments
+            ascending = [self._every_nth(a, k, used_paths) for k, a in enumerate(ascending)]
 
         # 3. quirks, one each
         taken = {self.sample_id}
@@ -559,7 +581,10 @@ class Board:
         for k in range(new):
             date = newest.date + datetime.timedelta(days=1 + k // 3)
             lang = "en" if later.random() < 0.65 else "ko"
-            ascending.append(self._generate(later, newest.id + 1 + k, date, lang, used_paths))
+            article = self._generate(later, newest.id + 1 + k, date, lang, used_paths)
+            if attachment_every:
+                article = self._every_nth(article, len(ascending), used_paths)
+            ascending.append(article)
 
         self.articles: list[BoardArticle] = ascending[::-1]
         self.notices: list[BoardArticle] = notices
@@ -681,6 +706,27 @@ class Board:
         return _make_attachment(name, date, "application/pdf" if pdf else "application/x-hwp",
                                 data, used_paths)
 
+    def _every_nth(self, article: BoardArticle, position: int, used_paths: set[str]) -> BoardArticle:
+        """`article`, at `position` (0-based, id order) among the regular articles, with one
+        attachment if it is an Nth one (`attachment_every`), else none."""
+        every = self.attachment_every
+        if (position + 1) % every:
+            return replace(article, attachments=()) if article.attachments else article
+        if self._payloads:
+            pdf, data = self._payloads[stable_hash(f"payload:{article.id}") % len(self._payloads)]
+        else:   # bytes of its own, the same for this article whatever the board's size
+            own = Random(f"{self.seed}:attachment:{article.id}")
+            pdf = own.random() < 0.5
+            size = own.randint(2 * 1024, 40 * 1024)
+            data = _pdf_bytes(own, size, article.title) if pdf else _hwp_bytes(own, size)
+        if article.language == "en":
+            name = f"Press_Release_{article.date:%Y%m%d}_{article.id}.{'pdf' if pdf else 'hwp'}"
+        else:
+            name = f"{article.date:%Y%m%d}_보도자료_{article.id}.{'pdf' if pdf else 'hwp'}"
+        attachment = _make_attachment(name, article.date, "application/pdf" if pdf else "application/x-hwp",
+                                      data, used_paths)
+        return replace(article, attachments=(attachment,))
+
     def _notices(self, rng: Random, used_paths: set[str]) -> list[BoardArticle]:
         n1 = BoardArticle(
             NOTICE_IDS[0], "Gyeonggi-do English News Now Publishes a Monthly Bulletin of Provincial Press Releases",
@@ -700,6 +746,18 @@ class Board:
              "The attached guide explains the subscription process step by step."),
             "en", (guide,), True, None)
         return [n1, n2]
+
+
+def _shared_payloads(seed: int, count: int) -> list[tuple[bool, bytes]]:
+    """`count` distinct attachment payloads, (is PDF, bytes): PDF and HWP in turn, 8-40 KB."""
+    rng = Random(f"{seed}:payloads")
+    payloads = []
+    for k in range(count):
+        size = rng.randint(8 * 1024, 40 * 1024)
+        pdf = k % 2 == 0
+        data = _pdf_bytes(rng, size, f"Shared attachment {k + 1}") if pdf else _hwp_bytes(rng, size)
+        payloads.append((pdf, data))
+    return payloads
 
 
 def _make_attachment(name: str, date: datetime.date, content_type: str, data: bytes,
