@@ -16,6 +16,7 @@ import os
 import socket
 import zlib
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import metadata
@@ -241,6 +242,7 @@ class WarcWriter:
         self._final_path: Path | None = None
         self._file: BinaryIO | None = None
         self._warc: WARCWriter | None = None
+        self._stage = BytesIO()
         self._serial = 0
         self._warcinfo_fields()  # refuse bad fields now, not at the first write
 
@@ -268,10 +270,10 @@ class WarcWriter:
             [("WARC-Type", "request"), ("WARC-Record-ID", self._new_id()), *common,
              ("WARC-Concurrent-To", response_id)],
         )
-        offset = self._file.tell()
-        warc.write_record(response)
-        length = self._file.tell() - offset
-        warc.write_record(request)
+        with self._whole_or_nothing() as offset:
+            warc.write_record(response)
+            length = self._stage.tell()
+            warc.write_record(request)
         location = RecordLocation(self._final_path.name, offset, length, response_id,
                                   _as_utc(exchange.date),
                                   response.rec_headers.get_header("WARC-Payload-Digest"))
@@ -325,17 +327,40 @@ class WarcWriter:
             [("WARC-Type", "request"), ("WARC-Record-ID", self._new_id()), *common,
              ("WARC-Concurrent-To", revisit_id)],
         )
-        offset = self._file.tell()
-        warc.write_record(revisit)
-        length = self._file.tell() - offset
-        warc.write_record(request)
-        if not_modified:
-            warc.write_record(self._not_modified_record(warc, exchange, head, revisit_id, common))
+        with self._whole_or_nothing() as offset:
+            warc.write_record(revisit)
+            length = self._stage.tell()
+            warc.write_record(request)
+            if not_modified:
+                warc.write_record(self._not_modified_record(warc, exchange, head, revisit_id, common))
         location = RecordLocation(self._final_path.name, offset, length, revisit_id,
                                   _as_utc(exchange.date), payload_digest)
         if self._file.tell() >= self.max_size:
             self.close()
         return location
+
+    @contextmanager
+    def _whole_or_nothing(self):
+        """The records of one exchange go in whole or not at all. They are made in memory (the
+        `warc` writer writes to self._stage), then appended to the file in one write; one that
+        fails (a full disk) cuts the file back to where it was, so every record before stays
+        readable and the next write, or the close, starts on a record boundary. Yields the
+        offset the records will have in the file."""
+        offset = self._file.tell()
+        self._stage.seek(0)
+        self._stage.truncate()
+        yield offset
+        data = self._stage.getbuffer()
+        try:
+            written = 0
+            while written < len(data):
+                written += self._file.write(data[written:])
+        except BaseException:
+            os.ftruncate(self._file.fileno(), offset)
+            self._file.seek(offset)
+            raise
+        finally:
+            data.release()
 
     def close(self) -> None:
         """Flush, fsync and rename the open file to its final name; does nothing if none is open."""
@@ -362,7 +387,7 @@ class WarcWriter:
         if final_path.exists():
             raise FileExistsError(f"refusing to overwrite {final_path}")
         open_path = final_path.with_name(name + OPEN_SUFFIX)
-        file = open(open_path, "xb")
+        file = open(open_path, "xb", buffering=0)  # written a whole exchange at a time (_whole_or_nothing)
         fcntl.flock(file.fileno(), fcntl.LOCK_EX)  # held until close(): storage.repair skips it
         if os.fstat(file.fileno()).st_nlink == 0:  # a repair removed it as an empty leftover
             file.close()
@@ -370,9 +395,24 @@ class WarcWriter:
         self._file = file
         self._serial += 1
         self.current_path, self._final_path = open_path, final_path
-        self._warc = WARCWriter(self._file, gzip=True, warc_version="1.1")
-        self._warc.write_record(self._warcinfo_record(self._warc, name, created))
+        self._stage = BytesIO()
+        self._warc = WARCWriter(self._stage, gzip=True, warc_version="1.1")
+        try:
+            with self._whole_or_nothing():
+                self._warc.write_record(self._warcinfo_record(self._warc, name, created))
+        except BaseException:
+            self._abandon()
+            raise
         return self._warc
+
+    def _abandon(self) -> None:
+        """Give up a file whose warcinfo record could not be written: it holds nothing."""
+        file, path = self._file, self.current_path
+        self._file = self._warc = self.current_path = self._final_path = None
+        try:
+            path.unlink(missing_ok=True)
+        finally:
+            file.close()
 
     def _warcinfo_fields(self) -> bytes:
         fields = [("software", software()), ("format", "WARC File Format 1.1"), ("conformsTo", CONFORMS_TO)]

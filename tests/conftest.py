@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -109,3 +110,17 @@ def db_url(request, tmp_path) -> str:
     url = new_postgres_database(request.getfixturevalue("postgres"), request.node.name)
     yield url
     dispose(url)
+
+
+@contextmanager
+def small_disk(folder: Path, size: str):
+    """`folder` as a real file system of `size` (tmpfs, e.g. "256k") that fills up, for disk-full
+    tests; mounting needs root, as CI runs (skipped otherwise)."""
+    if os.geteuid() != 0:
+        pytest.skip("mounting a tmpfs needs root (CI runs as root)")
+    folder.mkdir(parents=True, exist_ok=True)
+    subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(folder)], check=True)
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", "-l", str(folder)], check=False)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 import gzip
 import json
+import os
 import subprocess
 import sys
 import zlib
@@ -12,6 +14,7 @@ from datetime import UTC, datetime
 from importlib import metadata
 from itertools import count
 from pathlib import Path
+from random import Random
 
 import pytest
 
@@ -24,6 +27,8 @@ from storage.warc import (
     iter_records,
     read_record,
 )
+
+from .conftest import small_disk
 
 GOLDEN = Path(__file__).parent / "golden"
 WARCIO = Path(sys.executable).parent / "warcio"
@@ -430,3 +435,33 @@ def test_revisit_with_a_bad_field_is_refused_before_anything_is_written(tmp_path
         writer.write_revisit(replace(ATTACHMENT, date=datetime(2025, 4, 1)),
                              profile=warc.SERVER_NOT_MODIFIED, **good)
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.fixture
+def disk(tmp_path):
+    with small_disk(tmp_path / "disk", "256k") as folder:
+        yield folder
+
+
+def test_a_full_disk_fails_the_write_but_leaves_a_valid_file_of_the_exchanges_before(disk):
+    bodies = [Random(n).randbytes(40_000) for n in range(12)]  # incompressible: 12 × 40 KB > 256 KiB
+    writer = make_writer(disk)
+    written, failures = [], []
+    for n, body in enumerate(bodies):
+        exchange = replace(GET, url=f"https://www.example.go.kr/files/{n}.pdf", body=body,
+                           response_headers=[("Content-Type", "application/pdf"),
+                                             ("Content-Length", str(len(body)))])
+        try:
+            written.append((exchange.url, writer.write_exchange(exchange)))
+        except OSError as error:
+            failures.append(error.errno)
+    writer.close()
+    assert written and failures and set(failures) == {errno.ENOSPC}
+    (path,) = writer.finished
+    result = warcio("check", "-v", str(path))
+    assert result.returncode == 0, result.stdout + result.stderr
+    responses = [r.target_uri for r in records(path) if r.record_type == "response"]
+    assert responses == [url for url, _ in written]  # every exchange written before is whole
+    for url, location in written:
+        assert read_record(disk, location).target_uri == url
+    assert os.path.getsize(path) < 256 * 1024
