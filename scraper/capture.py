@@ -18,7 +18,6 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
 from storage.config import database_url, ensure_writable_dir, warc_dir
-from storage.db import make_engine, session
 from storage.digests import first_with_digest, remember
 from storage.repair import repair_directory
 from storage.warc import (
@@ -30,6 +29,7 @@ from storage.warc import (
     payload_digest,
 )
 
+from .database import CrawlDatabase
 from .conditional import EARLIER_CAPTURE, NOT_MODIFIED, dedup_switched_off
 
 log = logging.getLogger(__name__)
@@ -121,17 +121,15 @@ def crawl_fields(crawler) -> dict[str, str]:
 class WarcCaptureMiddleware:
     """Downloader middleware writing a response (or revisit) and a request record per exchange.
 
-    `digests` is a database session on the digest index, None when dedup is off; its new rows
-    are committed every `commit_every` rows and at the end.
+    `digests` is the crawl's database (scraper.database), holding the digest index; None when
+    dedup is off. Its rows go through the crawl's one unit of work.
     """
 
-    def __init__(self, crawler, writer: WarcWriter, digests=None, commit_every: int = 200):
+    def __init__(self, crawler, writer: WarcWriter, digests: CrawlDatabase | None = None):
         self.crawler = crawler
         self.stats = crawler.stats
         self.writer = writer
         self.digests = digests
-        self.commit_every = commit_every
-        self.uncommitted = 0
         crawler.signals.connect(self.close, signal=signals.spider_closed)
 
     @classmethod
@@ -158,13 +156,13 @@ class WarcCaptureMiddleware:
                 **crawl_fields(crawler),
             },
         )
-        digests = None
+        database = None
         reason = dedup_switched_off(settings)
         if reason:
             log.info("revisit records off: %s", reason)
         else:
-            digests = session(make_engine(database_url(settings.get("BULLETINS_DATABASE_URL"))))
-        return cls(crawler, writer, digests, settings.getint("BULLETINS_COMMIT_EVERY", 200))
+            database = CrawlDatabase.from_crawler(crawler)
+        return cls(crawler, writer, database)
 
     def process_response(self, request, response):
         exchange = exchange_of(request, response, datetime.now(timezone.utc))
@@ -189,7 +187,7 @@ class WarcCaptureMiddleware:
     def _archive_once(self, response, exchange: HttpExchange) -> RecordLocation:
         """A revisit if this payload is archived already, else the full record, indexed."""
         digest = payload_digest(response.body)
-        original = first_with_digest(self.digests, digest)
+        original = self.digests.read(lambda db: first_with_digest(db, digest))
         if original is not None:
             self.stats.inc_value("bulletins/warc_revisits/identical_payload")
             self.stats.inc_value("bulletins/warc_bytes_deduplicated", len(response.body))
@@ -215,16 +213,13 @@ class WarcCaptureMiddleware:
             value = response.headers.get(name)
             return value.decode("latin-1") if value else None
 
-        remember(self.digests, response.url, location,
-                 etag=header(b"ETag"), last_modified=header(b"Last-Modified"))
-        self.uncommitted += 1
-        if self.uncommitted >= self.commit_every:
-            self.digests.commit()
-            self.uncommitted = 0
+        etag, last_modified = header(b"ETag"), header(b"Last-Modified")
+        self.digests.work.write(lambda db: remember(db, response.url, location, etag=etag,
+                                                    last_modified=last_modified),
+                                label=response.url)
 
     def close(self) -> None:
         self.writer.close()
         self.stats.set_value("bulletins/warc_files", [p.name for p in self.writer.finished])
         if self.digests is not None:
-            self.digests.commit()
-            self.digests.close()
+            self.digests.work.commit()

@@ -10,13 +10,12 @@ reaches no callback (robots.txt) are never made conditional.
 
 from __future__ import annotations
 
-from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from scrapy.http.request import NO_CALLBACK
 
-from storage.config import database_url
-from storage.db import make_engine, session
 from storage.digests import latest_for_url, urls_with_validators
+
+from .database import CrawlDatabase
 
 EARLIER_CAPTURE = "bulletins_earlier_capture"
 NOT_MODIFIED = 304
@@ -35,12 +34,12 @@ def dedup_switched_off(settings) -> str | None:
 class ConditionalRequestMiddleware:
     """Downloader middleware adding validators of the newest full capture of a URL."""
 
-    def __init__(self, crawler, db):
+    def __init__(self, crawler, database: CrawlDatabase):
         self.crawler = crawler
         self.stats = crawler.stats
-        self.db = db
-        self.known = urls_with_validators(db)  # read once: no lookup for URLs never archived
-        crawler.signals.connect(self.close, signal=signals.spider_closed)
+        self.database = database
+        # read once: no lookup for URLs never archived
+        self.known = database.read(urls_with_validators)
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -52,8 +51,7 @@ class ConditionalRequestMiddleware:
             raise NotConfigured("conditional fetches switched off (BULLETINS_DEDUP_CONDITIONAL)")
         if not settings.getbool("BULLETINS_WARC_ENABLED", True):
             raise NotConfigured("WARC capture switched off: a 304 would be archived nowhere")
-        db = session(make_engine(database_url(settings.get("BULLETINS_DATABASE_URL"))))
-        return cls(crawler, db)
+        return cls(crawler, CrawlDatabase.from_crawler(crawler))
 
     def process_request(self, request):
         earlier = request.meta.get(EARLIER_CAPTURE)
@@ -65,7 +63,7 @@ class ConditionalRequestMiddleware:
                 or request.url not in self.known
                 or any(name in request.headers for name in _VALIDATOR_HEADERS)):
             return None
-        row = latest_for_url(self.db, request.url)
+        row = self.database.read(lambda db: latest_for_url(db, request.url))
         if row is None or not (row.etag or row.last_modified):
             return None
         # Values as the server sent them (latin-1 view of the wire bytes, see storage.warc).
@@ -100,6 +98,3 @@ class ConditionalRequestMiddleware:
             request.meta.pop("handle_httpstatus_list", None)
         else:
             request.meta["handle_httpstatus_list"] = earlier["handle_httpstatus_list"]
-
-    def close(self) -> None:
-        self.db.close()

@@ -14,12 +14,17 @@ REQUIRED_FIELDS = ("title", "published", "body_text")
 
 @dataclass
 class AttachmentDownload:
-    """An attachment fetched and archived: its real size and type."""
+    """An attachment fetched and archived: its real size and type (None for a 304: unchanged),
+    and the WARC record that archives it (set by scraper.warc_pointer)."""
 
     url: str
-    size: int
+    size: int | None
     content_type: str | None
     name: str | None = None  # from Content-Disposition, decoded (EUC-KR boards send raw bytes)
+    source: str | None = None
+    warc_file: str | None = None
+    warc_offset: int | None = None
+    warc_record_id: str | None = None
 
 
 @dataclass

@@ -17,6 +17,11 @@ The WARC writer (capture.py) closes its last file on ``spider_closed``; this ext
 files named in the ``bulletins/warc_files`` stat. Switched off by BULLETINS_WARC_ENABLED or
 BULLETINS_PACKAGE_ENABLED = False. A failure to package is logged and counted in the stat
 ``bulletins/package_failed``; the WARC files and the database are untouched by it.
+
+When the spider opens, what killed runs left is put right first: ``.part`` files no writer holds
+are deleted, and the source's WARC files that no package covers (storage.unpackaged: a run
+killed before or while packaging, or whose packaging failed) are indexed and packaged as
+``<run id>-recovered``, so the WACZ set covers every capture.
 """
 
 from __future__ import annotations
@@ -30,9 +35,11 @@ from scrapy.exceptions import NotConfigured
 
 from storage.cdxj import write_cdxj
 from storage.config import StorageError, ensure_writable_dir, warc_dir
-from storage.wacz import Page, PageList, build_wacz
+from storage.unpackaged import file_time, pages_in, record_package, source_files, unpackaged
+from storage.wacz import Page, PageList, build_wacz, remove_stale_parts
 from storage.warc import software
 
+from .database import CrawlDatabase, storage_enabled
 from .items import ArticleRecord
 
 log = logging.getLogger(__name__)
@@ -88,6 +95,43 @@ class RunPackager:
             log.error("the run will not be packaged: %s", error)
             return
         self.pages = PageList(packages)
+        try:
+            self.recover()
+        except Exception:
+            self.stats.set_value("bulletins/recovery_failed", 1)
+            log.exception("could not package what earlier runs left unpackaged")
+
+    def recover(self) -> None:
+        """Delete stale .part files; index and package the source's unpackaged WARC files."""
+        for folder in (self.directory / PACKAGE_DIR, self.directory / INDEX_DIR):
+            for part in remove_stale_parts(folder) if folder.is_dir() else []:
+                log.warning("removed %s, left by a killed run", part)
+        if not storage_enabled(self.crawler.settings):
+            return
+        database, source = CrawlDatabase.from_crawler(self.crawler), self.source
+        prefix = "-".join(filter(None, [self.crawler.settings.get("BULLETINS_WARC_PREFIX", "BULLETINS"), source]))
+        files = source_files(self.directory, prefix)
+        found = database.read(lambda db: unpackaged(db, source, files))
+        if not found.files:
+            return
+        names = [p.name for p in found.files]
+        pages = PageList(self.directory / PACKAGE_DIR)
+        try:
+            for page in database.read(lambda db: pages_in(db, names)):
+                pages.add(page)
+            started = min((file_time(n) for n in names if file_time(n)), default=self.started)
+            name = self._free_name(run_id(started, source) + "-recovered")
+            path = self._build(name, found.files, pages,
+                               f"Files of source {source} left unpackaged by a killed or failed run, "
+                               f"packaged by the next crawl: {len(names)} WARC file(s), {pages.count} "
+                               "article page(s).", recovered=True)
+        finally:
+            pages.close()
+        owners = found.owners
+        database.work.write(lambda db: record_package(db, owners, str(path)), label=f"package {name}")
+        database.work.commit()
+        self.stats.set_value("bulletins/package_recovered", str(path))
+        log.warning("packaged %d WARC file(s) earlier runs left unpackaged: %s", len(names), path)
 
     def item_scraped(self, item):
         if self.pages is None or not isinstance(item, ArticleRecord):
@@ -116,22 +160,29 @@ class RunPackager:
             return
         warcs = [self.directory / name for name in names]
         name = self._free_name(run_id(self.started, self.source))
+        package = self._build(name, warcs, self.pages,
+                              f"Crawl run {name} of source {self.source} by bulletin-archiver: "
+                              f"{len(warcs)} WARC file(s), {self.pages.count} article page(s).")
+        self.stats.set_value("bulletins/package", str(package))
+        self.stats.set_value("bulletins/package_pages", self.pages.count)
+
+    def _build(self, name: str, warcs: list[Path], pages: PageList, description: str, *,
+               recovered: bool = False) -> Path:
+        """`indexes/<name>.cdxj` and `packages/<name>.wacz` of these WARC files."""
         index = self.directory / INDEX_DIR / f"{name}.cdxj"
         lines = write_cdxj(warcs, index)
         package = build_wacz(
-            self.directory / PACKAGE_DIR / f"{name}.wacz", warcs, index, self.pages,
-            title=f"{self.source} crawl {name}",
-            description=(f"Crawl run {name} of source {self.source} by bulletin-archiver: "
-                         f"{len(warcs)} WARC file(s), {self.pages.count} article page(s)."),
-            software=software(),
+            self.directory / PACKAGE_DIR / f"{name}.wacz", warcs, index, pages,
+            title=f"{self.source} crawl {name}", description=description, software=software(),
             extra={"run_id": name, "source": self.source, "started": self.started.isoformat(),
-                   "pages": self.pages.count, "warc_files": names},
+                   "pages": pages.count, "warc_files": [w.name for w in warcs], "recovered": recovered},
         )
-        self.stats.set_value("bulletins/index", str(index))
-        self.stats.set_value("bulletins/index_lines", lines)
-        self.stats.set_value("bulletins/package", str(package))
-        self.stats.set_value("bulletins/package_pages", self.pages.count)
-        log.info("indexed %d captures in %s; packaged the run in %s", lines, index, package)
+        if not recovered:
+            self.stats.set_value("bulletins/index", str(index))
+            self.stats.set_value("bulletins/index_lines", lines)
+        log.info("indexed %d captures in %s; packaged %s in %s", lines, index,
+                 "what earlier runs left" if recovered else "the run", package)
+        return package
 
     def _free_name(self, base: str) -> str:
         name, n = base, 1

@@ -1,113 +1,67 @@
-"""Storage pipeline: items into the database, committed in batches."""
+"""Storage pipeline: items into the database, through the crawl's one unit of work."""
 
 from __future__ import annotations
 
 from datetime import datetime, timezone
 
-import logging
-
-from scrapy.exceptions import NotConfigured
-
 from storage.articles import record_download, record_listing_views, save_article
-from storage.config import database_url
-from storage.db import make_engine, session
+from storage.unfinished import Discovered, finished
 
+from .database import CrawlDatabase
 from .items import ArticleRecord, AttachmentDownload, ListingViews
-from .report import item_failed
-
-log = logging.getLogger(__name__)
-
-# SQLAlchemy errors, and what drivers raise unwrapped (sqlite3: OverflowError for huge ints):
-# whatever one item does, the others are stored.
-STORAGE_ERRORS = (Exception,)
 
 
 class StoragePipeline:
-    """Saves each article (insert or update) with a view observation; one commit per batch.
+    """Saves each article (insert or update) with a view observation, each downloaded
+    attachment's size and capture, and each listing row's view count.
 
-    A commit per item costs about a fifth of the crawl rate on SQLite; a batch of 200 costs little,
-    and a crash loses at most the batch, whose pages are still in the WARC files.
+    Writes go through the crawl's unit of work (scraper.database): committed in batches of
+    BULLETINS_COMMIT_EVERY (a commit per item costs about a fifth of the crawl rate on SQLite),
+    and a write that fails loses only itself, named in the summary; its page stays in the WARC.
     """
 
-    def __init__(self, crawler, url: str, batch_size: int):
+    def __init__(self, crawler, database: CrawlDatabase):
         self.crawler = crawler
         self.stats = crawler.stats
-        self.url = url
-        self.batch_size = batch_size
-        self.batch: list = []
-        self.session = None
+        self.database = database
         self.seen_at = datetime.now(timezone.utc)
 
     @classmethod
     def from_crawler(cls, crawler):
-        settings = crawler.settings
-        if not settings.getbool("BULLETINS_STORAGE_ENABLED", True):
-            raise NotConfigured("storage switched off (BULLETINS_STORAGE_ENABLED)")
-        return cls(crawler, database_url(settings.get("BULLETINS_DATABASE_URL")),
-                   settings.getint("BULLETINS_COMMIT_EVERY", 200))
-
-    def open_spider(self):
-        self.session = session(make_engine(self.url))
+        return cls(crawler, CrawlDatabase.from_crawler(crawler))
 
     def process_item(self, item):
-        if not isinstance(item, (ArticleRecord, AttachmentDownload, ListingViews)):
-            return item
-        try:
-            created = self._save(item)
-        except STORAGE_ERRORS:  # may come from flushing an earlier item of the batch
-            self.session.rollback()
-            self.batch.append((item, None))
-            self._retry_one_by_one()
-            return item
-        self.batch.append((item, created))
-        if len(self.batch) >= self.batch_size:
-            self._commit()
+        work = self.database.work
+        if isinstance(item, ArticleRecord):
+            # done: stored with its WARC record; an earlier run's ledger row for it goes
+            done = item.warc_record_id is not None and self.database.was_unfinished(item.source, "article", item.url)
+
+            def save(db):
+                created = save_article(db, item, self.seen_at)[1]
+                if done:
+                    finished(db, item.source, "article", [item.url])
+                return created
+
+            work.write(save, label=Discovered(item.url, "article", item.board_id), on_commit=self._count)
+        elif isinstance(item, ListingViews):
+            work.write(lambda db: record_listing_views(db, item.source, item.board_id, item.views, self.seen_at),
+                       label=Discovered(item.url, "article", item.board_id))
+        elif isinstance(item, AttachmentDownload):
+            done = (item.warc_record_id is not None and item.source is not None
+                    and self.database.was_unfinished(item.source, "attachment", item.url))
+
+            def download(db):
+                record = ((item.warc_file, item.warc_offset, item.warc_record_id)
+                          if item.warc_record_id is not None else None)
+                record_download(db, item.url, item.size, item.content_type, record)
+                if done:
+                    finished(db, item.source, "attachment", [item.url])
+
+            work.write(download, label=Discovered(item.url, "attachment"))
         return item
 
     def close_spider(self):
-        if self.session is not None:
-            self._commit()
-            self.session.close()
+        self.database.work.commit()
 
-    def _save(self, item) -> bool | None:
-        """Save without committing; for an article, whether it is new."""
-        if isinstance(item, ArticleRecord):
-            return save_article(self.session, item, self.seen_at)[1]
-        if isinstance(item, ListingViews):
-            record_listing_views(self.session, item.source, item.board_id, item.views, self.seen_at)
-        else:
-            record_download(self.session, item.url, item.size, item.content_type)
-        return None
-
-    def _count(self, created: bool | None) -> None:
-        if created is not None:
-            self.stats.inc_value("bulletins/articles_new" if created else "bulletins/articles_updated")
-
-    def _commit(self) -> None:
-        try:
-            self.session.commit()
-        except STORAGE_ERRORS:
-            self.session.rollback()
-            self._retry_one_by_one()
-            return
-        for _, created in self.batch:
-            self._count(created)
-        self.batch = []
-
-    def _retry_one_by_one(self) -> None:
-        """A failed commit loses the whole batch: save its items again one commit each, so only
-        the item at fault is lost (its page stays in the WARC files) and it is named."""
-        batch, self.batch = self.batch, []
-        for item, _ in batch:
-            try:
-                created = self._save(item)
-                self.session.commit()
-                self._count(created)
-            except STORAGE_ERRORS as exc:
-                self.session.rollback()
-                self._report(item, exc)
-
-    def _report(self, item, exc: Exception) -> None:
-        reason = f"not stored: {type(exc).__name__}: {str(exc).splitlines()[0][:200]}"
-        log.error("%s %s", item.url, reason)
-        self.crawler.signals.send_catch_log(item_failed, url=item.url, reason=reason)
+    def _count(self, created: bool) -> None:
+        self.stats.inc_value("bulletins/articles_new" if created else "bulletins/articles_updated")

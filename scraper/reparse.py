@@ -286,8 +286,9 @@ class _Store:
         self.captured: set[str] = set(db.exec(select(Capture.warc_record_id))) if self.track else set()
         # url -> {(size, content type)} of the stored attachment rows, while no save touched them
         self.stored_sizes: dict[str, set] = {}
-        for url, size, content_type in db.exec(select(Attachment.url, Attachment.size, Attachment.content_type)):
-            self.stored_sizes.setdefault(url, set()).add((size, content_type))
+        for url, size, content_type, record_id in db.exec(select(
+                Attachment.url, Attachment.size, Attachment.content_type, Attachment.warc_record_id)):
+            self.stored_sizes.setdefault(url, set()).add((size, content_type, record_id is not None))
         self.attachment_urls: set[str] = set(self.stored_sizes)
         self.pending = 0
         self.held: list[Article] = []   # the session keeps rows weakly: preloaded ones must stay
@@ -334,14 +335,15 @@ class _Store:
                     self.report.changes.pop(key, None)
         self._count()
 
-    def download(self, url: str, size: int, content_type: str | None) -> None:
+    def download(self, url: str, size: int, content_type: str | None,
+                 record: tuple[str, int, str] | None = None) -> None:
         if url not in self.attachment_urls:
             return
         self.report.downloads += 1
         stored = self.stored_sizes.get(url)
-        if stored and all(size == s and content_type in (None, t) for s, t in stored):
-            return   # every row linking it has this size and type already
-        record_download(self.db, url, size, content_type)
+        if stored and all(size == s and content_type in (None, t) and archived for s, t, archived in stored):
+            return   # every row linking it has this size and type, and a WARC record, already
+        record_download(self.db, url, size, content_type, record)
         self._count()
 
     def finish(self) -> None:
@@ -499,7 +501,8 @@ def _run(files: list[WarcFile], spiders: dict, start: datetime | None, store: _S
                 known = sizes.get(_warc_header(record, "WARC-Payload-Digest"))
                 if known is not None and record.http_status == 200:
                     # identical payload under another URL: its size is the original's
-                    sequence.append((record.target_uri, known[0], _content_type(record) or known[1]))
+                    sequence.append((record.target_uri, known[0], _content_type(record) or known[1],
+                                     (warc.path.name, offset, record.record_id)))
                 continue
             report.responses += 1
             if record.http_status != 200:
@@ -510,7 +513,7 @@ def _run(files: list[WarcFile], spiders: dict, start: datetime | None, store: _S
                 digest = _warc_header(record, "WARC-Payload-Digest")
                 if digest:
                     sizes[digest] = download[1:]
-                sequence.append(download)
+                sequence.append((*download, (warc.path.name, offset, record.record_id)))
                 continue
             report.captures += 1
             sequence.append(len(chunk))

@@ -7,13 +7,17 @@ from collections import Counter
 
 from scrapy import signals
 
-from .items import REQUIRED_FIELDS, ArticleRecord
+from storage.unfinished import Failure
+
+from .items import REQUIRED_FIELDS, ArticleRecord, AttachmentDownload
 
 log = logging.getLogger(__name__)
 
-# Sent by spiders: page_failed(url=..., reason=...) when a page could not be fetched at all.
+# Sent by spiders: page_failed(url=..., reason=..., kind=..., board_id=...) when a page could not be
+# fetched at all (kind: listing, article or attachment).
 page_failed = object()
-# Sent by pipelines: item_failed(url=..., reason=...) when an item could not be stored.
+# Sent by the database component: item_failed(url=..., reason=..., kind=..., board_id=...) when
+# an item could not be stored.
 item_failed = object()
 
 MAX_NAMED = 20  # problems named one per line in the summary; the rest are counted
@@ -33,6 +37,8 @@ class CrawlReport:
         self.problems: list[tuple[str, str]] = []
         self.failed_pages: list[tuple[str, str]] = []
         self.failed_items: list[tuple[str, str]] = []
+        # Every URL the run discovered and did not finish, for the ledger (storage.unfinished).
+        self.unfinished: list[Failure] = []
         self.finish_reason: str | None = None
 
     @classmethod
@@ -59,17 +65,21 @@ class CrawlReport:
         if required:
             self.stats.inc_value("bulletins/articles_incomplete")
 
-    def page_failed(self, url: str, reason: str):
+    def page_failed(self, url: str, reason: str, kind: str = "article", board_id: str | None = None):
         self.failed_pages.append((url, reason))
+        self.unfinished.append(Failure(url, reason, kind, board_id))
         self.stats.inc_value("bulletins/pages_failed")
 
-    def item_failed(self, url: str, reason: str):
+    def item_failed(self, url: str, reason: str, kind: str | None = None, board_id: str | None = None):
         self.failed_items.append((url, reason))
+        self.unfinished.append(Failure(url, reason, kind or "article", board_id))
         self.stats.inc_value("bulletins/items_failed")
 
     def item_error(self, item, response, spider, failure):
         """A pipeline raised: the item is lost from the database (its page is in the WARC)."""
-        self.item_failed(getattr(item, "url", "?"), f"{failure.type.__name__}: {failure.getErrorMessage()}")
+        kind = "attachment" if isinstance(item, AttachmentDownload) else "article"
+        self.item_failed(getattr(item, "url", "?"), f"{failure.type.__name__}: {failure.getErrorMessage()}",
+                         kind, getattr(item, "board_id", None))
 
     def spider_closed(self, spider, reason):
         self.finish_reason = reason
@@ -91,9 +101,28 @@ class CrawlReport:
             return "no listing page could be read"
         if self.stats.get_value("spider_exceptions/count"):
             return f"{self.stats.get_value('spider_exceptions/count')} spider exception(s)"
-        if self.failed_items:
-            return f"{len(self.failed_items)} item(s) could not be stored"
         return self.drift
+
+    @property
+    def incomplete(self) -> str | None:
+        """Why the run, not failed, is not complete: URLs it discovered and did not finish."""
+        if not self.unfinished:
+            return None
+        urls = {(f.kind, f.url): f for f in self.unfinished}
+        kinds = Counter(kind for kind, _ in urls)
+        reasons = Counter(_reason_class(f.reason) for f in urls.values())
+        return (f"{len(urls)} unfinished (" + ", ".join(_count(n, k) for k, n in sorted(kinds.items()))
+                + "; " + ", ".join(f"{r}: {n}" for r, n in reasons.most_common()) + ")")
+
+    @property
+    def status(self) -> str:
+        """ok only when every URL the run discovered was archived and stored."""
+        if self.failure:
+            return "failed"
+        return "incomplete" if self.incomplete else "ok"
+
+    def failures_by_reason(self) -> dict[str, int]:
+        return dict(Counter(_reason_class(f.reason) for f in {(f.kind, f.url): f for f in self.unfinished}.values()))
 
     @property
     def drift(self) -> str | None:
@@ -132,9 +161,31 @@ class CrawlReport:
         lines += named[:MAX_NAMED]
         if len(named) > MAX_NAMED:
             lines.append(f"... and {len(named) - MAX_NAMED} more problems")
+        retried = [_count(get(f"bulletins/retried_{kind}s", 0), kind) for kind in ("article", "attachment")
+                   if get(f"bulletins/retried_{kind}s", 0)]
+        if retried:
+            lines.append(f"retried: {', '.join(retried)} from earlier runs")
         if get("bulletins/package"):
             lines.append(f"package: {get('bulletins/package')} ({get('bulletins/package_pages', 0)} pages)")
         elif get("bulletins/package_failed"):
             lines.append("package: FAILED (see the log)")
-        lines.append(f"status: {'FAILED - ' + self.failure if self.failure else 'ok'}")
+        if self.failure:
+            lines.append(f"status: FAILED - {self.failure}")
+        elif self.incomplete:
+            lines.append(f"status: INCOMPLETE - {self.incomplete}; the next run retries them")
+        else:
+            lines.append("status: ok")
         return lines
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def _reason_class(reason: str) -> str:
+    """A reason as counted: `HTTP 500`, `not stored`, or an error's type (`TimeoutError`)."""
+    if reason.startswith("not stored"):
+        return "not stored"
+    if reason.startswith("HTTP "):
+        return reason
+    return reason.split(":", 1)[0]

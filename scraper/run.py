@@ -94,7 +94,8 @@ class CrawlOutcome:
 
     @property
     def ok(self) -> bool:
-        return self.report.failure is None
+        """Finished and complete: every URL the run discovered was archived and stored."""
+        return self.report.status == "ok"
 
     def summary(self) -> str:
         return "\n".join([f"== {self.source}", *self.report.summary_lines()])
@@ -104,12 +105,15 @@ class CrawlOutcome:
         get, report = self.stats.get, self.report
         return {
             "source": self.source,
-            "status": "failed" if report.failure else "ok",
+            "status": report.status,
             "failure": report.failure,
+            "incomplete": report.incomplete,
+            "unfinished_by_reason": report.failures_by_reason(),
             "articles": report.articles,
             **{key: get(f"bulletins/{key}", 0) for key in (
                 "articles_new", "articles_updated", "articles_not_refetched", "listing_pages",
-                "listing_rows", "pages_failed", "items_failed", "warc_records")},
+                "listing_rows", "pages_failed", "items_failed", "warc_records", "retried_articles",
+                "retried_attachments")},
             "missing_fields": dict(report.missing),
             "failed_pages": [{"url": u, "reason": r} for u, r in report.failed_pages],
             "failed_items": [{"url": u, "reason": r} for u, r in report.failed_items],

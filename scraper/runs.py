@@ -3,64 +3,118 @@
 from __future__ import annotations
 
 import json
+import logging
+import os
+import socket
+from datetime import datetime, timezone
 
 from scrapy import signals
-from scrapy.exceptions import NotConfigured
 
-from storage.config import database_url
 from storage.articles import register_source
-from storage.db import make_engine, session
-from storage.runs import finish_run, start_run
+from storage.runs import finish_run, mark_killed, process_alive, start_run
+from storage.unfinished import finished_listings, record_failures
 
+from .database import CrawlDatabase
 from .report import CrawlReport
 
 
-class RunRecorder:
-    """Extension writing the crawl's CrawlRun row (needs the database)."""
+log = logging.getLogger(__name__)
 
-    def __init__(self, crawler, url: str):
+
+class RunRecorder:
+    """Extension writing the crawl's CrawlRun row (needs the database). The row is the crawl's
+    last write: the recorder then closes the crawl's database."""
+
+    def __init__(self, crawler, database: CrawlDatabase):
         self.crawler = crawler
-        self.url = url
+        self.database = database
         self.run_id: int | None = None
 
     @classmethod
     def from_crawler(cls, crawler):
-        settings = crawler.settings
-        if not settings.getbool("BULLETINS_STORAGE_ENABLED", True):
-            raise NotConfigured("storage switched off: no run records")
-        recorder = cls(crawler, database_url(settings.get("BULLETINS_DATABASE_URL")))
-        crawler.signals.connect(recorder.spider_opened, signal=signals.spider_opened)
+        recorder = cls(crawler, CrawlDatabase.from_crawler(crawler))
+        # Before any component starts (the packager packages what killed runs left when the
+        # spider opens): earlier runs marked, this one's row written.
+        recorder.mark_killed()
+        if getattr(crawler, "spider", None) is not None:
+            recorder.start(crawler.spider)
+        else:  # a crawler made by hand, its spider not created yet
+            crawler.signals.connect(recorder.start, signal=signals.spider_opened)
         # engine_stopped: after spider_closed, when the WARC files are closed and named
         crawler.signals.connect(recorder.engine_stopped, signal=signals.engine_stopped)
         return recorder
 
-    def spider_opened(self, spider):
-        options = {k: getattr(spider, k, None) for k in ("base_url", "since", "until", "full")}
-        with session(make_engine(self.url)) as db:
+    def mark_killed(self) -> None:
+        """Earlier runs of the source left `running` by a process gone from this host: `killed`."""
+        source, host = self.crawler.spidercls.name, socket.gethostname()
+
+        def mark(db):
+            for run_id in mark_killed(db, source, host, process_alive):
+                log.warning("run %s of %s was killed: marked `killed`", run_id, source)
+
+        self.database.work.write(mark, label=f"run records of {source}")
+        self.database.work.commit()
+
+    def start(self, spider):
+        options = json.dumps({k: getattr(spider, k, None) for k in ("base_url", "since", "until", "full")},
+                             default=str)
+        name, description = spider.name, getattr(spider, "description", None) or None
+        base_url = getattr(spider, "base_url", None) or None
+
+        host, pid = socket.gethostname(), os.getpid()
+
+        def opened(db):
             # the source table names what each source is and where it was crawled from
-            register_source(db, spider.name, getattr(spider, "description", None) or None,
-                            getattr(spider, "base_url", None) or None)
-            self.run_id = start_run(db, spider.name, json.dumps(options, default=str))
+            register_source(db, name, description, base_url)
+            return start_run(db, name, options, commit=False, host=host, pid=pid)
+
+        work = self.database.work
+        work.commit()
+        work.write(opened, label=f"run record of {name}", on_commit=self._started)
+        work.commit()  # at once: a killed crawl leaves its row `running`
+
+    def _started(self, run) -> None:
+        self.run_id = self.database.run_id = run.id
 
     def engine_stopped(self):
-        if self.run_id is None:
-            return
+        try:
+            if self.run_id is not None:
+                self._finish()
+        finally:
+            self.database.close()
+
+    def _finish(self) -> None:
+        work = self.database.work
+        work.commit()  # what is left of the crawl's writes first: their failures count below
         report = next((ext for ext in self.crawler.extensions.middlewares
                        if isinstance(ext, CrawlReport)), None)
         get = self.crawler.stats.get_value
         failure = report.failure if report else None
         spider = self.crawler.spider
-        with session(make_engine(self.url)) as db:
-            finish_run(
-                db, self.run_id,
-                status="failed" if failure else "ok",
-                complete=failure is None and bool(getattr(spider, "walk_complete", False)),
-                listing_pages=get("bulletins/listing_pages", 0),
-                articles_new=get("bulletins/articles_new", 0),
-                articles_updated=get("bulletins/articles_updated", 0),
-                pages_failed=get("bulletins/pages_failed", 0),
-                items_failed=get("bulletins/items_failed", 0),
-                warc_records=get("bulletins/warc_records", 0),
-                warc_files=",".join(get("bulletins/warc_files", [])) or None,
-                failure=failure,
-            )
+        complete = failure is None and bool(getattr(spider, "walk_complete", False))
+        fields = dict(
+            status=report.status if report else "ok",
+            complete=complete,
+            listing_pages=get("bulletins/listing_pages", 0),
+            articles_new=get("bulletins/articles_new", 0),
+            articles_updated=get("bulletins/articles_updated", 0),
+            pages_failed=get("bulletins/pages_failed", 0),
+            items_failed=get("bulletins/items_failed", 0),
+            warc_records=get("bulletins/warc_records", 0),
+            warc_files=",".join(get("bulletins/warc_files", [])) or None,
+            package=get("bulletins/package"),
+            failure=failure or (report.incomplete if report else None),
+            retried=get("bulletins/retried_articles", 0) + get("bulletins/retried_attachments", 0),
+            failures=json.dumps(report.failures_by_reason(), ensure_ascii=False) if report and report.unfinished else None,
+        )
+        run_id, source, unfinished = self.run_id, spider.name, list(report.unfinished) if report else []
+
+        def finish(db):
+            # the ledger first: what this run left unfinished is retried by the next one
+            fields["unfinished"] = record_failures(db, source, unfinished, run_id, datetime.now(timezone.utc))
+            if complete:
+                finished_listings(db, source)
+            return finish_run(db, run_id, commit=False, **fields)
+
+        work.write(finish, label=f"run record {run_id}")
+        work.commit()

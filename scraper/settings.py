@@ -52,14 +52,19 @@ DOWNLOADER_MIDDLEWARES = {
     "scraper.conditional.ConditionalRequestMiddleware": 940,  # If-None-Match from the digest index
     "scraper.capture.WarcCaptureMiddleware": 950,    # raw bytes, before decompression (590)
 }
+SPIDER_MIDDLEWARES = {
+    "scraper.warc_pointer.WarcPointerMiddleware": 900,  # items point to their WARC record
+}
 ITEM_PIPELINES = {
     "scraper.pipelines.StoragePipeline": 300,
 }
 EXTENSIONS = {
     "scraper.report.CrawlReport": 0,
-    "scraper.runs.RunRecorder": 10,  # a CrawlRun row per crawl
     "scraper.progress.ProgressDisplay": 20,  # a live line on a terminal (BULLETINS_PROGRESS)
     "scraper.packaging.RunPackager": 100,  # CDXJ index + WACZ of the run, on engine_stopped
+    # a CrawlRun row per crawl; after the packager, so the row names the run's package, and the
+    # crawl's last write: it closes the crawl's database
+    "scraper.runs.RunRecorder": 110,
 }
 
 # Storage and archive; None means $BULLETINS_DATABASE_URL / $BULLETINS_WARC_DIR or ./data/...

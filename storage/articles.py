@@ -345,14 +345,20 @@ def _merge_attachments(row: Article, found: list[AttachmentRecord]) -> None:
             existing.content_type = existing.content_type or att.content_type
 
 
-def record_download(session: Session, url: str, size: int, content_type: str | None) -> int:
-    """Store the real size and type of a downloaded attachment on every row that links it."""
+def record_download(session: Session, url: str, size: int | None, content_type: str | None,
+                    record: tuple[str, int, str] | None = None) -> int:
+    """Store a downloaded attachment on every row that links it: its real size and type (a 304
+    brings neither: the archived ones stay) and, with `record` (WARC file, offset, record id),
+    the WARC record that archives it."""
     with session.no_autoflush:
         rows = list(session.exec(select(Attachment).where(Attachment.url == url)).all())
     rows += [a for a in session.new if isinstance(a, Attachment) and a.url == url]
     for att in rows:
-        att.size = size
+        if size is not None:
+            att.size = size
         att.content_type = content_type or att.content_type
+        if record is not None:
+            att.warc_file, att.warc_offset, att.warc_record_id = record
     return len(rows)
 
 
@@ -361,9 +367,16 @@ def any_article_url(session: Session, source: str) -> str | None:
     return session.exec(select(Article.url).where(Article.source == source).limit(1)).first()
 
 
-def stored_dates(session: Session, source: str) -> dict[str, date | None]:
-    """Board id -> published date of every stored article of the source (incremental crawls)."""
-    return dict(session.exec(select(Article.board_id, Article.published).where(Article.source == source)).all())
+def stored_dates(session: Session, source: str, *, archived_only: bool = True) -> dict[str, date | None]:
+    """Board id -> published date of every stored article of the source (incremental crawls).
+
+    Only those with a WARC record count (`archived_only`): an article is done when its page is
+    archived and its row points at it, so one stored without (its record cut off a torn file by
+    the archive repair) is fetched again."""
+    query = select(Article.board_id, Article.published).where(Article.source == source)
+    if archived_only:
+        query = query.where(Article.warc_record_id.is_not(None))
+    return dict(session.exec(query).all())
 
 
 def record_listing_views(session: Session, source: str, board_id: str, views: int,

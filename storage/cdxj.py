@@ -17,6 +17,7 @@ flat however large the run.
 
 from __future__ import annotations
 
+import fcntl
 import heapq
 import json
 import os
@@ -102,6 +103,7 @@ def write_cdxj(warc_paths: Iterable[Path | str], out_path: Path | str, *,
     count = 0
     try:
         with open(part, "w", encoding="utf-8", newline="") as out:
+            fcntl.flock(out.fileno(), fcntl.LOCK_EX)  # held while written (storage.wacz.remove_stale_parts)
             for line in sink.merged():
                 out.write(line)
                 count += 1

@@ -35,8 +35,11 @@ TABLE_DESCRIPTIONS = {
                        "article's counter forms a series.",
     "capture": "Every WARC response record an article was parsed from (one per article per crawl), "
                "with its capture time in UTC.",
-    "crawlrun": "One row per crawl of a source: start and end (UTC), status, whether the listing walk "
-                "was complete, counts of pages and articles, failures, WARC files written.",
+    "crawlrun": "One row per crawl of a source: start and end (UTC), status (ok, incomplete, failed, "
+                "killed), whether the listing walk was complete, counts of pages and articles, "
+                "unfinished URLs by reason, WARC files written and their package.",
+    "unfinished": "URLs a crawl could not archive and store, with the reason and the number of "
+                  "attempts; the next crawl of the source fetches them again. Archive bookkeeping.",
     "payloaddigest": "Where each attachment payload was first archived (payload digest, WARC file, "
                      "offset): the index behind WARC revisit records. Archive bookkeeping.",
     "source": "The crawled boards: `name` is `article.source`; first and last crawl (UTC).",

@@ -96,6 +96,11 @@ class Attachment(SQLModel, table=True):
     url: str = Field(index=True)
     size: int | None = Field(default=None, description="bytes: as downloaded, else as printed")
     content_type: str | None = None
+    # Where its download is archived (a response or a revisit record); none: not archived yet,
+    # so the next crawl of its source fetches it (an attachment is done only once archived).
+    warc_file: str | None = Field(default=None, description="WARC file of its download's record")
+    warc_offset: int | None = Field(default=None, description="offset of that record in warc_file")
+    warc_record_id: str | None = Field(default=None, description="WARC-Record-ID of that record")
 
     article: Optional[Article] = Relationship(back_populates="attachments")
 
@@ -183,7 +188,7 @@ class CrawlRun(SQLModel, table=True):
     source: str = Field(index=True)
     started_at: datetime
     finished_at: datetime | None = None
-    status: str = Field(default="running", description="running, ok or failed")
+    status: str = Field(default="running", description="running, ok, incomplete, failed or killed")
     complete: bool = Field(default=False, description="walked every listing page it needed to")
     options: str | None = Field(default=None, description="spider arguments, JSON")
     listing_pages: int = 0
@@ -194,6 +199,36 @@ class CrawlRun(SQLModel, table=True):
     warc_records: int = 0
     warc_files: str | None = Field(default=None, description="comma-separated WARC file names")
     failure: str | None = None
+    # Who runs it: a `running` row whose process is gone from this host is marked `killed`.
+    host: str | None = Field(default=None, description="host name of the crawling process")
+    pid: int | None = Field(default=None, description="process id of the crawling process")
+    unfinished: int = Field(default=0, description="discovered URLs left unfinished (see unfinished)")
+    retried: int = Field(default=0, description="URLs left unfinished by earlier runs, fetched again")
+    failures: str | None = Field(default=None, description="unfinished URLs by reason, JSON")
+    package: str | None = Field(default=None, description=(
+        "the WACZ holding its WARC files; none: not packaged yet (the next crawl of the source "
+        "packages them)"))
+
+
+class Unfinished(SQLModel, table=True):
+    """A URL a crawl discovered but could not finish (archive and store), with the reason.
+
+    The next plain crawl of the source fetches it again (articles and attachments; a failed
+    listing page makes the next crawl walk every listing page); the row goes once it is done.
+    """
+
+    __table_args__ = (UniqueConstraint("source", "kind", "url", name="uq_unfinished_source_kind_url"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    source: str = Field(index=True)
+    kind: str = Field(description="listing, article or attachment")
+    url: str
+    board_id: str | None = Field(default=None, description="the article's board id (articles)")
+    reason: str = Field(description="why the last try failed: HTTP 500, timeout, not stored, ...")
+    attempts: int = Field(default=1, description="runs that tried and failed")
+    first_failed: datetime
+    last_failed: datetime
+    run_id: int | None = Field(default=None, description="the last run that failed it (crawlrun.id)")
 
 
 # --------------------------------------------------------------------------- search structures

@@ -19,6 +19,7 @@ package is written to ``<name>.part`` and renamed when complete.
 
 from __future__ import annotations
 
+import fcntl
 import gzip
 import hashlib
 import io
@@ -239,7 +240,8 @@ def build_wacz(out_path: Path | str, warc_paths: Iterable[Path | str], cdxj_path
         lines, pages_size = pages, zipfile.ZIP64_LIMIT  # unknown: allow for a large one
     part = out_path.with_name(out_path.name + ".part")
     try:
-        with zipfile.ZipFile(part, "w", allowZip64=True) as zf:
+        with open(part, "wb") as raw, zipfile.ZipFile(raw, "w", allowZip64=True) as zf:
+            fcntl.flock(raw.fileno(), fcntl.LOCK_EX)  # held while written: remove_stale_parts skips it
             resources = [_write_warc(zf, path) for path in warc_paths]
             with open(cdxj_path, encoding="utf-8", newline="") as cdxj:
                 resources += _write_index(zf, cdxj, created, block_lines,
@@ -269,6 +271,24 @@ def build_wacz(out_path: Path | str, warc_paths: Iterable[Path | str], cdxj_path
     finally:
         part.unlink(missing_ok=True)
     return out_path
+
+
+def remove_stale_parts(directory: Path) -> list[Path]:
+    """Delete the `.part` files a killed packager left in `directory` (those no live writer
+    holds locked); returns them."""
+    removed = []
+    for part in sorted(Path(directory).glob("*.part")):
+        try:
+            with open(part, "rb") as fh:
+                try:
+                    fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    continue  # being written
+                part.unlink(missing_ok=True)
+                removed.append(part)
+        except FileNotFoundError:
+            continue
+    return removed
 
 
 # --- reading ------------------------------------------------------------------------------

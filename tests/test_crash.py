@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fcntl
 import gzip
+import json
 import os
 import shutil
 import signal
@@ -11,6 +12,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+import zipfile
 import zlib
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -567,3 +569,104 @@ def test_a_plain_crawl_after_a_killed_one_stores_every_article(tmp_path, replica
     crawls.crawl_to_the_end(full=False)
     assert table(crawls.db, "select board_id from article") == sorted(
         (str(a.id),) for a in board.articles + board.notices)
+
+
+# --- seven moments, plain re-runs: nothing lost, every capture packaged -----------------------
+
+ATTACHMENT_PATH = "/wp-content/uploads/"
+
+
+def log_of(crawls: CrashedCrawls) -> str:
+    try:
+        return (crawls.folder / f"crawl-{crawls.runs}.log").read_text(errors="replace")
+    except FileNotFoundError:
+        return ""
+
+
+def requests_since(server: ReplicaServer, start: int, marker: str) -> int:
+    return sum(1 for _, path in server.requests[start:] if marker in path)
+
+
+def parts(warc: Path) -> list[Path]:
+    return [*warc.glob("packages/*.part"), *warc.glob("indexes/*.part")]
+
+
+def test_plain_crawls_killed_at_seven_moments_lose_nothing_and_package_every_capture(tmp_path):
+    """kill -9 during start-up (before the leftover file is repaired), at the first WARC bytes,
+    among the articles before the first commit, just after a commit, while attachments download,
+    at closing and while packaging; each re-run a plain (incremental) crawl. At the end every
+    article and attachment is archived and stored once, and every capture is in a CDXJ and a WACZ."""
+    board = Board(articles=500)
+    with ReplicaServer(board, flaky=False) as server:
+        crawls = CrashedCrawls(tmp_path, board, server)
+        start = lambda: (len(server.requests), crawls.start(full=False))  # noqa: E731
+
+        seen, crawl = start()
+        crawls.kill_when(crawl, lambda: crawls.open_bytes() > 0, "its first WARC bytes")
+        leftover = set(crawls.warc.glob("*.open"))
+        assert leftover
+
+        seen, crawl = start()
+        crawls.kill_when(crawl, lambda: "Scrapy" in log_of(crawls) and leftover <= set(crawls.warc.glob("*.open")),
+                         "its start, before the leftover file is repaired")
+
+        stored = crawls.articles()
+        seen, crawl = start()
+        crawls.kill_when(crawl, lambda: requests_since(server, seen, "/english-news/1") >= 30
+                         and crawls.articles() == stored, "thirty articles, before its first commit")
+        assert crawls.articles() == stored
+
+        seen, crawl = start()
+        crawls.kill_when(crawl, lambda: crawls.articles() > stored, "just after a commit")
+
+        seen, crawl = start()
+        crawls.kill_when(crawl, lambda: requests_since(server, seen, ATTACHMENT_PATH) >= 1,
+                         "while attachments download")
+
+        seen, crawl = start()
+        crawls.kill_when(crawl, lambda: "Closing spider" in log_of(crawls), "closing")
+
+        seen, crawl = start()
+        crawls.kill_when(crawl, lambda: bool(parts(crawls.warc)), "packaging")
+
+        final = subprocess.run(
+            [str(BIN / "bulletins"), "crawl", "gyeonggi-en", "--base-url", server.base_url,
+             "--database-url", crawls.url, "--warc-dir", str(crawls.warc)],
+            cwd=tmp_path, env=clean_env(), capture_output=True, text=True, timeout=600)
+    assert final.returncode == 0, final.stdout + final.stderr
+    assert final.stdout.rstrip().endswith("status: ok")
+
+    # every finished file valid, none left open or half-packaged
+    assert not list(crawls.warc.glob("*.open")) and not parts(crawls.warc)
+    crawls.check_finished_files()
+    # every article stored once, pointing at its record; every attachment archived and pointed at
+    assert table(crawls.db, "select board_id from article") == sorted(
+        (str(a.id),) for a in board.articles + board.notices)
+    assert table(crawls.db, "select count(*) from article where warc_record_id is null") == [(0,)]
+    assert_every_row_points_at_its_record(crawls.db, crawls.warc)
+    attachments = table(crawls.db, "select url, warc_file, warc_offset, warc_record_id from attachment")
+    assert {url.removeprefix(server.base_url) for url, *_ in attachments} == set(board.attachments)
+    for url, name, offset, record_id in attachments:
+        assert name is not None, f"{url} never archived"
+        record = read_record(crawls.warc, name, offset)
+        assert (record.target_uri, record.record_id) == (url, record_id)
+    assert table(crawls.db, "select count(*) from unfinished") == [(0,)]
+    statuses = [s for (s,) in table(crawls.db, "select status from crawlrun order by id")]
+    # the one killed at its start may have died before it wrote its row
+    assert statuses[-1] == "ok" and set(statuses[:-1]) == {"killed"} and len(statuses) >= 7
+
+    # every capture is in some CDXJ index and its file in some WACZ package
+    indexed = set()
+    for index in crawls.warc.glob("indexes/*.cdxj"):
+        for line in index.read_text(encoding="utf-8").splitlines():
+            fields = json.loads(line.split(" ", 2)[2])
+            indexed.add((fields["filename"], int(fields["offset"])))
+    packaged = set()
+    for package in crawls.warc.glob("packages/*.wacz"):
+        with zipfile.ZipFile(package) as zf:
+            packaged |= {Path(n).name for n in zf.namelist() if n.startswith("archive/")}
+    for path in crawls.finished():
+        assert path.name in packaged, f"{path.name} is in no WACZ"
+        for offset, record in iter_records(path):
+            if record.record_type in ("response", "revisit"):
+                assert (path.name, offset) in indexed, f"{path.name}@{offset} is in no CDXJ"

@@ -14,15 +14,14 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Column, MetaData, String, inspect, text
+from sqlalchemy import Column, MetaData, String, Table, inspect, text
 from sqlmodel import SQLModel, create_engine, select
 
 from storage import schema
 from storage.articles import ArticleRecord, AttachmentRecord, content_hash, save_article
 from storage.config import StorageError
 from storage.db import make_engine, session
-from storage.models import (Article, ArticleRevision, Attachment, Bulletin, Capture, CrawlRun, PayloadDigest,
-                            Source, ViewObservation)
+from storage.models import (Article, ArticleRevision, Attachment, Bulletin, Capture, CrawlRun, PayloadDigest, Source, Unfinished, ViewObservation)
 from storage.search import search
 
 from .services import postgres_server
@@ -182,7 +181,7 @@ def test_upgrade_of_a_first_release_database_loses_nothing_and_adds_the_new_sche
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == [f"database: {url}",
-                                          "upgraded: 0001 (no version recorded) -> 0003 (head)"]
+                                          "upgraded: 0001 (no version recorded) -> 0004 (head)"]
     assert first_release_rows(path) == before
     found = inspect(create_engine(url))
     assert NEW_TABLES <= set(found.get_table_names())
@@ -191,7 +190,7 @@ def test_upgrade_of_a_first_release_database_loses_nothing_and_adds_the_new_sche
     with sqlite3.connect(path) as db:
         assert db.execute("SELECT count(*) FROM article WHERE extractor_version IS NOT NULL").fetchone() == (0,)
     alembic_check(url)  # the upgraded database is exactly what the models describe
-    assert bulletins("db", "current", "--database-url", url).stdout == "0003 (head)\n"
+    assert bulletins("db", "current", "--database-url", url).stdout == "0004 (head)\n"
 
 
 def test_the_upgraded_database_works_with_the_current_models(tmp_path):
@@ -239,7 +238,7 @@ def test_make_engine_refuses_an_outdated_database_in_one_line(tmp_path):
             make_engine(url)
         assert str(err.value) == OUTDATED
     assert bulletins("db", "current", "--database-url", versioned).stdout == (
-        "0001 (older than 0003: run `bulletins db upgrade`)\n")
+        "0001 (older than 0004: run `bulletins db upgrade`)\n")
     shown = bulletins("show", "1", "--database-url", unversioned)  # any command that opens it
     assert (shown.returncode, shown.stdout, shown.stderr) == (2, "", f"bulletins: error: {OUTDATED}\n")
     assert dump(tmp_path / "first-release.sqlite") == before  # refused, not touched
@@ -250,7 +249,7 @@ def test_an_unversioned_first_release_database_is_recognized(tmp_path):
     result = bulletins("db", "current", "--database-url", url)
     assert (result.returncode, result.stdout) == (0, (
         "0001 (no version recorded: made by the first release; "
-        "older than 0003: run `bulletins db upgrade`)\n"))
+        "older than 0004: run `bulletins db upgrade`)\n"))
     # A first-release schema is what migration 0001 builds, to the letter.
     built = tmp_path / "migrated.sqlite"
     migrate_to(f"sqlite:///{built}", "0001")
@@ -263,7 +262,7 @@ def test_upgrading_twice_changes_nothing_the_second_time(tmp_path):
     assert bulletins("db", "upgrade", env={"BULLETINS_DATABASE_URL": url}).returncode == 0
     upgraded = dump(path)
     again = bulletins("db", "upgrade", env={"BULLETINS_DATABASE_URL": url})
-    assert (again.returncode, again.stdout.splitlines()[-1]) == (0, "already at 0003 (head): nothing to do")
+    assert (again.returncode, again.stdout.splitlines()[-1]) == (0, "already at 0004 (head): nothing to do")
     assert dump(path) == upgraded
 
 
@@ -289,21 +288,21 @@ def test_a_database_of_a_development_version_between_the_two_is_upgraded(tmp_pat
 def test_a_new_database_is_created_at_head_and_a_premigration_one_is_stamped(tmp_path):
     new = f"sqlite:///{tmp_path / 'new.sqlite'}"
     make_engine(new).dispose()
-    assert schema.database_state(new) == schema.State("0003", True)
+    assert schema.database_state(new) == schema.State("0004", True)
     alembic_check(new)
     # Made by a version with today's tables but before migrations existed: no version recorded.
     premigration = f"sqlite:///{tmp_path / 'premigration.sqlite'}"
     SQLModel.metadata.create_all(create_engine(premigration))
-    assert schema.database_state(premigration) == schema.State("0003", False)
+    assert schema.database_state(premigration) == schema.State("0004", False)
     make_engine(premigration).dispose()
-    assert schema.database_state(premigration) == schema.State("0003", True)
+    assert schema.database_state(premigration) == schema.State("0004", True)
 
 
 def test_an_empty_database_file_is_upgraded_by_every_migration(tmp_path):
     path = tmp_path / "empty.sqlite"
     sqlite3.connect(path).close()
     result = bulletins("db", "upgrade", "--database-url", f"sqlite:///{path}")
-    assert result.stdout.splitlines()[-1] == "upgraded: empty -> 0003 (head)"
+    assert result.stdout.splitlines()[-1] == "upgraded: empty -> 0004 (head)"
     alembic_check(f"sqlite:///{path}")
 
 
@@ -414,8 +413,8 @@ def database_at_0002(url: str) -> dict[str, list[tuple]]:
     migrate_to(url, "0002")
     engine = create_engine(url)
     with engine.begin() as connection:
-        for table, rows in ERA_0002.items():
-            connection.execute(SQLModel.metadata.tables[table].insert(), rows)
+        for table, rows in ERA_0002.items():  # the tables as that revision made them
+            connection.execute(Table(table, MetaData(), autoload_with=connection).insert(), rows)
         if connection.dialect.name == "postgresql":
             for table in ERA_0002:  # explicit ids: move the sequences past them
                 connection.execute(text(f"SELECT setval('{table}_id_seq', (SELECT max(id) FROM {table}))"))
@@ -444,6 +443,11 @@ def any_url(request, tmp_path) -> str:
     return request.getfixturevalue("postgres").create_database(f"migrations_{uuid4().hex[:12]}")
 
 
+NEW_SINCE_0002 = {"article": ("bulletin_id", "department"),  # 0003
+                  "attachment": ("warc_file", "warc_offset", "warc_record_id"),  # 0004
+                  "crawlrun": ("host", "pid", "unfinished", "retried", "failures", "package")}
+
+
 def test_a_populated_0002_database_is_upgraded_keeping_every_row_and_back_filled(any_url):
     before = database_at_0002(any_url)
     assert [len(rows) for rows in before.values()] == [4, 1, 2, 1, 1, 2]
@@ -452,10 +456,10 @@ def test_a_populated_0002_database_is_upgraded_keeping_every_row_and_back_filled
     result = bulletins("db", "upgrade", "--database-url", any_url)
 
     assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines()[-1] == "upgraded: 0002 -> 0003 (head)"
+    assert result.stdout.splitlines()[-1] == "upgraded: 0002 -> 0004 (head)"
     engine = create_engine(any_url)
     assert all_rows(engine, {t: [c["name"] for c in inspect(engine).get_columns(t)
-                                 if c["name"] not in ("bulletin_id", "department")]  # the new columns
+                                 if c["name"] not in NEW_SINCE_0002.get(t, ())]
                              for t in ERA_0002}) == before
     alembic_check(any_url)
     with session(make_engine(any_url)) as db:
@@ -479,6 +483,14 @@ def test_a_populated_0002_database_is_upgraded_keeping_every_row_and_back_filled
             (a.id, content_hash(a.title, a.body_text), a.title, a.body_text, utc(a.first_seen),
              utc(a.last_seen), a.warc_file, a.warc_offset, a.warc_record_id, a.extractor_version)
             for a in articles]
+        # 0004: an attachment's download record comes from the digest index; runs keep their state
+        [attachment] = db.exec(select(Attachment)).all()
+        assert (attachment.warc_file, attachment.warc_offset, attachment.warc_record_id) == (
+            "BULLETINS-a.warc.gz", 5, "<urn:uuid:d>")
+        assert [(r.status, r.unfinished, r.retried, r.failures, r.host, r.package) for r in db.exec(
+            select(CrawlRun).order_by(CrawlRun.id))] == [("ok", 0, 0, None, None, "(before 0004)"),
+                                                         ("running", 0, 0, None, None, None)]
+        assert db.exec(select(Unfinished)).all() == []
         # The search index covers the old articles: three-syllable, two-syllable, English.
         assert [h.board_id for h in search(db, "국제협력")] == ["501"]
         assert [h.board_id for h in search(db, "도청")] == ["9"]

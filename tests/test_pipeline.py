@@ -26,7 +26,6 @@ def run_pipeline(tmp_path, items, batch: int):
     crawler = get_crawler(settings_dict={"BULLETINS_DATABASE_URL": url, "BULLETINS_COMMIT_EVERY": batch})
     report = CrawlReport.from_crawler(crawler)
     pipeline = StoragePipeline.from_crawler(crawler)
-    pipeline.open_spider()
     for item in items:
         pipeline.process_item(item)
     pipeline.close_spider()
@@ -35,7 +34,7 @@ def run_pipeline(tmp_path, items, batch: int):
     return stored, report, crawler.stats
 
 
-def test_one_unstorable_article_loses_only_itself_and_fails_the_run(tmp_path):
+def test_one_unstorable_article_loses_only_itself_and_leaves_the_run_incomplete(tmp_path):
     items = [article("1"), article("2", views=10**30), article("3"), article("4")]
     stored, report, stats = run_pipeline(tmp_path, items, batch=3)
     assert stored == ["1", "3", "4"]
@@ -44,7 +43,11 @@ def test_one_unstorable_article_loses_only_itself_and_fails_the_run(tmp_path):
     assert stats.get_value("bulletins/items_failed") == 1
     assert stats.get_value("bulletins/articles_new") == 3
     stats.set_value("bulletins/listing_pages", 1)  # as in a crawl that read its listings
-    assert report.failure == "1 item(s) could not be stored"
+    stats.set_value("bulletins/listing_rows", 4)
+    assert report.failure is None and report.status == "incomplete"
+    assert report.incomplete == "1 unfinished (1 article; not stored: 1)"
+    assert report.summary_lines()[-1] == ("status: INCOMPLETE - 1 unfinished (1 article; not stored: 1); "
+                                          "the next run retries them")
 
 
 def test_an_attachment_linked_twice_on_a_page_is_stored_once(tmp_path):

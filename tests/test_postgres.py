@@ -117,7 +117,7 @@ def test_digest_index_and_run_records_on_postgresql(pg_url):
     with session(engine) as db:
         remember(db, "http://127.0.0.1/a.pdf", location, etag='"v1"', last_modified="Wed, 01 Jun 2022 00:00:00 GMT")
         db.commit()
-        run_id = start_run(db, "gyeonggi-en", '{"full": true}')
+        run_id = start_run(db, "gyeonggi-en", '{"full": true}').id
         finish_run(db, run_id, status="ok", complete=True, articles_new=3, warc_files="a.warc.gz,b.warc.gz")
     with session(engine) as db:
         assert first_with_digest(db, "sha1:ABC").warc_record_id == "<urn:uuid:d1>"

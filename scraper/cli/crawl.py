@@ -31,8 +31,9 @@ def crawl(source, listing_url, since, until, base_url, full, horizon_months, as_
 
     Incremental: listings are walked newest first; new articles and those of the horizon months are
     fetched, older stored ones only get their listing view count recorded, and paging stops at the
-    first page holding nothing else. Exits 0 when the crawl finished, 1 when it failed, 2 on a
-    usage error.
+    first page holding nothing else; what earlier runs left unfinished is fetched again. Exits 0
+    when the run is complete (every URL it discovered archived and stored), 1 when it failed or
+    left URLs unfinished (named in the summary, retried by the next run), 2 on a usage error.
     """
     # On a terminal a live progress line replaces the log; under cron the log is the record.
     settings = make_settings(database=database_url, warcs=warc_dir, contact=contact,

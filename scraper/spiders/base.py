@@ -9,11 +9,13 @@ from urllib.parse import urlsplit
 import scrapy
 from scrapy.spidermiddlewares.httperror import HttpError
 
+from scrapy import signals
+
 from storage.articles import stored_dates
 from storage.runs import last_run_complete
-from storage.config import database_url
-from storage.db import make_engine, session
+from storage.unfinished import to_retry
 
+from ..database import CrawlDatabase, storage_enabled
 from ..fields import attachment_filename, parse_month
 from ..items import AttachmentDownload, ListingViews
 from ..report import page_failed
@@ -35,12 +37,6 @@ def is_loopback(url: str) -> bool:
 def month_end(first: date) -> date:
     nxt = date(first.year + first.month // 12, first.month % 12 + 1, 1)
     return date.fromordinal(nxt.toordinal() - 1)
-
-
-def stored_articles(url: str | None, source: str) -> tuple[dict[str, date | None], bool]:
-    """(board id -> date of the stored articles, whether the last run walked completely)."""
-    with session(make_engine(database_url(url))) as db:
-        return stored_dates(db, source), last_run_complete(db, source)
 
 
 def month_window(since: str | None, until: str | None) -> tuple[date | None, date | None]:
@@ -99,6 +95,7 @@ class BulletinSpider(scrapy.Spider):
         self.walk_complete = False
         self.listing_failed = False
         self.seen_ids: set[str] = set()
+        self.retries: list = []  # storage.unfinished.Retry, read when the spider opens
         self.base_url = (base_url or self.default_base_url).rstrip("/")
         self.since, self.until = month_window(since, until)
         self.allowed_domains = [urlsplit(self.base_url).hostname]
@@ -107,17 +104,27 @@ class BulletinSpider(scrapy.Spider):
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
         settings = crawler.settings
-        if not spider.full and settings.getbool("BULLETINS_STORAGE_ENABLED", True):
-            spider.stored, spider.trust_stored = stored_articles(
-                settings.get("BULLETINS_DATABASE_URL"), spider.name)
+        if not spider.full and storage_enabled(settings):
             spider.horizon = horizon_start(settings.getint("BULLETINS_HORIZON_MONTHS", 2),
                                            korea_today(settings.get("BULLETINS_TODAY")))
+            # read when the spider opens: after the archive repair that may clear rows' pointers
+            crawler.signals.connect(spider.load_stored, signal=signals.spider_opened)
         if is_loopback(spider.base_url):
             # A replica on this machine: no need to be polite, every reason to be quick.
             for name, value in {"DOWNLOAD_DELAY": 0, "CONCURRENT_REQUESTS_PER_DOMAIN": 8,
                                 "BULLETINS_RETRY_BACKOFF_BASE": 0.05}.items():
                 crawler.settings.set(name, value, priority="spider")
         return spider
+
+    def load_stored(self) -> None:
+        """What is stored already (board id -> date), whether the last run walked completely,
+        and what earlier runs left unfinished (fetched again first)."""
+        name, archived_only = self.name, self.crawler.settings.getbool("BULLETINS_WARC_ENABLED", True)
+        database = CrawlDatabase.from_crawler(self.crawler)
+        run_id = database.run_id
+        self.stored, self.trust_stored, self.retries = database.read(
+            lambda db: (stored_dates(db, name, archived_only=archived_only), last_run_complete(db, name, run_id),
+                        to_retry(db, name, archived=archived_only)))
 
     def in_window(self, day: date | None) -> bool:
         if day is None:
@@ -176,6 +183,8 @@ class BulletinSpider(scrapy.Spider):
         first = self.listing_request(1)
         if first is not None:
             yield first
+        for request in self.retry_requests():
+            yield request
 
     def parse_listing(self, response, page: int = 1):
         self.count("listing_pages")
@@ -209,22 +218,35 @@ class BulletinSpider(scrapy.Spider):
         item = self.article_page(response).to_item()
         if board_id and item.board_id == response.url:
             item.board_id = board_id  # the view URL does not carry the id (POST views)
-        location = response.meta.get("warc_location")
-        if location is not None:
-            item.warc_file, item.warc_offset, item.warc_record_id, item.captured_at = (
-                location.filename, location.offset, location.record_id, location.captured_at)
         yield item
         for attachment in item.attachments:
-            yield scrapy.Request(attachment.url, callback=self.parse_attachment, errback=self.failed,
-                                 cb_kwargs={"url": attachment.url})
+            yield self.attachment_request(attachment.url)
+
+    def attachment_request(self, url: str) -> scrapy.Request:
+        return scrapy.Request(url, callback=self.parse_attachment, errback=self.failed, cb_kwargs={"url": url})
 
     def parse_attachment(self, response, url: str):
-        if response.status == 304:
-            return  # not modified since the archived copy (a revisit record): its size stays
-        yield AttachmentDownload(url=url, size=len(response.body),
+        # A 304 (not modified since the archived copy) is archived as a revisit record: the
+        # attachment is archived, its size and type stay as stored.
+        modified = response.status != 304
+        yield AttachmentDownload(url=url, size=len(response.body) if modified else None,
                                  content_type=(response.headers.get("Content-Type") or b"")
-                                 .decode("latin-1").split(";")[0].strip() or None,
-                                 name=attachment_filename(response.headers.get("Content-Disposition")))
+                                 .decode("latin-1").split(";")[0].strip() or None if modified else None,
+                                 name=attachment_filename(response.headers.get("Content-Disposition")),
+                                 source=self.name)
+
+    def retry_requests(self):
+        """Requests for what earlier runs left unfinished (storage.unfinished): their articles
+        and attachments, fetched again whatever the listings show today."""
+        for retry in self.retries:
+            if retry.kind == "article":
+                self.count("retried_articles")
+                yield scrapy.Request(retry.url, callback=self.parse_article, errback=self.failed,
+                                     cb_kwargs={"board_id": retry.board_id})
+            elif retry.kind == "attachment":
+                self.count("retried_attachments")
+                yield self.attachment_request(retry.url)
+        self.retries = []
 
     def count(self, key: str, n: int = 1) -> None:
         self.crawler.stats.inc_value(f"bulletins/{key}", n)
@@ -232,7 +254,16 @@ class BulletinSpider(scrapy.Spider):
     def failed(self, failure) -> None:
         """Errback: name the page that could not be fetched; the crawl goes on."""
         request = failure.request
-        if request.callback == getattr(self, "parse_listing", None):
+        kind = {self.parse_article: "article", self.parse_attachment: "attachment"}.get(
+            request.callback, "listing")
+        if (kind == "listing" and request.cb_kwargs.get("page", 1) > 1 and failure.check(HttpError)
+                and failure.value.response.status in (404, 410)):
+            # a page past the last one (a guessed next page): the listing ends there
+            self.logger.info("listing ends: HTTP %s at %s", failure.value.response.status, request.url)
+            self.count("listing_past_the_end")
+            self.listing_ended()
+            return
+        if kind == "listing":
             self.listing_failed = True
             self.walk_complete = False
         if failure.check(HttpError):
@@ -240,4 +271,5 @@ class BulletinSpider(scrapy.Spider):
         else:
             reason = f"{failure.type.__name__}: {failure.getErrorMessage()}"
         self.logger.warning("page failed: %s (%s)", request.url, reason)
-        self.crawler.signals.send_catch_log(page_failed, url=request.url, reason=reason)
+        self.crawler.signals.send_catch_log(page_failed, url=request.url, reason=reason, kind=kind,
+                                            board_id=request.cb_kwargs.get("board_id"))

@@ -70,9 +70,13 @@ class ProfileSpider(BulletinSpider):
                                  errback=self.failed, dont_filter=True)
         else:
             yield self.listing_request(1)
+            for request in self.retry_requests():
+                yield request
 
     def parse_session(self, response):
         yield self.listing_request(1)
+        for request in self.retry_requests():  # views need the session's cookie
+            yield request
 
     def listing_request(self, page: int, response=None) -> scrapy.Request | None:
         spec, pagination = self.profile.listing, self.profile.listing.pagination
