@@ -1,0 +1,15 @@
+"""The layers hold: import-linter's contracts in pyproject.toml (storage never imports scraper,
+the extractor never imports Scrapy, nothing below the CLI imports it)."""
+
+from __future__ import annotations
+
+import subprocess
+
+from .conftest import BIN, REPO
+
+
+def test_import_contracts_are_kept():
+    result = subprocess.run([str(BIN / "lint-imports"), "--no-cache"], cwd=REPO, capture_output=True,
+                            text=True, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "3 kept, 0 broken" in result.stdout
