@@ -16,6 +16,8 @@ parsing, and an article's newest capture is never left out while an older one is
 Parsing runs in worker processes (fork) fed chunks of records; reading the files and every
 database write stay in this process, in capture order. Language detection, the costliest step,
 runs once per distinct text (see Parser); a reparse leaves unchanged rows unwritten (see _Store).
+Writes go through one unit of work (storage.unit_of_work), as a crawl's do: a row that cannot be
+stored is named (`not stored: URL (why)`) and the others are kept.
 """
 
 from __future__ import annotations
@@ -40,8 +42,9 @@ from warcio.exceptions import ArchiveLoadFailed
 
 from storage.articles import ArticleRecord, record_download, save_article
 from storage.config import StorageError, sqlite_path
-from storage.db import make_engine, session as open_session
+from storage.db import make_engine
 from storage.models import Article, Attachment, Capture
+from storage.unit_of_work import UnitOfWork, one_line
 from storage.warc import OPEN_SUFFIX, ArchivedRecord, decoded_payload, iter_records, read_record
 
 from .fields import parse_month
@@ -76,6 +79,7 @@ class ReparseReport:
     captures: int = 0              # article pages parsed
     revisits: int = 0
     unreadable: list[tuple[str, str]] = field(default_factory=list)  # (file@offset, why)
+    not_stored: list[tuple[str, str]] = field(default_factory=list)  # (url, why): a write that failed
     new: int = 0
     updated: int = 0
     changes: dict[tuple[str, str], tuple[int | None, dict]] = field(default_factory=dict)
@@ -98,6 +102,9 @@ class ReparseReport:
         lines += [f"unreadable: {where} ({why})" for where, why in self.unreadable[:limit]]
         if len(self.unreadable) > limit:
             lines.append(f"unreadable: ... {len(self.unreadable) - limit} more")
+        lines += [f"not stored: {url} ({why})" for url, why in self.not_stored[:limit]]
+        if len(self.not_stored) > limit:
+            lines.append(f"not stored: ... {len(self.not_stored) - limit} more")
         verb = "rebuilt" if self.rebuild else "articles"
         lines.append(f"{verb}: {self.new} new, {self.updated} updated; attachment sizes from "
                      f"{self.downloads} download(s)")
@@ -277,8 +284,9 @@ class _Store:
     move its last_seen to the capture time.
     """
 
-    def __init__(self, db: Session, report: ReparseReport):
-        self.db = db
+    def __init__(self, work: UnitOfWork, report: ReparseReport):
+        self.work = work
+        self.db = db = work.session   # reads see the batch (storage.unit_of_work)
         self.report = report
         self.track = not report.rebuild
         self.before: dict[tuple[str, str], _Stored | None] = {}   # None: new in this run
@@ -290,7 +298,6 @@ class _Store:
                 Attachment.url, Attachment.size, Attachment.content_type, Attachment.warc_record_id)):
             self.stored_sizes.setdefault(url, set()).add((size, content_type, record_id is not None))
         self.attachment_urls: set[str] = set(self.stored_sizes)
-        self.pending = 0
         self.held: list[Article] = []   # the session keeps rows weakly: preloaded ones must stay
 
     def apply(self, sequence: list, parsed: list) -> None:
@@ -322,7 +329,10 @@ class _Store:
         self.versions[key][1] = record.extractor_version
         for attachment in record.attachments:
             self.stored_sizes.pop(attachment.url, None)
-        row, _ = save_article(self.db, record, record.captured_at)
+        self.work.write(lambda db: self._save(db, key, record), label=record.url)
+
+    def _save(self, db: Session, key: tuple[str, str], record: ArticleRecord) -> None:
+        row, _ = save_article(db, record, record.captured_at)
         if self.track:
             self.captured.add(record.warc_record_id)
             stored = self.before[key]
@@ -333,7 +343,6 @@ class _Store:
                     self.report.changes[key] = (row.id, diff)
                 else:
                     self.report.changes.pop(key, None)
-        self._count()
 
     def download(self, url: str, size: int, content_type: str | None,
                  record: tuple[str, int, str] | None = None) -> None:
@@ -343,23 +352,16 @@ class _Store:
         stored = self.stored_sizes.get(url)
         if stored and all(size == s and content_type in (None, t) and archived for s, t, archived in stored):
             return   # every row linking it has this size and type, and a WARC record, already
-        record_download(self.db, url, size, content_type, record)
-        self._count()
+        self.work.write(lambda db: record_download(db, url, size, content_type, record), label=url)
 
     def finish(self) -> None:
-        self.db.commit()
+        self.work.commit()
         for old, new in self.versions.values():
             self.report.stamped[new] += 1
             if old is not None and old != new:
                 self.report.restamped[(old, new)] += 1
         existed = sum(1 for key in self.versions if self.before.get(key) is not None)
         self.report.updated, self.report.new = existed, len(self.versions) - existed
-
-    def _count(self) -> None:
-        self.pending += 1
-        if self.pending >= COMMIT_EVERY:
-            self.db.commit()
-            self.pending = 0
 
     def _preload(self, records: list[ArticleRecord]) -> None:
         """Stored rows of the articles first met in this chunk, attachments included, in one
@@ -419,10 +421,14 @@ def reparse(database_url: str, warc_dir: Path | str, *, source: str | None = Non
         context = multiprocessing.get_context("fork" if single else "spawn")
         pool = context.Pool(jobs, initializer=_init_worker, initargs=(languages,))
     try:
-        with open_session(engine) as db:
-            store = _Store(db, report)
+        work = UnitOfWork(engine, commit_every=COMMIT_EVERY,
+                          on_failure=lambda url, error: report.not_stored.append((str(url), one_line(error))))
+        try:
+            store = _Store(work, report)
             _run(report.files, spiders, start, store, pool, jobs, Parser(languages))
             store.finish()
+        finally:
+            work.session.close()
     except BaseException:
         if pool is not None:
             pool.terminate()

@@ -277,3 +277,27 @@ def test_reparse_leaves_the_process_free_to_crawl(history):
     result = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert len(parsed_state(history["db"])) == 1
+
+
+def test_a_row_that_cannot_be_stored_is_named_and_the_others_are_kept(tmp_path):
+    """reparse writes through the crawl's unit of work: one record the database refuses (a view
+    count past SQLite's integers) loses only itself, and the report names it."""
+    from scraper.reparse import ReparseReport, _Store
+    from storage.articles import ArticleRecord
+    from storage.db import make_engine
+    from storage.unit_of_work import UnitOfWork, one_line
+
+    url = f"sqlite:///{tmp_path / 'r.sqlite'}"
+    report = ReparseReport(rebuild=True)
+    work = UnitOfWork(make_engine(url), commit_every=2,
+                      on_failure=lambda label, error: report.not_stored.append((str(label), one_line(error))))
+    store = _Store(work, report)
+    for n, views in ((1, 5), (2, 10**30), (3, 7)):
+        store.article(ArticleRecord(source="s", board_id=str(n), url=f"http://127.0.0.1/{n}", title=f"T{n}",
+                                    views=views, warc_file="F.warc.gz", warc_offset=n, warc_record_id=f"<urn:{n}>",
+                                    captured_at=datetime(2026, 1, n, tzinfo=UTC), extractor_version="v1"))
+    store.finish()
+    assert [u for u, _ in report.not_stored] == ["http://127.0.0.1/2"]
+    assert any(line.startswith("not stored: http://127.0.0.1/2 (OverflowError") for line in report.summary_lines())
+    with sqlite3.connect(tmp_path / "r.sqlite") as con:
+        assert con.execute("select board_id from article order by board_id").fetchall() == [("1",), ("3",)]
