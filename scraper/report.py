@@ -104,15 +104,24 @@ class CrawlReport:
         return self.drift
 
     @property
+    def capped(self) -> str | None:
+        """Why a safety cap stopped the walk (spiders/base.py), or None."""
+        return getattr(getattr(self.crawler, "spider", None), "capped", None)
+
+    @property
     def incomplete(self) -> str | None:
-        """Why the run, not failed, is not complete: URLs it discovered and did not finish."""
-        if not self.unfinished:
-            return None
-        urls = {(f.kind, f.url): f for f in self.unfinished}
-        kinds = Counter(kind for kind, _ in urls)
-        reasons = Counter(_reason_class(f.reason) for f in urls.values())
-        return (f"{len(urls)} unfinished (" + ", ".join(_count(n, k) for k, n in sorted(kinds.items()))
-                + "; " + ", ".join(f"{r}: {n}" for r, n in reasons.most_common()) + ")")
+        """Why the run, not failed, is not complete: URLs it discovered and did not finish, or
+        a walk a safety cap stopped."""
+        parts = []
+        if self.capped:
+            parts.append(f"stopped: {self.capped}")
+        if self.unfinished:
+            urls = {(f.kind, f.url): f for f in self.unfinished}
+            kinds = Counter(kind for kind, _ in urls)
+            reasons = Counter(_reason_class(f.reason) for f in urls.values())
+            parts.append(f"{len(urls)} unfinished (" + ", ".join(_count(n, k) for k, n in sorted(kinds.items()))
+                         + "; " + ", ".join(f"{r}: {n}" for r, n in reasons.most_common()) + ")")
+        return "; ".join(parts) or None
 
     @property
     def status(self) -> str:
@@ -172,7 +181,8 @@ class CrawlReport:
         if self.failure:
             lines.append(f"status: FAILED - {self.failure}")
         elif self.incomplete:
-            lines.append(f"status: INCOMPLETE - {self.incomplete}; the next run retries them")
+            then = "the next run retries them" if self.unfinished else "the next run walks the listing again"
+            lines.append(f"status: INCOMPLETE - {self.incomplete}; {then}")
         else:
             lines.append("status: ok")
         return lines

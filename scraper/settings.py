@@ -83,6 +83,10 @@ BULLETINS_DEDUP_CONDITIONAL = True
 # Incremental crawls: stored articles older than this many months (this one included) are not
 # fetched again; `bulletins crawl --full` fetches everything.
 BULLETINS_HORIZON_MONTHS = 2
+# Safety caps per run, far above the largest real boards (1,500+ listing pages): a board whose
+# listing never ends (every page new ids) stops there, named in the summary, the run incomplete.
+BULLETINS_MAX_LISTING_PAGES = os.environ.get("BULLETINS_MAX_LISTING_PAGES") or 20_000
+BULLETINS_MAX_ARTICLES = os.environ.get("BULLETINS_MAX_ARTICLES") or 300_000
 # The day (YYYY-MM-DD, Korea time) the horizon counts back from; None: today by the clock. Set it
 # ($BULLETINS_TODAY) to re-run a night as of its date; the tests pin it, so none depends on the
 # day they run.

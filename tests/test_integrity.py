@@ -274,3 +274,51 @@ def test_a_guessed_page_past_the_last_one_ends_the_listing_and_is_no_failure(tmp
     out = summary(result)
     assert out["status"] == "ok" and out["failed_pages"] == []
     assert query(tmp_path, "select status, complete, unfinished from crawlrun") == [("ok", 1, 0)]
+
+
+class EndlessReplica(BreakableReplica):
+    """A board whose listing never ends: past its last page, every page lists ten new ids (a
+    broken paginator, a calendar board)."""
+
+    def _respond(self, raw_path: str):
+        from urllib.parse import urlsplit
+
+        path = urlsplit(raw_path).path
+        found = re.fullmatch(r"/blog/english-news/page/([0-9]+)/", path)
+        if found and int(found.group(1)) > self.board.page_count():
+            n = int(found.group(1))
+            rows = "".join(f'<li><a href="/blog/english-news/{n * 1000 + k}">Endless {n}-{k}</a></li>'
+                           for k in range(10))
+            return self._html(200, f'<html><body><ul class="list">{rows}</ul>'
+                                   f'<a class="next" href="/blog/english-news/page/{n + 1}/">next</a></body></html>')
+        return super()._respond(raw_path)
+
+
+@pytest.mark.parametrize("cap, value, listing_pages, articles, said", [
+    ("BULLETINS_MAX_LISTING_PAGES", "12", 12, None, "the listing-page cap (12, BULLETINS_MAX_LISTING_PAGES) "
+                                                    "was reached at "),
+    ("BULLETINS_MAX_ARTICLES", "70", None, 70, "the article cap (70, BULLETINS_MAX_ARTICLES) was reached on "),
+])
+def test_a_board_whose_listing_never_ends_stops_at_a_cap_named_in_the_summary(tmp_path, cap, value, listing_pages,
+                                                                              articles, said):
+    board = Board(articles=30)
+    with EndlessReplica(board) as server:
+        result = run_cli("crawl", "--url", server.url(listing_path(1)), "--json",
+                         "--database-url", f"sqlite:///{tmp_path / 'b.sqlite'}",
+                         "--warc-dir", str(tmp_path / "warc"), cwd=tmp_path, env={cap: value})
+        paths = [p for _, p in server.requests]
+    assert result.returncode == 1, result.stdout + result.stderr
+    out = summary(result)
+    assert out["status"] == "incomplete" and out["incomplete"].startswith("stopped: " + said)
+    if listing_pages is not None:  # page 1 and pages 2..12, no more
+        assert len([p for p in paths if p.startswith("/blog/english-news/page/")]) == listing_pages - 1
+    if articles is not None:
+        assert len([p for p in paths if VIEW.fullmatch(p)]) == articles
+    assert query(tmp_path, "select status, complete from crawlrun") == [("incomplete", 0)]
+
+
+def test_a_cap_that_is_no_whole_number_is_a_one_line_error(tmp_path):
+    result = run_cli("crawl", "gyeonggi-en", "--base-url", "http://127.0.0.1:9", cwd=tmp_path,
+                     env={"BULLETINS_MAX_ARTICLES": "lots"})
+    assert (result.returncode, result.stderr.strip().splitlines()) == (2, [
+        "bulletins: error: BULLETINS_MAX_ARTICLES must be a whole number of at least 1, got 'lots'"])

@@ -96,6 +96,10 @@ class BulletinSpider(scrapy.Spider):
         self.listing_failed = False
         self.seen_ids: set[str] = set()
         self.retries: list = []  # storage.unfinished.Retry, read when the spider opens
+        # Safety caps (BULLETINS_MAX_LISTING_PAGES, BULLETINS_MAX_ARTICLES): why the walk stopped
+        self.max_listing_pages = self.max_articles = None
+        self.listing_pages_read = self.articles_requested = 0
+        self.capped: str | None = None
         self.base_url = (base_url or self.default_base_url).rstrip("/")
         self.since, self.until = month_window(since, until)
         self.allowed_domains = [urlsplit(self.base_url).hostname]
@@ -104,6 +108,8 @@ class BulletinSpider(scrapy.Spider):
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
         settings = crawler.settings
+        spider.max_listing_pages = settings.getint("BULLETINS_MAX_LISTING_PAGES", 20_000)
+        spider.max_articles = settings.getint("BULLETINS_MAX_ARTICLES", 300_000)
         if not spider.full and storage_enabled(settings):
             spider.horizon = horizon_start(settings.getint("BULLETINS_HORIZON_MONTHS", 2),
                                            korea_today(settings.get("BULLETINS_TODAY")))
@@ -155,6 +161,13 @@ class BulletinSpider(scrapy.Spider):
             return True
         return False
 
+    def cap(self, why: str) -> None:
+        """A safety cap stopped the walk (an endless board?): the run is incomplete, and says so."""
+        if self.capped is None:
+            self.capped = why
+            self.logger.warning("walk stopped: %s", why)
+        self.walk_complete = False
+
     def listing_ended(self) -> None:
         """The last listing page was read: the walk was complete unless a window cut it short."""
         self.walk_complete = self.since is None and self.until is None and not self.listing_failed
@@ -188,6 +201,7 @@ class BulletinSpider(scrapy.Spider):
 
     def parse_listing(self, response, page: int = 1):
         self.count("listing_pages")
+        self.listing_pages_read += 1
         rows = self.listing_page(response).rows()
         unseen = [row for row in rows if row.board_id not in self.seen_ids]
         regular = [row for row in rows if not row.notice]
@@ -202,10 +216,18 @@ class BulletinSpider(scrapy.Spider):
                 self.count("articles_not_refetched")
                 if row.views is not None:
                     yield ListingViews(self.name, row.board_id, row.url, row.views)
+            elif self.articles_requested >= self.max_articles:
+                self.cap(f"the article cap ({self.max_articles}, BULLETINS_MAX_ARTICLES) was reached "
+                         f"on {response.url}")
             else:
+                self.articles_requested += 1
                 yield self.article_request(row)
         self.count("listing_rows", len(regular))
-        if self.stop_paging(regular):
+        if self.stop_paging(regular) or self.capped:
+            return
+        if self.listing_pages_read >= self.max_listing_pages:
+            self.cap(f"the listing-page cap ({self.max_listing_pages}, BULLETINS_MAX_LISTING_PAGES) was "
+                     f"reached at {response.url}")
             return
         # A page with no unseen ids repeats the last one (an out-of-range page number).
         following = self.listing_request(page + 1, response) if unseen else None
