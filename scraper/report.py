@@ -193,9 +193,14 @@ def _count(n: int, noun: str) -> str:
 
 
 def _reason_class(reason: str) -> str:
-    """A reason as counted: `HTTP 500`, `not stored`, or an error's type (`TimeoutError`)."""
+    """A reason as counted: `HTTP 500`, `not stored`, `redirected`, or an error's type
+    (`TimeoutError`)."""
     if reason.startswith("not stored"):
         return "not stored"
     if reason.startswith("HTTP "):
         return reason
+    if reason.startswith("redirected to "):
+        return "redirected"
+    if reason.startswith("refused: another host"):
+        return "another host"
     return reason.split(":", 1)[0]

@@ -322,3 +322,68 @@ def test_a_cap_that_is_no_whole_number_is_a_one_line_error(tmp_path):
                      env={"BULLETINS_MAX_ARTICLES": "lots"})
     assert (result.returncode, result.stderr.strip().splitlines()) == (2, [
         "bulletins: error: BULLETINS_MAX_ARTICLES must be a whole number of at least 1, got 'lots'"])
+
+
+# --- redirects: nothing stored under an article's id but that article ---------------------
+
+class RedirectingReplica(BreakableReplica):
+    """The replica, with view pages that answer a 302 or a meta refresh to another URL."""
+
+    def __init__(self, board: Board):
+        super().__init__(board)
+        self.redirects: dict[str, tuple[str, str]] = {}   # path -> ("302" or "meta", target URL)
+
+    def _respond(self, raw_path: str):
+        from urllib.parse import urlsplit
+
+        how = self.redirects.get(urlsplit(raw_path).path)
+        if how is None:
+            return super()._respond(raw_path)
+        kind, target = how
+        if kind == "302":
+            return self._html(302, "<html><body>Moved</body></html>", headers=[("Location", target)])
+        return self._html(200, f'<html><head><meta http-equiv="refresh" content="0; url={target}"></head>'
+                               "<body>Moving</body></html>")
+
+
+def test_an_article_redirected_to_another_page_is_failed_and_nothing_is_stored_under_its_id(tmp_path, board):
+    moved, elsewhere, meta, target, offsite = (a.id for a in board.articles[10:15])
+    with RedirectingReplica(board) as server:
+        other_host = server.base_url.replace("127.0.0.1", "localhost")
+        server.redirects = {
+            view_path(moved): ("302", server.url(view_path(elsewhere))),   # another article
+            view_path(meta): ("meta", server.url(view_path(target))),      # the same by meta refresh
+            view_path(offsite): ("302", other_host + view_path(offsite)),  # another host name
+        }
+        first = crawl(tmp_path, server)
+        assert first.returncode == 1
+        out = summary(first)
+        failed = {f["url"]: f["reason"] for f in out["failed_pages"]}
+        assert failed[server.url(view_path(moved))] == f"redirected to {server.url(view_path(elsewhere))}"
+        assert failed[server.url(view_path(meta))] == f"redirected to {server.url(view_path(target))}"
+        assert failed[server.url(view_path(offsite))] == (
+            f"redirected to {other_host}{view_path(offsite)}: another host (localhost)")
+        assert out["status"] == "incomplete" and out["unfinished_by_reason"] == {"redirected": 3}
+        # the redirected articles were not stored with another page's content; the pages they
+        # were sent to are stored once, under their own ids
+        assert query(tmp_path, "select board_id, title from article where board_id in (?, ?, ?, ?, ?) "
+                               "order by board_id", *map(str, (moved, elsewhere, meta, target, offsite))) == sorted(
+            (str(a.id), a.title) for a in board.articles if a.id in (elsewhere, target))
+        server.redirects = {}
+        second = crawl(tmp_path, server)
+    assert second.returncode == 0, second.stdout  # the site fixed: the next plain run stores them
+    assert stored_ids(tmp_path) == every_id(board)
+    titles = dict(query(tmp_path, "select board_id, title from article"))
+    assert all(titles[str(a.id)] == a.title for a in board.articles)
+
+
+def test_a_redirect_that_keeps_the_page_is_harmless():
+    from scraper.spiders.base import same_page
+
+    assert same_page("http://www.gg.go.kr/bbs/view.do?id=1", "https://www.gg.go.kr/bbs/view.do?id=1")
+    assert same_page("https://gg.go.kr/bbs/view.do?id=1", "https://www.gg.go.kr/bbs/view.do?id=1")
+    assert same_page("https://www.gg.go.kr/news/1", "https://www.gg.go.kr/news/1/")
+    assert not same_page("https://www.gg.go.kr/bbs/view.do?id=1", "https://www.gg.go.kr/bbs/view.do?id=2")
+    assert not same_page("https://www.gg.go.kr/news/1", "https://www.gg.go.kr/")
+    assert not same_page("https://www.gg.go.kr/news/1", "https://evil.example/news/1")
+    assert not same_page("http://127.0.0.1:8000/news/1", "http://127.0.0.1:9000/news/1")

@@ -34,6 +34,16 @@ def is_loopback(url: str) -> bool:
         return False
 
 
+def same_page(asked: str, answered: str) -> bool:
+    """Whether a redirect from `asked` to `answered` still shows the same page: the same path and
+    query, with at most the scheme changed (http to https) and a `www.` added or dropped."""
+    a, b = urlsplit(asked), urlsplit(answered)
+    hosts = {(a.hostname or "").removeprefix("www."), (b.hostname or "").removeprefix("www.")}
+    same_port = a.port == b.port or a.scheme != b.scheme
+    return (len(hosts) == 1 and same_port and a.path.rstrip("/") == b.path.rstrip("/")
+            and a.query == b.query)
+
+
 def month_end(first: date) -> date:
     nxt = date(first.year + first.month // 12, first.month % 12 + 1, 1)
     return date.fromordinal(nxt.toordinal() - 1)
@@ -108,6 +118,11 @@ class BulletinSpider(scrapy.Spider):
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
         settings = crawler.settings
+        # a redirect to a URL fetched already is dropped by the duplicate filter, without a word
+        crawler.signals.connect(spider.request_dropped, signal=signals.request_dropped)
+        # Scrapy's offsite filter drops requests to other hosts when they are scheduled, without a
+        # word either: before it (connected first), an article or attachment refused is named
+        crawler.signals.connect(spider.request_scheduled, signal=signals.request_scheduled)
         spider.max_listing_pages = settings.getint("BULLETINS_MAX_LISTING_PAGES", 20_000)
         spider.max_articles = settings.getint("BULLETINS_MAX_ARTICLES", 300_000)
         if not spider.full and storage_enabled(settings):
@@ -188,6 +203,59 @@ class BulletinSpider(scrapy.Spider):
         """The page object reading an article's view page."""
         raise NotImplementedError
 
+    def redirected_away(self, exchange, url: str, board_id: str | None) -> bool:
+        """Whether an article request was redirected (3xx or meta refresh) to another page than
+        the article: then what it shows is not this article, and nothing is stored under its id;
+        it is failed, named, and retried by the next run. The answers are archived all the same."""
+        asked = (exchange.meta.get("redirect_urls") or [url])[0]  # a request's or its response's
+        if same_page(asked, url) or self.same_article(asked, url):
+            return False
+        reason = f"redirected to {url}"
+        self.logger.warning("page failed: %s (%s)", asked, reason)
+        self.crawler.signals.send_catch_log(page_failed, url=asked, reason=reason, kind="article",
+                                            board_id=board_id)
+        return True
+
+    def request_dropped(self, request) -> None:
+        """An article redirected to a URL this crawl fetched already: the duplicate filter drops
+        it, and without this the article would be lost without a word."""
+        if request.meta.get("redirect_urls") and request.callback == self.parse_article:
+            self.redirected_away(request, request.url, request.cb_kwargs.get("board_id"))
+
+    def request_scheduled(self, request) -> None:
+        """An article or attachment on a host the crawl does not fetch from is failed and named
+        (the offsite filter then drops it): the article or attachment is not archived."""
+        kind = {self.parse_article: "article", self.parse_attachment: "attachment"}.get(request.callback)
+        if (kind is None or request.dont_filter or request.meta.get("allow_offsite")
+                or self.allowed_host(request.url)):
+            return
+        asked = (request.meta.get("redirect_urls") or [request.url])[0]
+        host = urlsplit(request.url).hostname
+        reason = (f"redirected to {request.url}: another host ({host})" if asked != request.url
+                  else f"refused: another host ({host})")
+        self.logger.warning("page failed: %s (%s)", asked, reason)
+        self.crawler.signals.send_catch_log(page_failed, url=asked, reason=reason, kind=kind,
+                                            board_id=request.cb_kwargs.get("board_id"))
+
+    def allowed_host(self, url: str) -> bool:
+        """Whether Scrapy's offsite filter lets a request to `url` through (allowed_domains and
+        their subdomains; any host when there are none)."""
+        host = (urlsplit(url).hostname or "").lower()
+        domains = [d.lower() for d in self.allowed_domains or [] if d]
+        return not domains or any(host == d or host.endswith("." + d) for d in domains)
+
+    def article_id(self, url: str) -> str | None:
+        """The board's article id in a view URL, where the spider can tell it."""
+        return None
+
+    def same_article(self, asked: str, answered: str) -> bool:
+        """A redirect to another URL of the same article (same site, same id): harmless."""
+        a, b = urlsplit(asked), urlsplit(answered)
+        if (a.hostname or "").removeprefix("www.") != (b.hostname or "").removeprefix("www."):
+            return False
+        found = self.article_id(asked)
+        return found is not None and found == self.article_id(answered)
+
     def article_request(self, row) -> scrapy.Request:
         return scrapy.Request(row.url, callback=self.parse_article, errback=self.failed,
                               cb_kwargs={"board_id": row.board_id})
@@ -237,6 +305,8 @@ class BulletinSpider(scrapy.Spider):
             self.listing_ended()
 
     def parse_article(self, response, board_id: str | None = None):
+        if self.redirected_away(response, response.url, board_id):
+            return
         item = self.article_page(response).to_item()
         if board_id and item.board_id == response.url:
             item.board_id = board_id  # the view URL does not carry the id (POST views)
@@ -292,6 +362,11 @@ class BulletinSpider(scrapy.Spider):
             reason = f"HTTP {failure.value.response.status}"
         else:
             reason = f"{failure.type.__name__}: {failure.getErrorMessage()}"
-        self.logger.warning("page failed: %s (%s)", request.url, reason)
-        self.crawler.signals.send_catch_log(page_failed, url=request.url, reason=reason, kind=kind,
+        # A redirect to a page that failed (or that was refused: another host) is the first
+        # URL's failure: that is the URL the listing gave and the next run asks for again.
+        url = (request.meta.get("redirect_urls") or [request.url])[0]
+        if url != request.url:
+            reason = f"redirected to {request.url}: {reason}"
+        self.logger.warning("page failed: %s (%s)", url, reason)
+        self.crawler.signals.send_catch_log(page_failed, url=url, reason=reason, kind=kind,
                                             board_id=request.cb_kwargs.get("board_id"))

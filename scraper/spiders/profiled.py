@@ -55,6 +55,9 @@ class ProfileSpider(BulletinSpider):
         page = cls.profile.view.page
         return _import(page) if page else functools.partial(ArticlePage, profile=cls.profile)
 
+    def article_id(self, url: str) -> str | None:
+        return id_from_url(url, self.profile)
+
     # ------------------------------------------------------------------ requests
 
     def _values(self, page: int) -> dict[str, str]:

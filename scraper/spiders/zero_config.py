@@ -83,6 +83,9 @@ class ZeroConfigSpider(BulletinSpider):
     def article_page(self, response):
         return ArticlePage(response, source=self.name)
 
+    def article_id(self, url: str) -> str | None:
+        return board_id_from_url(url)
+
     def article_request(self, row):
         request = super().article_request(row)
         request.meta["board_id"] = row.board_id
