@@ -115,12 +115,11 @@ class CrawlReport:
         parts = []
         if self.capped:
             parts.append(f"stopped: {self.capped}")
-        if self.unfinished:
-            urls = {(f.kind, f.url): f for f in self.unfinished}
-            kinds = Counter(kind for kind, _ in urls)
-            reasons = Counter(_reason_class(f.reason) for f in urls.values())
+        urls = self._unfinished_urls()
+        if urls:
+            kinds = Counter(f.kind for f in urls)
             parts.append(f"{len(urls)} unfinished (" + ", ".join(_count(n, k) for k, n in sorted(kinds.items()))
-                         + "; " + ", ".join(f"{r}: {n}" for r, n in reasons.most_common()) + ")")
+                         + "; " + ", ".join(f"{r}: {n}" for r, n in self.failures_by_reason().items()) + ")")
         return "; ".join(parts) or None
 
     @property
@@ -131,7 +130,12 @@ class CrawlReport:
         return "incomplete" if self.incomplete else "ok"
 
     def failures_by_reason(self) -> dict[str, int]:
-        return dict(Counter(_reason_class(f.reason) for f in {(f.kind, f.url): f for f in self.unfinished}.values()))
+        """Unfinished URLs (each once) by reason, most frequent first."""
+        return dict(Counter(_reason_class(f.reason) for f in self._unfinished_urls()).most_common())
+
+    def _unfinished_urls(self) -> list[Failure]:
+        """The run's unfinished URLs, each once (its last failure)."""
+        return list({(f.kind, f.url): f for f in self.unfinished}.values())
 
     @property
     def drift(self) -> str | None:

@@ -35,9 +35,11 @@ CREATED = datetime(2025, 3, 4, 5, 6, 7, 890123, tzinfo=UTC)
 
 
 def clean_env(**extra: str) -> dict[str, str]:
+    """The environment without the tests' database and WARC folder, "today" pinned: plain
+    re-runs fetch what their horizon says, and the replica's 2021-2023 articles are all older."""
     env = {k: v for k, v in os.environ.items()
            if k not in ("BULLETINS_DATABASE_URL", "BULLETINS_WARC_DIR")}
-    return {**env, **extra}
+    return {**env, "BULLETINS_TODAY": "2026-11-30", **extra}
 
 
 def repair_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:

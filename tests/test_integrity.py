@@ -38,10 +38,15 @@ class BreakableReplica(ReplicaServer):
         return super()._respond(raw_path)
 
 
+# "Today" pinned: the replica's articles (2021-2023) are all older than the horizon whatever day
+# the tests run, so which articles an incremental run fetches never depends on the calendar.
+TODAY = {"BULLETINS_TODAY": "2026-11-30"}
+
+
 def crawl(folder: Path, server: ReplicaServer, *extra: str) -> subprocess.CompletedProcess:
     return run_cli("crawl", "gyeonggi-en", "--base-url", server.base_url, "--json",
                    "--database-url", f"sqlite:///{folder / 'b.sqlite'}", "--warc-dir", str(folder / "warc"),
-                   *extra, cwd=folder)
+                   *extra, cwd=folder, env=TODAY)
 
 
 def query(folder: Path, sql: str, *args) -> list[tuple]:
@@ -117,7 +122,7 @@ def test_a_failed_article_and_attachment_are_retried_by_the_next_plain_run(tmp_p
         start = len(server.requests)
         second = run_cli("crawl", "gyeonggi-en", "--base-url", server.base_url,
                          "--database-url", f"sqlite:///{tmp_path / 'b.sqlite'}",
-                         "--warc-dir", str(tmp_path / "warc"), cwd=tmp_path)
+                         "--warc-dir", str(tmp_path / "warc"), cwd=tmp_path, env=TODAY)
         paths = fetched(server, start)
     assert second.returncode == 0, second.stdout + second.stderr
     assert "retried: 1 article, 1 attachment from earlier runs" in second.stdout
@@ -305,7 +310,7 @@ def test_a_board_whose_listing_never_ends_stops_at_a_cap_named_in_the_summary(tm
     with EndlessReplica(board) as server:
         result = run_cli("crawl", "--url", server.url(listing_path(1)), "--json",
                          "--database-url", f"sqlite:///{tmp_path / 'b.sqlite'}",
-                         "--warc-dir", str(tmp_path / "warc"), cwd=tmp_path, env={cap: value})
+                         "--warc-dir", str(tmp_path / "warc"), cwd=tmp_path, env={**TODAY, cap: value})
         paths = [p for _, p in server.requests]
     assert result.returncode == 1, result.stdout + result.stderr
     out = summary(result)
@@ -387,3 +392,4 @@ def test_a_redirect_that_keeps_the_page_is_harmless():
     assert not same_page("https://www.gg.go.kr/news/1", "https://www.gg.go.kr/")
     assert not same_page("https://www.gg.go.kr/news/1", "https://evil.example/news/1")
     assert not same_page("http://127.0.0.1:8000/news/1", "http://127.0.0.1:9000/news/1")
+

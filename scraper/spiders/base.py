@@ -7,9 +7,8 @@ from ipaddress import ip_address
 from urllib.parse import urlsplit
 
 import scrapy
-from scrapy.spidermiddlewares.httperror import HttpError
-
 from scrapy import signals
+from scrapy.spidermiddlewares.httperror import HttpError
 
 from storage.articles import stored_dates
 from storage.runs import last_run_complete
@@ -210,32 +209,45 @@ class BulletinSpider(scrapy.Spider):
         asked = (exchange.meta.get("redirect_urls") or [url])[0]  # a request's or its response's
         if same_page(asked, url) or self.same_article(asked, url):
             return False
-        reason = f"redirected to {url}"
-        self.logger.warning("page failed: %s (%s)", asked, reason)
-        self.crawler.signals.send_catch_log(page_failed, url=asked, reason=reason, kind="article",
-                                            board_id=board_id)
+        self.page_failed(asked, f"redirected to {url}", "article", board_id)
         return True
 
     def request_dropped(self, request) -> None:
-        """An article redirected to a URL this crawl fetched already: the duplicate filter drops
-        it, and without this the article would be lost without a word."""
-        if request.meta.get("redirect_urls") and request.callback == self.parse_article:
+        """A redirect to a URL this crawl fetched already: the duplicate filter drops it, and
+        without this the article or attachment asked for would be lost without a word (the next
+        run asks for it again)."""
+        if not request.meta.get("redirect_urls"):
+            return
+        kind = self.kind_of(request)
+        if kind == "article":
             self.redirected_away(request, request.url, request.cb_kwargs.get("board_id"))
+        elif kind == "attachment":
+            self.page_failed(request.meta["redirect_urls"][0],
+                             f"redirected to {request.url}, which this run fetched already", kind)
 
     def request_scheduled(self, request) -> None:
         """An article or attachment on a host the crawl does not fetch from is failed and named
         (the offsite filter then drops it): the article or attachment is not archived."""
-        kind = {self.parse_article: "article", self.parse_attachment: "attachment"}.get(request.callback)
-        if (kind is None or request.dont_filter or request.meta.get("allow_offsite")
+        kind = self.kind_of(request)
+        if (kind == "listing" or request.dont_filter or request.meta.get("allow_offsite")
                 or self.allowed_host(request.url)):
             return
         asked = (request.meta.get("redirect_urls") or [request.url])[0]
         host = urlsplit(request.url).hostname
         reason = (f"redirected to {request.url}: another host ({host})" if asked != request.url
                   else f"refused: another host ({host})")
-        self.logger.warning("page failed: %s (%s)", asked, reason)
-        self.crawler.signals.send_catch_log(page_failed, url=asked, reason=reason, kind=kind,
-                                            board_id=request.cb_kwargs.get("board_id"))
+        self.page_failed(asked, reason, kind, request.cb_kwargs.get("board_id"))
+
+    def kind_of(self, request) -> str:
+        """What a request fetches: an article, an attachment, or a listing (or session) page."""
+        return {self.parse_article: "article", self.parse_attachment: "attachment"}.get(
+            request.callback, "listing")
+
+    def page_failed(self, url: str, reason: str, kind: str, board_id: str | None = None) -> None:
+        """Name a URL the run could not archive and store: the summary lists it, the ledger keeps
+        it for the next run (scraper.report)."""
+        self.logger.warning("page failed: %s (%s)", url, reason)
+        self.crawler.signals.send_catch_log(page_failed, url=url, reason=reason, kind=kind, board_id=board_id)
 
     def allowed_host(self, url: str) -> bool:
         """Whether Scrapy's offsite filter lets a request to `url` through (allowed_domains and
@@ -306,7 +318,11 @@ class BulletinSpider(scrapy.Spider):
 
     def parse_article(self, response, board_id: str | None = None):
         if self.redirected_away(response, response.url, board_id):
-            return
+            # Not the article asked for; but when the page is another article of the board, it
+            # is stored under its own id: its own request may be dropped as a duplicate of this one.
+            if self.article_id(response.url) is None:
+                return
+            board_id = self.article_id(response.url)
         item = self.article_page(response).to_item()
         if board_id and item.board_id == response.url:
             item.board_id = board_id  # the view URL does not carry the id (POST views)
@@ -321,11 +337,14 @@ class BulletinSpider(scrapy.Spider):
         # A 304 (not modified since the archived copy) is archived as a revisit record: the
         # attachment is archived, its size and type stay as stored.
         modified = response.status != 304
-        yield AttachmentDownload(url=url, size=len(response.body) if modified else None,
-                                 content_type=(response.headers.get("Content-Type") or b"")
-                                 .decode("latin-1").split(";")[0].strip() or None if modified else None,
-                                 name=attachment_filename(response.headers.get("Content-Disposition")),
-                                 source=self.name)
+        # Redirected (a file server): the record archives the URL asked for and the one answered,
+        # whose own request may be dropped as a duplicate of this one.
+        for each in dict.fromkeys([url, response.url]):
+            yield AttachmentDownload(url=each, size=len(response.body) if modified else None,
+                                     content_type=(response.headers.get("Content-Type") or b"")
+                                     .decode("latin-1").split(";")[0].strip() or None if modified else None,
+                                     name=attachment_filename(response.headers.get("Content-Disposition")),
+                                     source=self.name)
 
     def retry_requests(self):
         """Requests for what earlier runs left unfinished (storage.unfinished): their articles
@@ -346,8 +365,7 @@ class BulletinSpider(scrapy.Spider):
     def failed(self, failure) -> None:
         """Errback: name the page that could not be fetched; the crawl goes on."""
         request = failure.request
-        kind = {self.parse_article: "article", self.parse_attachment: "attachment"}.get(
-            request.callback, "listing")
+        kind = self.kind_of(request)
         if (kind == "listing" and request.cb_kwargs.get("page", 1) > 1 and failure.check(HttpError)
                 and failure.value.response.status in (404, 410)):
             # a page past the last one (a guessed next page): the listing ends there
@@ -367,6 +385,4 @@ class BulletinSpider(scrapy.Spider):
         url = (request.meta.get("redirect_urls") or [request.url])[0]
         if url != request.url:
             reason = f"redirected to {request.url}: {reason}"
-        self.logger.warning("page failed: %s (%s)", url, reason)
-        self.crawler.signals.send_catch_log(page_failed, url=url, reason=reason, kind=kind,
-                                            board_id=request.cb_kwargs.get("board_id"))
+        self.page_failed(url, reason, kind, request.cb_kwargs.get("board_id"))
