@@ -1,23 +1,60 @@
-"""Engine and sessions."""
+"""Engine and sessions: `make_engine` for the crawl and other writers, `make_reader` for the
+commands that only read (search, export, show, report)."""
 
 from __future__ import annotations
 
-from sqlalchemy import event
-from sqlalchemy.exc import OperationalError
-from sqlalchemy.engine import Engine
+import sqlite3
+from functools import partial
+from pathlib import Path
+from urllib.parse import quote
+
+from sqlalchemy import event, pool
+from sqlalchemy.engine import URL, Engine, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from sqlmodel import Session, create_engine
 
 from . import models  # noqa: F401  (registers the tables)
 from .config import StorageError, ensure_writable_dir, sqlite_path
-from .schema import check_schema
+from .schema import OUTDATED, check_schema, head_revision, is_known, newer, read_state
 
 _pg_engines: dict[str, Engine] = {}
+BACKENDS = ("sqlite", "postgresql")
+
+
+class NoDatabase(StorageError):
+    """Nothing to read: no database file there, or a database without our tables."""
+
+
+def check_url(url: str) -> URL:
+    """The database URL parsed, with its dialect and driver at hand; a StorageError in one line
+    for one that cannot be parsed (`:::`), names no dialect SQLAlchemy knows (`foo://`) or whose
+    driver is not installed (`postgresql+psycopg2://` without psycopg2)."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        shown = f" {url!r}" if "@" not in url else ""  # a password may be in there: not echoed
+        raise StorageError(f"cannot parse the database URL{shown}: expected sqlite:///FILE or "
+                           "postgresql+psycopg://USER@HOST/DATABASE") from None
+    shown = parsed.render_as_string(hide_password=True)
+    try:
+        dialect = parsed.get_dialect()
+    except NoSuchModuleError:
+        dialect = None
+    if dialect is None or parsed.get_backend_name() not in BACKENDS:
+        raise StorageError(f"unsupported database URL {shown}: bulletin-archiver stores into "
+                           "sqlite:///FILE or postgresql+psycopg://USER@HOST/DATABASE") from None
+    try:
+        dialect.import_dbapi()
+    except ImportError as exc:
+        raise StorageError(f"cannot use the database URL {shown}: its driver {exc.name or exc} is not "
+                           "installed (for PostgreSQL: pip install psycopg, URL postgresql+psycopg://…)") from None
+    return parsed
 
 
 def make_engine(url: str) -> Engine:
     """An engine on a database at the current schema (a new one is created, an older one refused);
     for SQLite, the folder is created and checked first."""
-    if url.startswith("postgresql"):
+    if check_url(url).get_backend_name() == "postgresql":
         return _postgres_engine(url)
     path = sqlite_path(url)
     if path is not None:
@@ -29,16 +66,81 @@ def make_engine(url: str) -> Engine:
     return engine
 
 
+def make_reader(url: str) -> Engine:
+    """An engine that only reads, for commands that only read: it needs read access alone.
+
+    SQLite is opened read-only (`mode=ro`): nothing is created, no folder checked for writing;
+    PostgreSQL sessions are read-only transactions. The schema is checked, never created nor
+    upgraded: a database that does not exist, is empty, is not a database or is at another
+    schema version is a StorageError in one line.
+    """
+    parsed = check_url(url)
+    shown = parsed.render_as_string(hide_password=True)
+    backend = parsed.get_backend_name()
+    if backend == "sqlite":
+        path = sqlite_path(url)
+        if path is None:
+            raise StorageError("an in-memory database holds nothing to read: give a database file")
+        if not path.is_file():
+            raise NoDatabase(f"no database at {path}")
+        engine = create_engine("sqlite://", creator=partial(_connect_read_only, path.resolve()),
+                               poolclass=pool.NullPool)
+    elif backend == "postgresql":
+        engine = create_engine(url, poolclass=pool.NullPool, connect_args={
+            "options": "-c TimeZone=UTC -c default_transaction_read_only=on"})
+    else:
+        engine = create_engine(url, poolclass=pool.NullPool)
+    try:
+        with engine.connect() as connection:
+            state = read_state(connection)
+    except DBAPIError as exc:
+        raise _cannot_open(shown, exc) from None
+    finally:
+        engine.dispose()  # NullPool: nothing kept; the engine connects again when used
+    if state.empty:
+        raise NoDatabase(f"the database {shown} holds no bulletin-archiver tables: nothing to read "
+                           "(a crawl fills it)")
+    if state.revision != head_revision():
+        raise StorageError(OUTDATED if is_known(state.revision) else newer(state.revision))
+    return engine
+
+
+def _connect_read_only(path: Path) -> sqlite3.Connection:
+    """A read-only connection to the SQLite file at `path` (absolute).
+
+    A database in WAL mode (ours are) is readable read-only while its -wal and -shm files exist
+    or can be made; in a folder the reader may not write, after the last writer closed (which
+    removes them), they cannot: no -wal file means no connection is writing, and the file is then
+    read as immutable."""
+    uri = "file:" + quote(str(path))
+    connection = sqlite3.connect(f"{uri}?mode=ro", uri=True, check_same_thread=False)
+    try:
+        connection.execute("PRAGMA schema_version").fetchone()  # opens the file (and the WAL) now
+    except sqlite3.OperationalError:
+        connection.close()
+        if Path(f"{path}-wal").exists():
+            raise
+        return sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True, check_same_thread=False)
+    except BaseException:
+        connection.close()
+        raise
+    return connection
+
+
+def _cannot_open(where: str, exc: DBAPIError) -> StorageError:
+    """No server there, a wrong password, a file that is not a database: one line."""
+    reason = (str(exc.orig or exc).strip().splitlines() or [type(exc).__name__])[0]
+    return StorageError(f"cannot open the database {where}: {reason}")
+
+
 def _create_tables(engine: Engine) -> None:
     """Tables for a new database; an older schema is refused in one line (storage.schema).
     Several crawlers may start at once on one database: the check runs under a lock."""
     try:
         check_schema(engine)
-    except OperationalError as exc:  # no server there, wrong password, a file that is no database
+    except DBAPIError as exc:  # no server there, wrong password, a file that is no database
         engine.dispose()
-        reason = (str(exc.orig or exc).strip().splitlines() or [type(exc).__name__])[0]
-        raise StorageError(f"cannot open the database {engine.url.render_as_string(hide_password=True)}: "
-                           f"{reason}") from None
+        raise _cannot_open(engine.url.render_as_string(hide_password=True), exc) from None
     except Exception:
         engine.dispose()
         raise

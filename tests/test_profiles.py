@@ -4,12 +4,14 @@ one-line errors a broken one gets."""
 from __future__ import annotations
 
 import datetime
+from pathlib import Path
 
 import pytest
 from scrapy.http import HtmlResponse
 
 from scraper.pages.declarative import ArticlePage
-from scraper.profiles import ProfileError, load_profiles, parse_profile
+from scraper.profiles import ProfileError, load_profile, load_profiles, parse_profile
+from scraper.spiders.profiled import spider_class
 from scraper.replica.sites import site_for
 
 from .conftest import run_cli
@@ -103,18 +105,139 @@ def test_a_users_profile_folder_adds_a_source_that_crawls(tmp_path, monkeypatch)
             post.title, post.posted.date().isoformat(), post.views)
 
 
-def test_a_broken_profile_file_is_a_one_line_error_for_every_command(tmp_path, monkeypatch):
-    (tmp_path / "bad.toml").write_text(MINIMAL.replace('name = "my-gb"', 'name = "bad"')
-                                       + 'colour = "blue"\n', encoding="utf-8")
+def test_a_broken_profile_fails_alone_named_and_the_others_crawl(tmp_path, monkeypatch):
+    folder = tmp_path / "profiles"
+    folder.mkdir()
+    (folder / "my-gb.toml").write_text(MINIMAL, encoding="utf-8")
+    (folder / "bad.toml").write_text(MINIMAL.replace('name = "my-gb"', 'name = "bad"')
+                                     + 'colour = "blue"\n', encoding="utf-8")
+    (folder / "torn.toml").write_text('name = "torn"\n[listing\n', encoding="utf-8")
+    monkeypatch.setenv("BULLETINS_PROFILE_DIRS", str(folder))
+    bad_reason = f"{folder / 'bad.toml'} [listing]: unknown key 'colour'"
+
+    listed = run_cli("sources", cwd=tmp_path)
+    assert listed.returncode == 0, listed.stderr
+    lines = listed.stdout.splitlines()
+    assert f"bad\tbroken: {bad_reason}" in lines
+    [torn] = [line for line in lines if line.startswith("torn\t")]
+    assert torn.startswith(f"torn\tbroken: {folder / 'torn.toml'}: not valid TOML (")
+    assert "my-gb" in lines and "gyeongbuk" in lines and listed.stderr == ""
+    # a nightly run of every source crawls the broken ones too, so that their failure is reported
+    runnable = run_cli("sources", "--runnable", cwd=tmp_path).stdout.splitlines()
+    assert {"bad", "torn", "my-gb", "gyeongbuk"} <= set(runnable)
+
+    refused = run_cli("crawl", "bad", cwd=tmp_path)
+    assert refused.returncode == 2
+    assert refused.stderr.strip().splitlines() == [
+        f"bulletins: error: source 'bad' cannot be crawled: {bad_reason}"]
+    assert not (tmp_path / "data").exists()
+
+    site = site_for("gyeongbuk", articles=12)
+    crawled = crawl_site("my-gb", site, tmp_path)  # beside the broken files
+    assert crawled.result.returncode == 0, crawled.result.stdout + crawled.result.stderr
+    assert set(crawled.articles()) == {str(p.id) for p in site.posts}
+
+
+def test_a_broken_replacement_of_a_built_in_profile_does_not_crawl_the_built_in(tmp_path, monkeypatch):
+    (tmp_path / "gyeongbuk.toml").write_text(MINIMAL.replace('name = "my-gb"', 'name = "gyeongbuk"')
+                                             .replace('rows = ', 'rowz = '), encoding="utf-8")
     monkeypatch.setenv("BULLETINS_PROFILE_DIRS", str(tmp_path))
-    result = run_cli("sources")
+    result = run_cli("crawl", "gyeongbuk", "--base-url", "http://127.0.0.1:9", cwd=tmp_path)
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [
-        f"bulletins: error: {tmp_path / 'bad.toml'} [listing]: unknown key 'colour'"]
+        f"bulletins: error: source 'gyeongbuk' cannot be crawled: {tmp_path / 'gyeongbuk.toml'} "
+        "[listing]: missing key 'rows'"]
+
+
+def test_a_missing_profile_folder_is_a_one_line_error(tmp_path, monkeypatch):
     monkeypatch.setenv("BULLETINS_PROFILE_DIRS", str(tmp_path / "nowhere"))
     result = run_cli("sources")
     assert result.returncode == 2
     assert result.stderr.strip() == f"bulletins: error: {tmp_path / 'nowhere'}: profile folder does not exist"
+
+
+# --- view.page: only the project's page objects, or those a package declares ---------------------
+
+
+def with_page(page: str, tmp_path: Path):
+    path = tmp_path / "paged.toml"
+    path.write_text(MINIMAL.replace('name = "my-gb"', 'name = "paged"') + f'\n[view]\npage = "{page}"\n',
+                    encoding="utf-8")
+    return load_profile(path)
+
+
+def test_a_page_object_of_the_project_is_used():
+    from scraper.pages.gyeonggi_en import ArticlePage as GyeonggiEnPage
+
+    spidercls = spider_class(load_profiles("")["gyeonggi-en"])
+    assert spidercls.page_object is GyeonggiEnPage
+
+
+def test_a_page_outside_the_projects_page_modules_is_never_imported(tmp_path, monkeypatch):
+    marker = tmp_path / "imported"
+    (tmp_path / "outside_pages.py").write_text(
+        f"open({str(marker)!r}, 'w').close()\n"
+        "from scraper.pages.zero_config import ArticlePage as Page\n", encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    profile = with_page("outside_pages:Page", tmp_path)
+    with pytest.raises(ProfileError) as raised:
+        spider_class(profile)
+    assert str(raised.value) == (
+        f"{tmp_path / 'paged.toml'} [view]: page 'outside_pages:Page' is neither a page object of "
+        "scraper.pages (\"scraper.pages.MODULE:Class\") nor an entry point of group 'bulletins.pages': "
+        "not imported")
+    assert not marker.exists()
+
+
+@pytest.mark.parametrize("page, message", [
+    ("os.path:join", "is neither a page object of scraper.pages"),
+    ("scraper.pages.declarative:parse_date", "is not a page object class (a subclass of "
+                                             "scraper.pages.base.ArticlePageBase)"),
+    ("scraper.pages.base:Response", "is not a page object class"),
+    ("scraper.pages.nowhere:Page", "cannot be imported (ModuleNotFoundError: No module named "
+                                   "'scraper.pages.nowhere')"),
+])
+def test_a_page_that_is_no_page_object_of_the_project_is_refused(page, message, tmp_path):
+    with pytest.raises(ProfileError) as raised:
+        spider_class(with_page(page, tmp_path))
+    assert str(raised.value).startswith(f"{tmp_path / 'paged.toml'} [view]: page {page!r} ")
+    assert message in str(raised.value)
+
+
+def test_a_page_of_no_module_form_is_refused_when_the_profile_is_read(tmp_path):
+    with pytest.raises(ProfileError) as raised:
+        with_page("__import__('os').system('true')", tmp_path)
+    assert str(raised.value).startswith(f"{tmp_path / 'paged.toml'} [view]: page ")
+    assert "must be a page object of the project" in str(raised.value)
+
+
+def test_a_page_object_a_package_declares_as_an_entry_point_is_used(tmp_path, monkeypatch):
+    """An installed distribution (its dist-info on sys.path) declaring the group bulletins.pages."""
+    (tmp_path / "board_pages.py").write_text(
+        "from scraper.pages.zero_config import ArticlePage\n\n\n"
+        "class BoardPage(ArticlePage):\n    pass\n", encoding="utf-8")
+    info = tmp_path / "board_pages-1.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: board-pages\nVersion: 1.0\n")
+    (info / "entry_points.txt").write_text("[bulletins.pages]\nmy-board = board_pages:BoardPage\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    for page in ("my-board", "board_pages:BoardPage"):  # by the entry point's name, or its value
+        spidercls = spider_class(with_page(page, tmp_path))
+        assert spidercls.page_object.__module__ == "board_pages"
+        assert spidercls.page_object.__name__ == "BoardPage"
+
+
+def test_a_refused_page_makes_its_source_broken_and_its_crawl_a_one_line_error(tmp_path, monkeypatch):
+    with_page("subprocess:Popen", tmp_path)
+    monkeypatch.setenv("BULLETINS_PROFILE_DIRS", str(tmp_path))
+    reason = (f"{tmp_path / 'paged.toml'} [view]: page 'subprocess:Popen' is neither a page object of "
+              "scraper.pages (\"scraper.pages.MODULE:Class\") nor an entry point of group "
+              "'bulletins.pages': not imported")
+    assert f"paged\tbroken: {reason}" in run_cli("sources", cwd=tmp_path).stdout.splitlines()
+    result = run_cli("crawl", "paged", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        f"bulletins: error: source 'paged' cannot be crawled: {reason}"]
 
 
 def test_a_board_familys_ids_carry_site_and_board_so_boards_never_share_an_article():

@@ -3,15 +3,19 @@ with the zero-config extractor (links, pagination, fields), archived and stored 
 
 from __future__ import annotations
 
+import re
+import sqlite3
+
 import pytest
 
-from scraper.replica.sites import SiteServer, site_for
-from scraper.spiders.zero_config import source_for
+from scraper.replica.sites import SiteResponse, SiteServer, site_for
+from scraper.spiders.zero_config import MAX_NAME, source_for
 
 from .conftest import run_cli
 from .profile_harness import SiteCrawl
 
 LISTING = "/Main/page.do?mnu_uid=6792&dept_code=&dept_name=&BD_CODE=bbs_bodo&bdName=&cmd=1&Start=0"
+TODAY = {"BULLETINS_TODAY": "2026-11-30"}  # the horizon never depends on the calendar
 
 
 @pytest.fixture(scope="module")
@@ -21,25 +25,46 @@ def crawled(tmp_path_factory):
     with SiteServer(site) as server:
         args = ["crawl", "--url", server.base_url + LISTING, "--database-url",
                 f"sqlite:///{folder / 'bulletins.sqlite'}", "--warc-dir", str(folder / "warc")]
-        first = run_cli(*args, cwd=folder)
+        first = run_cli(*args, cwd=folder, env=TODAY)
         requests = list(server.requests)
-        again = run_cli(*args, cwd=folder)
+        again = run_cli(*args, cwd=folder, env=TODAY)
         later = server.requests[len(requests):]
     crawl = SiteCrawl(site, server.base_url, folder, first, requests)
     crawl.again, crawl.later_requests = again, later
+    crawl.listing_url = server.base_url + LISTING
     return crawl
 
 
-def test_the_source_is_named_after_the_site():
-    assert source_for("https://www.gb.go.kr/Main/page.do?cmd=1") == "auto-www-gb-go-kr"
-    assert source_for("http://127.0.0.1:8000/list") == "auto-127-0-0-1"
+def test_the_source_is_named_after_the_site_and_the_board():
+    assert source_for("https://www.gg.go.kr/bbs/board.do?bsIdx=464&page=2") == (
+        "auto-www.gg.go.kr-bbs-board.do-bsIdx-464")
+    assert source_for("https://www.gb.go.kr" + LISTING) == (
+        "auto-www.gb.go.kr-Main-page.do-BD_CODE-bbs_bodo-cmd-1-mnu_uid-6792")
+    assert source_for("http://127.0.0.1:8000/list") == "auto-127.0.0.1-list"
+    # the board's own parameters tell boards of one path apart; paging, search and order do not
+    assert source_for("https://a.go.kr/bbs/list.do?bbsId=B1") != source_for("https://a.go.kr/bbs/list.do?bbsId=B2")
+    assert len({source_for("https://a.go.kr/bbs/list.do?bbsId=B1&menuNo=7" + extra) for extra in (
+        "", "&pageIndex=3", "&searchWrd=&searchCnd=0", "&cpage=2&sort=date")} | {
+        source_for("https://a.go.kr/bbs/list.do?menuNo=7&bbsId=B1")}) == 1
+    assert source_for("https://a.go.kr/bbs/board.php?bo_table=press&page=2") == "auto-a.go.kr-bbs-board.php-bo_table-press"
+
+
+def test_a_source_name_is_safe_and_bounded_a_hash_keeping_boards_apart():
+    korean = [source_for(f"https://a.go.kr/%EB%B3%B4%EB%8F%84/{board}/list.do") for board in ("%EA%B0%80", "%EB%82%98")]
+    long = [source_for("https://a.go.kr/" + "section/" * 30 + f"list.do?code={n}") for n in (1, 2)]
+    for name in korean + long:
+        assert re.fullmatch(r"auto-[A-Za-z0-9._-]+", name) and len(name) <= MAX_NAME, name
+        assert re.search(r"-[0-9a-f]{8}$", name)
+    assert len(set(korean)) == 2 and len(set(long)) == 2
+    assert korean[0].startswith("auto-a.go.kr-list.do-") and long[0].startswith("auto-a.go.kr-section-section-")
+    assert source_for("https://a.go.kr/x/list.do?code=1") == source_for("https://a.go.kr/x/list.do?code=1")
 
 
 def test_every_post_is_found_through_the_pagination_and_stored(crawled):
     assert crawled.result.returncode == 0, crawled.result.stdout + crawled.result.stderr
     stored = crawled.articles()
     assert set(stored) == {str(p.id) for p in crawled.site.posts}
-    assert {r["source"] for r in stored.values()} == {"auto-127-0-0-1"}
+    assert {r["source"] for r in stored.values()} == {source_for(crawled.listing_url)}
     assert {r["extractor_version"] for r in stored.values()} == {"zero-config/1"}
     listings = [path for _, path, _ in crawled.requests if "cmd=1" in path]
     pages = -(-len(crawled.site.posts) // 10)
@@ -81,3 +106,100 @@ def test_source_and_url_together_is_a_one_line_error(tmp_path):
     assert result.stderr.strip().splitlines() == [
         "bulletins: error: give a SOURCE (see `bulletins sources`) or --url LISTING_URL, not both"]
     assert "auto" not in run_cli("sources").stdout.split()
+
+
+def test_sources_lists_a_crawled_board_with_its_listing_url(crawled):
+    result = run_cli("sources", "--database-url", f"sqlite:///{crawled.database}", cwd=crawled.folder)
+    assert result.returncode == 0, result.stderr
+    name = source_for(crawled.listing_url)
+    assert f"{name}\t{crawled.listing_url}" in result.stdout.splitlines()
+    verbose = run_cli("sources", "-v", "--database-url", f"sqlite:///{crawled.database}", cwd=crawled.folder)
+    assert f"{name}\t{crawled.listing_url}\tno profile (zero-config), {len(crawled.site.posts)} articles" in (
+        verbose.stdout.splitlines())
+    runnable = run_cli("sources", "--runnable", "--database-url", f"sqlite:///{crawled.database}",
+                       cwd=crawled.folder)
+    assert name not in runnable.stdout  # crawled by URL, not by name: not what the nightly run crawls
+
+
+# --- two boards of one site: their article ids overlap, their sources must not --------------------
+
+
+class Mounted:
+    """Replica sites side by side on one host, each under its own path prefix (`/a/...`, `/b/...`):
+    a request is passed on without its prefix, and the absolute links of its pages get it."""
+
+    def __init__(self, **sites):
+        self.sites = sites
+
+    def respond(self, request):
+        prefix, _, rest = request.path.lstrip("/").partition("/")
+        site = self.sites.get(prefix)
+        if site is None:
+            return next(iter(self.sites.values())).respond(request)  # /robots.txt
+        request.path = "/" + rest
+        response = site.respond(request)
+        if response.content_type.startswith("text/html"):
+            body = re.sub(rb'(href|src)="/', rb'\1="/' + prefix.encode() + b"/", response.body)
+            response = SiteResponse(response.status, body, response.content_type, response.headers)
+        return response
+
+
+@pytest.fixture(scope="module")
+def two_boards(tmp_path_factory):
+    """Board a (25 posts) and board b (20 others) of one site, numbered alike: b's ids are a's."""
+    folder = tmp_path_factory.mktemp("two-boards")
+    boards = {"a": site_for("gyeongbuk", articles=25, seed=11), "b": site_for("gyeongbuk", articles=20, seed=12)}
+    database = f"sqlite:///{folder / 'bulletins.sqlite'}"
+    with SiteServer(Mounted(**boards)) as server:
+        urls = {key: f"{server.base_url}/{key}{LISTING}" for key in boards}
+        results = {key: run_cli("crawl", "--url", urls[key], "--database-url", database, "--warc-dir",
+                                str(folder / "warc"), cwd=folder, env=TODAY) for key in boards}
+    return dict(boards=boards, urls=urls, results=results, folder=folder, database=database)
+
+
+def test_two_boards_of_one_site_with_the_same_ids_are_two_sources(two_boards):
+    boards, urls = two_boards["boards"], two_boards["urls"]
+    shared = {p.id for p in boards["a"].posts} & {p.id for p in boards["b"].posts}
+    assert len(shared) == len(boards["b"].posts)  # every id of b is an id of a
+    assert source_for(urls["a"]) != source_for(urls["b"])
+    con = sqlite3.connect(two_boards["folder"] / "bulletins.sqlite")
+    try:
+        for key, site in boards.items():
+            result = two_boards["results"][key]
+            assert result.returncode == 0, result.stdout + result.stderr
+            assert f"{len(site.posts)} new" in result.stdout  # the second board too: all of it
+            stored = {board_id: title for board_id, title in con.execute(
+                "select board_id, title from article where source = ?", (source_for(urls[key]),))}
+            assert stored == {str(p.id): p.title for p in site.posts}
+    finally:
+        con.close()
+    listed = run_cli("sources", "--database-url", two_boards["database"]).stdout.splitlines()
+    assert {f"{source_for(urls[key])}\t{urls[key]}" for key in boards} <= set(listed)
+
+
+def test_a_board_stored_under_its_old_host_name_goes_on_with_name(two_boards, tmp_path):
+    """Zero-config sources were named `auto-<host>` before: `--name` keeps crawling one of them
+    into its old source; `--name` takes `auto-` names only."""
+    from scraper.spiders.zero_config import legacy_source_for
+
+    url = two_boards["urls"]["a"]
+    assert legacy_source_for(url) == "auto-127-0-0-1"
+    refused = run_cli("crawl", "--url", url, "--name", "gyeongbuk", cwd=tmp_path)
+    assert refused.returncode == 2
+    assert refused.stderr.strip().splitlines() == [
+        "bulletins: error: --name: a zero-config source's name starts with 'auto-', got 'gyeongbuk'"]
+    alone = run_cli("crawl", "gyeongbuk", "--name", "auto-x", cwd=tmp_path)
+    assert alone.returncode == 2 and "--name goes with --url" in alone.stderr
+
+    board = two_boards["boards"]["a"]
+    with SiteServer(Mounted(a=board)) as server:
+        url = f"{server.base_url}/a{LISTING}"
+        kept = run_cli("crawl", "--url", url, "--name", "auto-127-0-0-1", cwd=tmp_path, env=TODAY)
+    assert kept.returncode == 0, kept.stdout + kept.stderr
+    con = sqlite3.connect(tmp_path / "data" / "bulletins.sqlite")
+    try:
+        assert dict(con.execute("select source, count(*) from article group by source").fetchall()) == {
+            "auto-127-0-0-1": len(board.posts)}
+    finally:
+        con.close()
+    assert f"auto-127-0-0-1\t{url}" in run_cli("sources", cwd=tmp_path).stdout.splitlines()

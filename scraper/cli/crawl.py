@@ -6,6 +6,10 @@ import json
 import sys
 
 import click
+from scrapy.spiderloader import get_spider_loader
+
+from storage.config import database_url as configured_database_url
+from storage.db import check_url
 
 from ..run import UsageError, make_settings, run_crawl
 from . import fail, main, month_option, with_storage_options
@@ -15,7 +19,11 @@ from . import fail, main, month_option, with_storage_options
 @click.argument("source", required=False)
 @click.option("--url", "listing_url", default=None, metavar="LISTING_URL",
               help="Crawl the board at this listing URL with no profile (zero-config extraction); "
-                   "the source is named after the site, e.g. auto-www-example-go-kr.")
+                   "the source is named after the site and the board, e.g. "
+                   "auto-www.gg.go.kr-bbs-board.do-bsIdx-464 (`bulletins sources` lists them).")
+@click.option("--name", "source_name", default=None, metavar="auto-NAME",
+              help="With --url: store the board under this source name instead, e.g. the "
+                   "auto-<host> name zero-config sources had before, to go on with its articles.")
 @click.option("--since", callback=month_option, metavar="YYYY-MM", help="Only articles from this month on.")
 @click.option("--until", callback=month_option, metavar="YYYY-MM", help="Only articles up to this month.")
 @click.option("--base-url", default=None, help="Crawl this host instead of the real site (e.g. a replica).")
@@ -25,7 +33,7 @@ from . import fail, main, month_option, with_storage_options
               help="Re-fetch stored articles of this many recent months [default 2: this and last].")
 @click.option("--json", "as_json", is_flag=True, help="Print the run's summary as one JSON object.")
 @with_storage_options
-def crawl(source, listing_url, since, until, base_url, full, horizon_months, as_json, database_url, warc_dir,
+def crawl(source, listing_url, source_name, since, until, base_url, full, horizon_months, as_json, database_url, warc_dir,
           contact, log_level):
     """Crawl SOURCE's bulletin listings (or, with --url, any board's) into the database and WARC files.
 
@@ -41,13 +49,26 @@ def crawl(source, listing_url, since, until, base_url, full, horizon_months, as_
                              overrides={"BULLETINS_HORIZON_MONTHS": horizon_months} if horizon_months else None)
     if (source is None) == (listing_url is None):
         fail("give a SOURCE (see `bulletins sources`) or --url LISTING_URL, not both")
+    check_url(configured_database_url(database_url))  # one that cannot be used: one line, before anything
     spider_args = dict(base_url=base_url, since=since, until=until, full="true" if full else None)
+    if source_name is not None and listing_url is None:
+        fail("--name goes with --url: it names a board crawled with no profile")
     if listing_url is not None:
-        from ..spiders.zero_config import zero_config_spider
+        from ..spiders.zero_config import check_name, zero_config_spider
 
         if not listing_url.startswith(("http://", "https://")):
             fail(f"--url must be an http(s) URL, got {listing_url!r}")
-        source, spider_args["url"] = zero_config_spider(listing_url), listing_url
+        if source_name is not None and check_name(source_name):
+            fail(f"--name: {check_name(source_name)}")
+        if source_name is not None and source_name in get_spider_loader(settings).list():
+            fail(f"--name: {source_name!r} is a profile's source: choose another name")
+        source, spider_args["url"] = zero_config_spider(listing_url, source_name), listing_url
+    else:
+        from ..profiles.loader import broken_profiles
+
+        problem = broken_profiles(settings).get(source)
+        if problem is not None:
+            fail(f"source {source!r} cannot be crawled: {problem}")
     try:
         outcome = run_crawl(source, settings, **spider_args)
     except (UsageError, ValueError) as exc:

@@ -5,11 +5,12 @@ from __future__ import annotations
 import sys
 
 import click
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import Engine, make_url
 
 from storage import schema
 from storage.config import StorageError, sqlite_path
 from storage.config import database_url as configured_database_url
+from storage.db import check_url, make_reader
 
 from . import fail, main
 
@@ -29,10 +30,20 @@ def db():
 
 def existing_database(database_url: str | None) -> str:
     url = configured_database_url(database_url)
+    check_url(url)  # a URL that cannot be used: one line (StorageError), not a traceback
     path = sqlite_path(url)
     if path is not None and not path.exists():
         fail(f"no database at {path}")
     return url
+
+
+def reader(database_url: str | None) -> Engine:
+    """An engine for a command that only reads: read access is all it needs (storage.db.make_reader);
+    no database there, or one that cannot be read, is a one-line error."""
+    try:
+        return make_reader(configured_database_url(database_url))
+    except StorageError as exc:
+        fail(str(exc))
 
 
 @db.command()

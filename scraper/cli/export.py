@@ -8,17 +8,16 @@ from pathlib import Path
 
 import click
 
-from storage.db import make_engine
 from storage.export import FORMATS, ExportError, Filters, export as export_articles, month_start
 
 from . import fail, main, month_option
-from .db import database_url_option, existing_database
+from .db import database_url_option, reader
 
 
 @main.command()
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="csv", show_default=True,
               help="csv (UTF-8, header row), jsonl (one JSON object per line) or parquet (needs -o).")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
               help="File to write (replaced only once complete) [default: stdout; csv and jsonl only]")
 @click.option("--source", "sources", multiple=True, metavar="SOURCE",
               help="Only this source; repeat for several.")
@@ -36,7 +35,8 @@ def export(fmt, output, sources, since, until, language, database_url):
     fields, its attachment names, and where in the WARC files it was parsed from. Dates are
     ISO 8601 (YYYY-MM-DD), times UTC ISO 8601 with a Z. Rows come in row-id order; with
     --since/--until only dated articles are exported. The export is streamed, so memory stays
-    flat on a large database. Prints the number of rows on stderr.
+    flat on a large database. Prints the number of rows on stderr. The database is opened
+    read-only; the text is exported as stored (control characters included).
 
     \b
     Data dictionary: docs/data-dictionary.md
@@ -46,15 +46,16 @@ def export(fmt, output, sources, since, until, language, database_url):
         fail(f"--since {since} is after --until {until}")
     if language is not None and not (language.isascii() and language.isalpha() and 2 <= len(language) <= 3):
         fail(f"--lang expects an ISO 639-1 code such as ko or en, got {language!r}")
-    if output is not None and str(output) == "-":
-        output = None
-    url = existing_database(database_url)
+    if output is not None and not Path(output).name:  # "", or a path ending in ".." or "/"
+        fail(f"-o/--output: expected a file name, got {output!r}")
+    output = None if output in (None, "-") else Path(output)
+    engine = reader(database_url)
     filters = Filters(sources=tuple(sources), since=since, until=until,
                       language=language.lower() if language else None)
     try:
         if fmt == "parquet" and output is None:
             raise ExportError("Parquet is binary: give a file with -o/--output")
-        count = export_articles(make_engine(url), fmt, output, filters, stdout=sys.stdout.buffer)
+        count = export_articles(engine, fmt, output, filters, stdout=sys.stdout.buffer)
     except ExportError as exc:
         fail(str(exc))
     except BrokenPipeError:  # `bulletins export | head`: the reader has had enough

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import click
 
-from storage.db import make_engine
 from storage.report_html import write_report
 
 from . import fail, main
-from .db import database_url_option, existing_database
+from ..terminal import printable
+from .db import database_url_option, reader
 
 DEFAULT_OUTPUT = "bulletins-report.html"
 
@@ -26,15 +26,16 @@ def report(output, source, database_url):
     Charts: articles per month of publication per source, the language mix of each source, the
     view counts over time of the 10 most viewed articles (one point per crawl that
     read the counter), and a summary table per source. The file is self-contained (inline SVG,
-    no scripts, fonts or outside URLs): it opens offline and can be mailed or archived.
+    no scripts, fonts or outside URLs): it opens offline and can be mailed or archived. The
+    database is opened read-only.
     """
-    url = existing_database(database_url)
+    engine = reader(database_url)
     try:
-        data = write_report(make_engine(url), output, source)
+        data = write_report(engine, output, source)
     except OSError as exc:
         fail(f"cannot write {output}: {exc.strerror or exc}")
     if source and not data.summary:
-        click.echo(f"bulletins: note: no articles of source {source}", err=True)
+        click.echo(printable(f"bulletins: note: no articles of source {source}"), err=True)
     articles = sum(s.articles for s in data.summary)
     click.echo(f"wrote {output}: {articles} articles, {len(data.summary)} source"
                f"{'' if len(data.summary) == 1 else 's'}", err=True)

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import json
-
 import click
 
-from storage.db import make_engine, session
+from storage.db import session
 from storage.search import LANGUAGES, SearchError, mark, month_range, parse_terms, search as run_search
 
+from ..terminal import json_text, printable
 from . import fail, main
-from .db import database_url_option, existing_database
+from .db import database_url_option, reader
 
 
 @main.command()
@@ -39,6 +38,9 @@ def search(query, source, since, until, language, limit, as_json, database_url):
     --json prints a JSON array of objects with source, board_id, url, title, published,
     language, score and snippet (matches in [brackets]). Exits 2 on bad input (an empty query,
     a month not written YYYY-MM), with a one-line message.
+
+    The database is opened read-only: read access is all it needs. Control characters and
+    terminal escape sequences in the stored text are not printed (--json escapes them).
     """
     try:
         terms = parse_terms(query)
@@ -49,8 +51,7 @@ def search(query, source, since, until, language, limit, as_json, database_url):
             raise SearchError(f"--limit: expected a positive number, got {limit!r}")
     except SearchError as exc:
         fail(str(exc))
-    url = existing_database(database_url)
-    with session(make_engine(url)) as db:
+    with session(reader(database_url)) as db:
         try:
             hits = run_search(db, query, source=source, since=since, until=until, language=language,
                               limit=int(limit))
@@ -58,16 +59,16 @@ def search(query, source, since, until, language, limit, as_json, database_url):
             fail(str(exc))
     if as_json:
         fields = ("source", "board_id", "url", "title", "published", "language", "score", "snippet")
-        click.echo(json.dumps([{name: hit.as_dict()[name] for name in fields} for hit in hits],
-                              ensure_ascii=False, indent=2))
+        click.echo(json_text([{name: hit.as_dict()[name] for name in fields} for hit in hits], indent=2))
         return
     for rank, hit in enumerate(hits, 1):
         published = hit.published.isoformat() if hit.published else "-"
-        click.echo(f"{rank}. {hit.source}:{hit.board_id} · {published} · {hit.language or '-'} · "
-                   f"score {hit.score}")
-        click.echo(f"   {mark(hit.title or '-', terms)}")
+        # titles and bodies are the boards' text: no escape sequence of theirs reaches the terminal
+        click.echo(printable(f"{rank}. {hit.source}:{hit.board_id} · {published} · {hit.language or '-'} · "
+                             f"score {hit.score}"))
+        click.echo(printable(f"   {mark(hit.title or '-', terms)}"))
         if hit.snippet:
-            click.echo(f"   {hit.snippet}")
-        click.echo(f"   {hit.url}")
+            click.echo(printable(f"   {hit.snippet}"))
+        click.echo(printable(f"   {hit.url}"))
     click.echo(f"{len(hits)} result{'s' if len(hits) != 1 else ''}"
                + (f" (--limit {limit})" if len(hits) == int(limit) else ""))

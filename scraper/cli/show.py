@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import json
-
 import click
 
-from storage.config import database_url as configured_database_url
-from storage.config import sqlite_path
-from storage.db import make_engine, session
+from storage.db import session
 from storage.provenance import DEFAULT_REPLAY_BASE, Provenance, as_dict, find_article, iso, provenance
 from storage.provenance import replay_base as configured_replay_base
 from storage.provenance import replay_url
 
+from ..terminal import json_text, printable
 from . import fail, main
+from .db import reader
 
 LABELS = (("url", "url"), ("title", "title"), ("issue month", "issue_month"),
           ("headline", "headline"), ("author", "author"), ("department", "department"),
@@ -34,14 +32,11 @@ def show(article_ref, as_json, replay_base, database_url):
 
     Each capture names its WARC file, offset, record id and time, and a replay URL
     (BASE/<14-digit timestamp>/<url>, for pywb or ReplayWeb.page). Exits 2 when there is no
-    such article.
+    such article. The database is opened read-only; control characters and terminal escape
+    sequences in the stored text are not printed (--json escapes them).
     """
     base = configured_replay_base(replay_base)
-    url = configured_database_url(database_url)
-    path = sqlite_path(url)
-    if path is not None and not path.exists():
-        fail(f"no database at {path}")
-    with session(make_engine(url)) as db:
+    with session(reader(database_url)) as db:
         try:
             article = find_article(db, article_ref)
         except ValueError as exc:
@@ -50,9 +45,9 @@ def show(article_ref, as_json, replay_base, database_url):
             fail(f"no article {article_ref}")
         found = provenance(db, article)
     if as_json:
-        click.echo(json.dumps(as_dict(found, base), ensure_ascii=False, indent=2))
-    else:
-        click.echo("\n".join(text_lines(found, base)))
+        click.echo(json_text(as_dict(found, base), indent=2))
+    else:  # the board's text, without the escape sequences it may hold (scraper.terminal)
+        click.echo("\n".join(printable(line) for line in text_lines(found, base)))
 
 
 def text_lines(p: Provenance, base: str) -> list[str]:

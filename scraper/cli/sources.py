@@ -1,25 +1,101 @@
-"""`bulletins sources`."""
+"""`bulletins sources`: the site profiles (working or broken) and the boards crawled with none."""
 
 from __future__ import annotations
 
-import click
+from dataclasses import dataclass
 
+import click
+from sqlalchemy import func
+from sqlmodel import select
+
+from storage.config import database_url as configured_database_url
+from storage.db import NoDatabase, make_reader, session
+from storage.models import Article, Source
+
+from ..profiles.loader import broken_profiles
 from ..run import make_settings, source_classes
+from ..spiders.zero_config import PREFIX, described_url
+from ..terminal import printable
 from . import main
+from .db import database_url_option
+
+
+@dataclass
+class ZeroConfigSource:
+    name: str
+    url: str | None        # the listing URL it was crawled from (a site only, for older sources)
+    articles: int
+    by_board: bool         # named by site and board; False: by host only (before boards were)
+
+
+def zero_config_sources(url: str, profiles: set[str]) -> list[ZeroConfigSource]:
+    """The boards crawled with no profile that have articles in the database at `url` (none
+    when there is no database yet), read with read access only."""
+    try:
+        engine = make_reader(url)
+    except NoDatabase:
+        return []
+    with session(engine) as db:
+        counts = db.exec(select(Article.source, func.count()).where(Article.source.startswith(PREFIX))
+                         .group_by(Article.source).order_by(Article.source)).all()
+        names = [name for name, _ in counts if name not in profiles]
+        rows = {row.name: row for row in db.exec(select(Source).where(Source.name.in_(names)))}
+        found = []
+        for name, n in counts:
+            if name not in names:
+                continue
+            row = rows.get(name)
+            listing = described_url(row.description if row else None)
+            site = listing or (row.base_url if row else None) or db.exec(
+                select(Article.url).where(Article.source == name).limit(1)).first()
+            found.append(ZeroConfigSource(name, site, n, by_board=listing is not None))
+    engine.dispose()
+    return found
 
 
 @main.command()
 @click.option("--verbose", "-v", is_flag=True, help="Add each source's description and site.")
 @click.option("--runnable", is_flag=True,
-              help="Leave out board families (profiles with no site of their own, crawled with "
-                   "--base-url): what cron/nightly.sh crawls.")
-def sources(verbose, runnable):
-    """List the configured sources (one per site profile), one per line."""
-    for name, spidercls in source_classes(make_settings()).items():
-        site = spidercls.default_base_url
+              help="Only what `bulletins crawl SOURCE` crawls, names alone: no board families "
+                   "(profiles with no site of their own, crawled with --base-url), no boards "
+                   "crawled with no profile; what cron/nightly.sh crawls.")
+@database_url_option
+def sources(verbose, runnable, database_url):
+    """List the sources, one per line: one per site profile, then the boards crawled with no
+    profile (`bulletins crawl --url`) that have articles in the database.
+
+    \b
+    NAME                    a profile
+    NAME<TAB>broken: WHY    a profile file that cannot be used: its crawl fails, the others work
+    NAME<TAB>URL            a board crawled with no profile, and its listing URL
+
+    Zero-config sources crawled before they were named by board too are named by their host
+    alone (auto-www-example-go-kr) and shown with the site: `bulletins crawl --url LISTING_URL
+    --name NAME` goes on with such a source. With --runnable, broken profiles stay listed, so
+    that a nightly run of every source reports them.
+    """
+    settings = make_settings()
+    working, broken = source_classes(settings), broken_profiles(settings)
+    lines = []
+    for name in sorted({*working, *broken}):
+        if name in broken:
+            problem = str(broken[name])
+            lines.append(name if runnable else
+                         f"{name}\t(broken)\t{problem}" if verbose else f"{name}\tbroken: {problem}")
+            continue
+        site = working[name].default_base_url
         if runnable and not site:
             continue
-        if verbose:
-            click.echo(f"{name}\t{site or '(board family: give --base-url)'}\t{spidercls.description}")
-        else:
-            click.echo(name)
+        lines.append(f"{name}\t{site or '(board family: give --base-url)'}\t{working[name].description}"
+                     if verbose else name)
+    if not runnable:
+        for found in zero_config_sources(configured_database_url(database_url), {*working, *broken}):
+            if not verbose:
+                lines.append(f"{found.name}\t{found.url or '-'}")
+                continue
+            what = (f"no profile (zero-config), {found.articles} articles" if found.by_board else
+                    f"no profile (zero-config), {found.articles} articles, named by its host alone: "
+                    f"`bulletins crawl --url LISTING_URL --name {found.name}` goes on with it")
+            lines.append(f"{found.name}\t{found.url or '-'}\t{what}")
+    for line in lines:
+        click.echo(printable(line))

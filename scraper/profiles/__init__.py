@@ -4,7 +4,9 @@ A profile declares the listing (URL, GET or POST, HTML or JSON, pagination), how
 article (link, or an id in an `onclick` turned into a view URL), and the view page's fields
 (selectors, or labels such as 작성자 / 조회수 looked up in the page's field block). Fields a
 profile leaves out fall back to the zero-config extractor. Where declarations cannot say it, a
-profile names a page-object class (`view.page = "module:Class"`).
+profile names a page-object class: one of the project's page modules
+(`view.page = "scraper.pages.MODULE:Class"`) or one a package declares in the entry point group
+`bulletins.pages`; nothing else is imported (scraper.spiders.profiled.page_class).
 
 Built-in profiles live beside this module; `BULLETINS_PROFILE_DIRS` (setting or environment,
 separated by the OS path separator) adds folders of the user's own. The file format is documented
@@ -22,8 +24,14 @@ from typing import Any
 
 BUILTIN_DIR = Path(__file__).parent
 NAME = re.compile(r"^[a-z][a-z0-9-]*$")
+HOST = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$")
 FIELDS = ("title", "author", "published", "views", "department")
 PAGINATION_KINDS = ("next_link", "param", "offset", "form", "none")
+# `view.page`: a page object class of the project's own page modules, or one an installed package
+# declares in this entry point group (scraper.spiders.profiled.page_class checks and imports it).
+PAGE_GROUP = "bulletins.pages"
+PAGE_IN_PROJECT = re.compile(r"^scraper\.pages(\.[a-z_][a-z0-9_]*)+:[A-Za-z_][A-Za-z0-9_]*$")
+PAGE_ENTRY_POINT = re.compile(r"^[A-Za-z0-9_.-]+(:[A-Za-z_][A-Za-z0-9_]*)?$")
 
 
 class ProfileError(ValueError):
@@ -77,7 +85,7 @@ class ViewSpec:
     attachment_onclick: str | None = None     # regex over href/onclick, named groups
     attachment_url: str | None = None         # template for those groups
     attachment_name: str | None = None        # selector, from each attachment, of its printed name
-    page: str | None = None                   # "module:Class" page object instead
+    page: str | None = None                   # "scraper.pages.MODULE:Class" (or an entry point) instead
     absent: tuple[str, ...] = ()              # fields this board never prints: not looked for
     version: int = 1
 
@@ -92,6 +100,9 @@ class Profile:
     charset: str | None = None                # force when the server's header lies or is absent
     template: bool = False                    # a board family: needs --base-url
     politeness: dict[str, Any] = field(default_factory=dict)  # Scrapy settings, spider priority
+    # Other hosts the site serves its pages and files from (file servers): host names, each
+    # with its subdomains. The site's own host, its `www.` twin, http and https always are.
+    allowed_hosts: tuple[str, ...] = ()
     path: Path | None = None
 
     def listing_url(self, base_url: str) -> str:
@@ -155,6 +166,9 @@ def parse_profile(data: dict, where: str, path: Path | None = None) -> Profile:
         raise ProfileError(f"{where}: missing key 'base_url' (or set template = true)")
     charset = _take(data, "charset", str, where)
     politeness = _take(data, "politeness", dict, where, {})
+    allowed_hosts = _take(data, "allowed_hosts", list, where, [])
+    if not all(isinstance(h, str) and HOST.match(h) for h in allowed_hosts):
+        raise ProfileError(f"{where}: 'allowed_hosts' must be host names, such as \"file.gg.go.kr\"")
 
     raw_listing = dict(_take(data, "listing", dict, where, required=True))
     lw = f"{where} [listing]"
@@ -240,10 +254,14 @@ def parse_profile(data: dict, where: str, path: Path | None = None) -> Profile:
             raise ProfileError(f"{vw}: absent: unknown field {key!r} (known: {', '.join(FIELDS)})")
     if view.attachment_onclick and not view.attachment_url:
         raise ProfileError(f"{vw}: 'attachment_onclick' needs 'attachment_url'")
+    if view.page is not None and not (PAGE_IN_PROJECT.match(view.page) or PAGE_ENTRY_POINT.match(view.page)):
+        raise ProfileError(f"{vw}: page {view.page!r} must be a page object of the project "
+                           f"(\"scraper.pages.MODULE:Class\") or an entry point of group {PAGE_GROUP!r} "
+                           "(its name, or its \"module:Class\")")
     _leftover(data, where)
     return Profile(name=name, description=description, base_url=base_url.rstrip("/"),
                    listing=listing, view=view, charset=charset, template=template,
-                   politeness=politeness, path=path)
+                   politeness=politeness, allowed_hosts=tuple(h.lower() for h in allowed_hosts), path=path)
 
 
 def load_profile(path: Path | str) -> Profile:
@@ -266,15 +284,29 @@ def profile_dirs(extra: str | list | None = None) -> list[Path]:
     return [BUILTIN_DIR, *(Path(p).expanduser() for p in extra)]
 
 
-def load_profiles(extra: str | list | None = None) -> dict[str, Profile]:
-    """Every profile by name; a user's profile of the same name replaces the built-in one."""
+def load_profiles(extra: str | list | None = None,
+                  broken: dict[str, ProfileError] | None = None) -> dict[str, Profile]:
+    """Every profile by name; a user's profile of the same name replaces the built-in one.
+
+    A profile file that cannot be used raises its ProfileError, or, given a `broken` dict, is
+    put there under its name (the file's name) and left out: the other sources work on. A folder
+    that does not exist always raises."""
     found: dict[str, Profile] = {}
     for folder in profile_dirs(extra):
         if folder != BUILTIN_DIR and not folder.is_dir():
             raise ProfileError(f"{folder}: profile folder does not exist")
         for path in sorted(folder.glob("*.toml")):
-            profile = load_profile(path)
-            if path.stem != profile.name:
-                raise ProfileError(f"{path}: file name must be the profile name ({profile.name}.toml)")
+            try:
+                profile = load_profile(path)
+                if path.stem != profile.name:
+                    raise ProfileError(f"{path}: file name must be the profile name ({profile.name}.toml)")
+            except ProfileError as exc:
+                if broken is None:
+                    raise
+                found.pop(path.stem, None)  # a broken replacement of a profile: not the one replaced
+                broken[path.stem] = exc
+                continue
             found[profile.name] = profile
+            if broken is not None:
+                broken.pop(profile.name, None)
     return found

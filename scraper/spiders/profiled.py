@@ -7,20 +7,49 @@ Scrapy's spider loader, so `bulletins crawl NAME` and `scrapy crawl NAME` both f
 from __future__ import annotations
 
 import functools
+import importlib
 import re
+from importlib.metadata import entry_points
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import scrapy
 from scrapy.http import TextResponse
 
+from ..pages.base import ArticlePageBase
 from ..pages.declarative import ArticlePage, ListingPage, id_from_url, text_of
-from ..profiles import Profile, join
+from ..profiles import PAGE_GROUP, PAGE_IN_PROJECT, Profile, ProfileError, join
 from .base import BulletinSpider
 
 
-def _import(spec: str):
-    module, _, name = spec.partition(":")
-    return getattr(__import__(module, fromlist=[name]), name)
+def page_class(profile: Profile) -> type:
+    """The page object class a profile's `view.page` names: a class of the project's page modules
+    (`scraper.pages.MODULE:Class`), or one an installed package declares in the entry point group
+    `bulletins.pages` (`page = "NAME"`, or the entry point's own `module:Class`), a subclass of
+    ArticlePageBase either way. Nothing else is imported: a ProfileError names the profile."""
+    spec, where = profile.view.page, f"{profile.path or profile.name} [view]"
+    if PAGE_IN_PROJECT.match(spec):
+        module, _, attribute = spec.partition(":")
+        load = functools.partial(_attribute, module, attribute)
+    else:
+        found = [ep for ep in entry_points(group=PAGE_GROUP) if spec in (ep.name, ep.value)]
+        if not found:
+            raise ProfileError(f"{where}: page {spec!r} is neither a page object of scraper.pages "
+                               f"(\"scraper.pages.MODULE:Class\") nor an entry point of group {PAGE_GROUP!r}: "
+                               "not imported")
+        load = found[0].load
+    try:
+        cls = load()
+    except Exception as exc:  # a module that fails to import, a name it lacks: this profile only
+        reason = (str(exc).strip().splitlines() or [""])[0]
+        raise ProfileError(f"{where}: page {spec!r} cannot be imported ({type(exc).__name__}: {reason})") from None
+    if not (isinstance(cls, type) and issubclass(cls, ArticlePageBase)):
+        raise ProfileError(f"{where}: page {spec!r} is not a page object class (a subclass of "
+                           "scraper.pages.base.ArticlePageBase)")
+    return cls
+
+
+def _attribute(module: str, name: str):
+    return getattr(importlib.import_module(module), name)
 
 
 class ProfileSpider(BulletinSpider):
@@ -28,6 +57,11 @@ class ProfileSpider(BulletinSpider):
     link, a page number, a row offset or a POSTed form field."""
 
     profile: Profile
+    page_object = None  # makes the page object view.page names (page_class, named_page)
+
+    @property
+    def extra_hosts(self) -> tuple[str, ...]:
+        return self.profile.allowed_hosts
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -52,8 +86,7 @@ class ProfileSpider(BulletinSpider):
         """The page object for an archived view page of this source, or None (reparse uses it)."""
         if id_from_url(url, cls.profile) is None:
             return None
-        page = cls.profile.view.page
-        return _import(page) if page else functools.partial(ArticlePage, profile=cls.profile)
+        return cls.page_object or functools.partial(ArticlePage, profile=cls.profile)
 
     def article_id(self, url: str) -> str | None:
         return id_from_url(url, self.profile)
@@ -122,9 +155,21 @@ class ProfileSpider(BulletinSpider):
         return ListingPage(self._decoded(response), self.profile, self.base_url)
 
     def article_page(self, response):
-        page = self.profile.view.page
         response = self._decoded(response)
-        return _import(page)(response) if page else ArticlePage(response, self.profile)
+        return self.page_object(response) if self.page_object else ArticlePage(response, self.profile)
+
+
+def named_page(cls: type, source: str):
+    """The page class, its items under this profile's source name: a copy of a profile (another
+    board of the same family, the same board with other hosts allowed) stores its own articles.
+    A partial of module-level names, so reparse can hand it to its worker processes."""
+    return cls if cls.source == source else functools.partial(_page_of, cls, source)
+
+
+def _page_of(cls: type, source: str, response):
+    page = cls(response)
+    page.source = source
+    return page
 
 
 def _with_param(url: str, name: str, value: str) -> str:
@@ -139,9 +184,11 @@ def _class_name(name: str) -> str:
 
 
 def spider_class(profile: Profile) -> type[ProfileSpider]:
+    """The profile's spider class; a ProfileError when its view.page cannot be used."""
     return type(_class_name(profile.name), (ProfileSpider,), {
         "name": profile.name,
         "profile": profile,
+        "page_object": named_page(page_class(profile), profile.name) if profile.view.page else None,
         "default_base_url": profile.base_url,
         "description": profile.description,
         "__module__": __name__,

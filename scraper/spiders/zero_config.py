@@ -1,14 +1,16 @@
 """A crawl of a board nobody has profiled: `bulletins crawl --url LISTING_URL`.
 
 The zero-config extractor (scraper/extract) finds the article links and the pagination on each
-listing page and every field on each article page. The source is named after the site
-(`auto-www-example-go-kr`), so a nightly run of the same URL is incremental like any other.
+listing page and every field on each article page. The source is named after the site and the
+board (`auto-www.gg.go.kr-bbs-board.do-bsIdx-464`), so two boards of one site never share a source
+(their article ids overlap), and a nightly run of the same URL is incremental like any other.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 import scrapy
 from scrapy.http import TextResponse
@@ -18,10 +20,62 @@ from ..pages.base import ListingRow
 from ..pages.zero_config import ArticlePage, board_id_from_url
 from .base import BulletinSpider
 
+PREFIX = "auto-"
+MAX_NAME = 100
+# Query parameters that say which page of a listing, which search, which order, or which session:
+# not which board. Every other parameter with a value names the board (bbsId, boardId, bcIdx,
+# menuId, code, bo_table, BD_CODE, mnu_uid...). Compared in lower case.
+NOT_THE_BOARD = frozenset(name.lower() for name in (
+    # paging
+    "page", "pageIndex", "pageNo", "pageNum", "pageNumber", "cpage", "curPage", "currentPage",
+    "nowPage", "pg", "p", "Start", "startPage", "offset", "firstIndex", "lastIndex", "pageUnit",
+    "pageSize", "listCnt", "listCount", "rows", "rowCount", "recordCountPerPage", "limit",
+    "perPage", "per_page", "viewCount",
+    # search and order
+    "search", "searchWrd", "searchCnd", "searchKeyword", "searchCondition", "searchType",
+    "searchValue", "searchKey", "searchText", "keyword", "kwd", "query", "q", "sc", "sv", "sw",
+    "stx", "sfl", "sop", "sca", "sst", "sod", "sort", "order", "orderBy", "sdate", "edate",
+    "startDate", "endDate",
+    # sessions and cache busters
+    "jsessionid", "phpsessid", "sid", "_", "t", "ts", "timestamp",
+))
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def _safe(part: str) -> str:
+    return re.sub(r"-{2,}", "-", _UNSAFE.sub("-", part)).strip("-.")
+
 
 def source_for(url: str) -> str:
+    """The source name of the board at this listing URL: `auto-`, the host, the path and the
+    parameters naming the board (not its paging, search or session), e.g.
+    `https://www.gg.go.kr/bbs/board.do?bsIdx=464&page=2` -> `auto-www.gg.go.kr-bbs-board.do-bsIdx-464`.
+
+    Stable (parameters in name order, whatever the URL's) and readable; characters other than
+    letters, digits, `.`, `_` and `-` become `-`. When that lost anything (Korean in the path...),
+    or the name would pass MAX_NAME characters, a short hash of the board's key keeps names apart.
+    """
+    parts = urlsplit(url)
+    host = (parts.hostname or "site").lower()
+    segments = [unquote(s) for s in parts.path.split("/") if s]
+    params = sorted((k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+                    if v.strip() and k.lower() not in NOT_THE_BOARD)
+    pieces = [host, *segments, *(x for pair in params for x in pair)]
+    safe = [_safe(piece) for piece in pieces]
+    name = PREFIX + "-".join(piece for piece in safe if piece)
+    key = "\n".join(pieces)
+    lossy = any(piece != kept for piece, kept in zip(pieces, safe))
+    if lossy or len(name) > MAX_NAME:
+        digest = hashlib.sha1(key.encode()).hexdigest()[:8]
+        name = name[:MAX_NAME - len(digest) - 1].rstrip("-.") + "-" + digest
+    return name
+
+
+def legacy_source_for(url: str) -> str:
+    """The name zero-config sources had before they were named by board too: `auto-<host>`, with
+    every run of other characters than letters and digits made `-` (`auto-www-gg-go-kr`)."""
     host = (urlsplit(url).hostname or "site").lower()
-    return "auto-" + re.sub(r"[^a-z0-9]+", "-", host).strip("-")
+    return PREFIX + re.sub(r"[^a-z0-9]+", "-", host).strip("-")
 
 
 class _Rows:
@@ -37,7 +91,7 @@ class ZeroConfigSpider(BulletinSpider):
 
     name = "auto"
     description = "any board, with no profile: bulletins crawl --url LISTING_URL"
-    listed = False   # not a source of its own: `bulletins sources` leaves it out
+    listed = False   # not a profile: `bulletins sources` lists the crawled ones from the database
 
     def __init__(self, *args, url: str | None = None, **kwargs):
         if not url:
@@ -46,6 +100,7 @@ class ZeroConfigSpider(BulletinSpider):
         kwargs.setdefault("base_url", f"{parts.scheme}://{parts.netloc}")
         super().__init__(*args, **kwargs)
         self.start_url = url
+        self.description = describe(url)  # the source table keeps the URL of the board
         self.links_without_url = 0
 
     def listing_request(self, page: int, response=None):
@@ -92,7 +147,34 @@ class ZeroConfigSpider(BulletinSpider):
         return request
 
 
-def zero_config_spider(url: str) -> type[ZeroConfigSpider]:
-    """A spider class for this listing URL's site, named after it (`auto-<host>`)."""
-    name = source_for(url)
-    return type("AutoSpider", (ZeroConfigSpider,), {"name": name, "__module__": __name__})
+def zero_config_spider(url: str, name: str | None = None) -> type[ZeroConfigSpider]:
+    """A spider class for this listing URL's board, named after site and board (`source_for`),
+    or `name` (an `auto-` name of one's choice, such as a board's name from before, `legacy_source_for`).
+    Its description names the URL: the source table keeps it (`bulletins sources` shows it)."""
+    return type("AutoSpider", (ZeroConfigSpider,), {
+        "name": name or source_for(url), "description": describe(url), "__module__": __name__})
+
+
+DESCRIBED = "no profile (zero-config): "
+
+
+def describe(url: str) -> str:
+    return DESCRIBED + url
+
+
+def described_url(description: str | None) -> str | None:
+    """The listing URL a zero-config source's description names, or None."""
+    if description and description.startswith(DESCRIBED):
+        return description[len(DESCRIBED):]
+    return None
+
+
+def check_name(name: str) -> str | None:
+    """Why `name` cannot name a zero-config source, or None: it starts `auto-`, as they all do,
+    and holds letters, digits, `.`, `_` and `-` only, at most MAX_NAME."""
+    if not name.startswith(PREFIX) or len(name) <= len(PREFIX):
+        return f"a zero-config source's name starts with {PREFIX!r}, got {name!r}"
+    if _UNSAFE.search(name) or len(name) > MAX_NAME:
+        return (f"a zero-config source's name holds letters, digits, '.', '_' and '-' only, at most "
+                f"{MAX_NAME} characters, got {name!r}")
+    return None
