@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 _MONTHS = {m: i for i, m in enumerate(
     ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"], 1)}
@@ -16,7 +16,8 @@ _NUMERIC_DATE = re.compile(r"(?<!\d)(\d{4}|\d{2})\s*[-./]\s*(\d{1,2})\s*[-./]\s*
 _KOREAN_DATE = re.compile(r"(?<!\d)(\d{4})\s*년\s*(\d{1,2})\s*월\s*(\d{1,2})\s*일")
 _ENGLISH_DATE = re.compile(r"([A-Za-z]{3})[a-z]*\.?\s+(\d{1,2}),?\s+(\d{4})")
 _ENGLISH_DATE_DMY = re.compile(r"(\d{1,2})\s+([A-Za-z]{3})[a-z]*\.?,?\s+(\d{4})")
-_COUNT = re.compile(r"\d[\d,.\s]*")
+# A count, with its sign when one is printed against it ("-5", "−5"): a lone "-" means none.
+_COUNT = re.compile(r"([-\u2212]?)(\d[\d,.\s]*)")
 _SIZE = re.compile(r"([\d.,]+)\s*([KMG]?B)\b", re.IGNORECASE)
 _SIZE_UNITS = {"B": 1, "KB": 1024, "MB": 1024**2, "GB": 1024**3}
 
@@ -62,14 +63,63 @@ def _valid(year: int, month: int, day: int) -> date | None:
 
 
 def parse_count(text: str | None) -> int | None:
-    """'3,623,361' -> 3623361; '-' or '' -> None."""
+    """'3,623,361' -> 3623361; '-5' -> -5 (as printed: count_problem judges it); '-' or '' -> None."""
     if not text:
         return None
     m = _COUNT.search(text)
     if not m:
         return None
-    digits = re.sub(r"\D", "", m.group(0))
-    return int(digits) if digits else None
+    digits = re.sub(r"\D", "", m.group(2))
+    if not digits:
+        return None
+    return -int(digits) if m.group(1) else int(digits)
+
+
+# --------------------------------------------------------------------------- plausibility
+# A value read off a page that cannot be true is recorded as missing, with the reason
+# (ArticleRecord.field_problems), not stored as if it were.
+
+# No page is read a trillion times; far below what the database's 64-bit integers hold (2**63-1).
+MAX_COUNT = 10**12
+# Boards of Korean local governments went online in the 1990s; a date before is a placeholder.
+EARLIEST_DATE = date(1990, 1, 1)
+# A date may be a day ahead of the page (embargoed releases dated the next morning, time zones).
+DATE_SLACK = timedelta(days=1)
+
+
+def count_problem(count: int | None) -> str | None:
+    """Why a count read off a page cannot be the count (negative, implausibly large), or None."""
+    if count is None:
+        return None
+    if count < 0:
+        return f"negative count ({count})"
+    if count > MAX_COUNT:
+        return f"implausible count ({count} is more than 10^12)"
+    return None
+
+
+def plausible_count(count: int | None) -> int | None:
+    """The count when it can be one, else None (listing rows, which have no place for reasons)."""
+    return None if count_problem(count) else count
+
+
+def date_problem(day: date | None, reference: date) -> str | None:
+    """Why a published date cannot be true on a page of the day `reference` (the page's own
+    date), or None: before 1990-01-01, or more than a day after `reference`."""
+    if day is None:
+        return None
+    if day < EARLIEST_DATE:
+        return f"implausible date ({day.isoformat()} is before {EARLIEST_DATE.isoformat()})"
+    if day > reference + DATE_SLACK:
+        return (f"implausible date ({day.isoformat()} is more than a day after the page's date, "
+                f"{reference.isoformat()})")
+    return None
+
+
+def plausible(day: date | None, today: date) -> bool:
+    """Whether a date read on a page fetched on `today` can be a publication date (listing rows:
+    an implausible date neither stops nor widens a walk)."""
+    return day is not None and date_problem(day, today) is None
 
 
 def parse_size(text: str | None) -> int | None:

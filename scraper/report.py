@@ -59,9 +59,14 @@ class CrawlReport:
         for name in item.missing_fields:
             self.missing[name] += 1
             self.stats.inc_value(f"bulletins/field_missing/{name}")
+        for name in item.field_problems:
+            self.stats.inc_value(f"bulletins/field_problems/{name}")
         required = [f for f in item.missing_fields if f in REQUIRED_FIELDS]
         if item.missing_fields:
-            self.problems.append((item.url, "missing " + ", ".join(item.missing_fields)))
+            # with the reason where the page printed something unusable ("negative count (-5)")
+            why = item.field_problems
+            self.problems.append((item.url, "missing " + ", ".join(
+                f"{name} ({why[name]})" if name in why else name for name in item.missing_fields)))
         if required:
             self.stats.inc_value("bulletins/articles_incomplete")
 

@@ -4,6 +4,7 @@ article's source and monthly bulletin, and a revision when its title or body cha
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
@@ -42,6 +43,9 @@ class ArticleRecord:
     language: str | None = None
     language_probability: float | None = None
     missing_fields: list[str] = field(default_factory=list)
+    # field -> why it was left empty though the page printed something: a value refused as
+    # impossible ("negative count (-5)"), an extraction error, undecodable text ("language").
+    field_problems: dict[str, str] = field(default_factory=dict)
     attachments: list[AttachmentRecord] = field(default_factory=list)
     warc_file: str | None = None
     warc_offset: int | None = None
@@ -135,6 +139,7 @@ def save_article(session: Session, record: ArticleRecord, seen_at: datetime) -> 
     for name in _COPIED:
         setattr(row, name, getattr(record, name))
     row.missing_fields = ",".join(record.missing_fields) or None
+    row.field_problems = field_problems_json(record.field_problems)
     row.last_seen = seen_at
     _span(_source_row(session, record.source), seen_at)
     month = bulletin_month(record.issue_month, record.published)
@@ -151,6 +156,11 @@ def save_article(session: Session, record: ArticleRecord, seen_at: datetime) -> 
                             warc_offset=record.warc_offset, warc_record_id=record.warc_record_id,
                             captured_at=record.captured_at))
     return row, created
+
+
+def field_problems_json(problems: dict[str, str]) -> str | None:
+    """The `field_problems` column: a JSON object field -> reason, keys sorted; None when empty."""
+    return json.dumps(problems, ensure_ascii=False, sort_keys=True) if problems else None
 
 
 def register_source(session: Session, name: str, description: str | None = None,
@@ -372,11 +382,15 @@ def stored_dates(session: Session, source: str, *, archived_only: bool = True) -
 
     Only those with a WARC record count (`archived_only`): an article is done when its page is
     archived and its row points at it, so one stored without (its record cut off a torn file by
-    the archive repair) is fetched again."""
-    query = select(Article.board_id, Article.published).where(Article.source == source)
+    the archive repair) is fetched again.
+
+    An article without a date (none printed, or an implausible one: 2099, 1900) counts from the
+    day it was first stored, so it is not "recent" forever and fetched again every night."""
+    query = select(Article.board_id, Article.published, Article.first_seen).where(Article.source == source)
     if archived_only:
         query = query.where(Article.warc_record_id.is_not(None))
-    return dict(session.exec(query).all())
+    return {board_id: published or (first_seen.date() if first_seen else None)
+            for board_id, published, first_seen in session.exec(query).all()}
 
 
 def record_listing_views(session: Session, source: str, board_id: str, views: int,

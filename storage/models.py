@@ -80,6 +80,9 @@ class Article(SQLModel, table=True):
     bulletin_id: int | None = Field(default=None, foreign_key="bulletin.id", index=True,
                                     description="the monthly issue (source, month) it belongs to")
     department: str | None = Field(default=None, description="issuing department as printed (담당부서, 등록부서, 부서명)")
+    field_problems: str | None = Field(default=None, description=(
+        "why fields were left empty though the page printed something, JSON {field: reason}: "
+        "a value refused as impossible, an extraction error, undecodable text"))
 
     attachments: List["Attachment"] = Relationship(
         back_populates="article",

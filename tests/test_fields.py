@@ -2,7 +2,8 @@ from datetime import date
 
 import pytest
 
-from scraper.fields import parse_count, parse_date, parse_month, parse_size, split_issue
+from scraper.fields import (count_problem, date_problem, parse_count, parse_date, parse_month, parse_size,
+                            plausible, plausible_count, split_issue)
 
 
 def test_issue_prefix_of_the_reference_bulletin():
@@ -46,9 +47,44 @@ def test_impossible_or_absent_dates_are_none(text):
 
 
 @pytest.mark.parametrize("text, expected", [("87", 87), ("3,623,361", 3623361), (" 1,204 ", 1204),
-                                            ("-", None), ("", None), (None, None)])
+                                            ("-", None), ("", None), (None, None), ("- 5", 5),
+                                            ("조회 : -5", -5), ("\u22125", -5)])
 def test_counts(text, expected):
+    """A sign printed against the number is kept, for count_problem to refuse it."""
     assert parse_count(text) == expected
+
+
+@pytest.mark.parametrize("count, problem", [
+    (0, None), (87, None), (10**12, None), (None, None),
+    (-5, "negative count (-5)"),
+    (10**12 + 1, "implausible count (1000000000001 is more than 10^12)"),
+    (2**63, "implausible count (9223372036854775808 is more than 10^12)"),  # beyond a BIGINT
+])
+def test_counts_that_cannot_be_a_view_count_are_refused_with_the_reason(count, problem):
+    assert count_problem(count) == problem
+    assert plausible_count(count) == (None if problem else count)
+
+
+PAGE_DAY = date(2026, 12, 13)
+
+
+@pytest.mark.parametrize("day, problem", [
+    (date(2022, 6, 24), None), (date(1990, 1, 1), None), (None, None),
+    (date(2026, 12, 14), None),  # a release dated the next morning
+    (date(1900, 1, 1), "implausible date (1900-01-01 is before 1990-01-01)"),
+    (date(1989, 12, 31), "implausible date (1989-12-31 is before 1990-01-01)"),
+    (date(2026, 12, 15), "implausible date (2026-12-15 is more than a day after the page's date, 2026-12-13)"),
+    (date(2099, 1, 1), "implausible date (2099-01-01 is more than a day after the page's date, 2026-12-13)"),
+])
+def test_dates_that_cannot_be_a_publication_date_are_refused_with_the_reason(day, problem):
+    assert date_problem(day, PAGE_DAY) == problem
+
+
+def test_plausible_judges_listing_dates_against_the_day_given():
+    assert plausible(date(2026, 12, 14), PAGE_DAY)
+    assert not plausible(date(2026, 12, 14), date(2026, 12, 12))
+    assert not plausible(date(1900, 1, 1), PAGE_DAY)
+    assert not plausible(None, PAGE_DAY)
 
 
 def test_sizes():

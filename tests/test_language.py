@@ -1,4 +1,6 @@
-from scraper.language import detect_language, hangul_share
+import pytest
+
+from scraper.language import detect_language, hangul_share, language_problem
 
 ENGLISH = ("From June 8 to 10, medical staff from Gyeonggi-do visited Mongolia in Central Asia to identify "
            "ways to vitalize international healthcare networks during the post-COVID era.")
@@ -29,3 +31,28 @@ def test_deterministic_on_short_ambiguous_text():
 def test_nothing_to_judge():
     assert detect_language("") == (None, None)
     assert detect_language("2022 06 24") == (None, None)
+
+
+def test_undecodable_text_is_in_no_language_with_the_reason():
+    """A page of replacement characters was "Bengali, 1.0" to langdetect."""
+    garbled = "Gyeonggi " + "\ufffd" * 40 + " " + "\ufffd\ufffd " * 30
+    assert detect_language(garbled) == (None, None)
+    assert language_problem(garbled) == "undecodable text (100 replacement characters)"
+
+
+def test_a_stray_replacement_character_in_a_long_text_does_not_hide_its_language():
+    text = ENGLISH * 3 + " \ufffd"
+    assert language_problem(text) is None
+    assert detect_language(text)[0] == "en"
+
+
+@pytest.mark.parametrize("text", [KOREAN.encode("cp949").decode("latin-1"),
+                                  KOREAN.encode("utf-8").decode("latin-1")])
+def test_korean_read_in_the_wrong_charset_is_mojibake_not_a_language(text):
+    assert detect_language(text) == (None, None)
+    assert language_problem(text).startswith("mojibake (")
+
+
+def test_text_with_a_few_accented_letters_is_judged():
+    text = "The café in Suwon served crème brûlée and jalapeño dishes to visitors from Gyeonggi-do."
+    assert language_problem(text) is None and detect_language(text)[0] == "en"

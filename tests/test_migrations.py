@@ -105,6 +105,7 @@ OBSERVATIONS = [
     (3, 3, "2026-11-02 03:00:00.000000", 5),
 ]
 NEW_TABLES = {"capture", "crawlrun", "payloaddigest", "source", "bulletin", "articlerevision"}
+HEAD = "0005"
 OUTDATED = ("the database schema is older than this version of bulletin-archiver: "
             "run `bulletins db upgrade`")
 
@@ -181,7 +182,7 @@ def test_upgrade_of_a_first_release_database_loses_nothing_and_adds_the_new_sche
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == [f"database: {url}",
-                                          "upgraded: 0001 (no version recorded) -> 0004 (head)"]
+                                          f"upgraded: 0001 (no version recorded) -> {HEAD} (head)"]
     assert first_release_rows(path) == before
     found = inspect(create_engine(url))
     assert NEW_TABLES <= set(found.get_table_names())
@@ -190,7 +191,7 @@ def test_upgrade_of_a_first_release_database_loses_nothing_and_adds_the_new_sche
     with sqlite3.connect(path) as db:
         assert db.execute("SELECT count(*) FROM article WHERE extractor_version IS NOT NULL").fetchone() == (0,)
     alembic_check(url)  # the upgraded database is exactly what the models describe
-    assert bulletins("db", "current", "--database-url", url).stdout == "0004 (head)\n"
+    assert bulletins("db", "current", "--database-url", url).stdout == f"{HEAD} (head)\n"
 
 
 def test_the_upgraded_database_works_with_the_current_models(tmp_path):
@@ -238,7 +239,7 @@ def test_make_engine_refuses_an_outdated_database_in_one_line(tmp_path):
             make_engine(url)
         assert str(err.value) == OUTDATED
     assert bulletins("db", "current", "--database-url", versioned).stdout == (
-        "0001 (older than 0004: run `bulletins db upgrade`)\n")
+        f"0001 (older than {HEAD}: run `bulletins db upgrade`)\n")
     shown = bulletins("show", "1", "--database-url", unversioned)  # any command that opens it
     assert (shown.returncode, shown.stdout, shown.stderr) == (2, "", f"bulletins: error: {OUTDATED}\n")
     assert dump(tmp_path / "first-release.sqlite") == before  # refused, not touched
@@ -249,7 +250,7 @@ def test_an_unversioned_first_release_database_is_recognized(tmp_path):
     result = bulletins("db", "current", "--database-url", url)
     assert (result.returncode, result.stdout) == (0, (
         "0001 (no version recorded: made by the first release; "
-        "older than 0004: run `bulletins db upgrade`)\n"))
+        f"older than {HEAD}: run `bulletins db upgrade`)\n"))
     # A first-release schema is what migration 0001 builds, to the letter.
     built = tmp_path / "migrated.sqlite"
     migrate_to(f"sqlite:///{built}", "0001")
@@ -262,7 +263,7 @@ def test_upgrading_twice_changes_nothing_the_second_time(tmp_path):
     assert bulletins("db", "upgrade", env={"BULLETINS_DATABASE_URL": url}).returncode == 0
     upgraded = dump(path)
     again = bulletins("db", "upgrade", env={"BULLETINS_DATABASE_URL": url})
-    assert (again.returncode, again.stdout.splitlines()[-1]) == (0, "already at 0004 (head): nothing to do")
+    assert (again.returncode, again.stdout.splitlines()[-1]) == (0, f"already at {HEAD} (head): nothing to do")
     assert dump(path) == upgraded
 
 
@@ -288,21 +289,21 @@ def test_a_database_of_a_development_version_between_the_two_is_upgraded(tmp_pat
 def test_a_new_database_is_created_at_head_and_a_premigration_one_is_stamped(tmp_path):
     new = f"sqlite:///{tmp_path / 'new.sqlite'}"
     make_engine(new).dispose()
-    assert schema.database_state(new) == schema.State("0004", True)
+    assert schema.database_state(new) == schema.State(HEAD, True)
     alembic_check(new)
     # Made by a version with today's tables but before migrations existed: no version recorded.
     premigration = f"sqlite:///{tmp_path / 'premigration.sqlite'}"
     SQLModel.metadata.create_all(create_engine(premigration))
-    assert schema.database_state(premigration) == schema.State("0004", False)
+    assert schema.database_state(premigration) == schema.State(HEAD, False)
     make_engine(premigration).dispose()
-    assert schema.database_state(premigration) == schema.State("0004", True)
+    assert schema.database_state(premigration) == schema.State(HEAD, True)
 
 
 def test_an_empty_database_file_is_upgraded_by_every_migration(tmp_path):
     path = tmp_path / "empty.sqlite"
     sqlite3.connect(path).close()
     result = bulletins("db", "upgrade", "--database-url", f"sqlite:///{path}")
-    assert result.stdout.splitlines()[-1] == "upgraded: empty -> 0004 (head)"
+    assert result.stdout.splitlines()[-1] == f"upgraded: empty -> {HEAD} (head)"
     alembic_check(f"sqlite:///{path}")
 
 
@@ -443,7 +444,8 @@ def any_url(request, tmp_path) -> str:
     return request.getfixturevalue("postgres").create_database(f"migrations_{uuid4().hex[:12]}")
 
 
-NEW_SINCE_0002 = {"article": ("bulletin_id", "department"),  # 0003
+NEW_SINCE_0002 = {"article": ("bulletin_id", "department",  # 0003
+                              "field_problems"),  # 0005
                   "attachment": ("warc_file", "warc_offset", "warc_record_id"),  # 0004
                   "crawlrun": ("host", "pid", "unfinished", "retried", "failures", "package")}
 
@@ -456,7 +458,7 @@ def test_a_populated_0002_database_is_upgraded_keeping_every_row_and_back_filled
     result = bulletins("db", "upgrade", "--database-url", any_url)
 
     assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines()[-1] == "upgraded: 0002 -> 0004 (head)"
+    assert result.stdout.splitlines()[-1] == f"upgraded: 0002 -> {HEAD} (head)"
     engine = create_engine(any_url)
     assert all_rows(engine, {t: [c["name"] for c in inspect(engine).get_columns(t)
                                  if c["name"] not in NEW_SINCE_0002.get(t, ())]
@@ -587,3 +589,53 @@ def test_a_new_and_an_upgraded_postgresql_database_have_the_same_schema(postgres
     indexes = dict(shape(new)["indexes"])
     assert "gin (title gin_trgm_ops)" in indexes["ix_article_title_trgm"]
     assert "gin (body_text gin_trgm_ops)" in indexes["ix_article_body_trgm"]
+
+
+# --------------------------------------------------------------------------- 0005 and back
+
+def migrate_down_to(url: str, revision: str) -> None:
+    engine = schema.migration_engine(url)
+    try:
+        with engine.connect() as connection:
+            command.downgrade(schema.alembic_config(connection), revision)
+            connection.commit()
+    finally:
+        engine.dispose()
+
+
+def test_0005_adds_field_problems_keeping_every_row_and_its_downgrade_drops_only_that(any_url, tmp_path):
+    database_at_0002(any_url)
+    migrate_to(any_url, "0004")
+    engine = create_engine(any_url)
+    columns = {t: [c["name"] for c in inspect(engine).get_columns(t)] for t in ERA_0002}
+    at_0004 = all_rows(engine, columns)
+    engine.dispose()
+
+    result = bulletins("db", "upgrade", "--database-url", any_url)
+
+    assert (result.returncode, result.stdout.splitlines()[-1]) == (0, f"upgraded: 0004 -> {HEAD} (head)")
+    engine = create_engine(any_url)
+    assert all_rows(engine, columns) == at_0004
+    alembic_check(any_url)
+    with session(make_engine(any_url)) as db:
+        assert {a.field_problems for a in db.exec(select(Article))} == {None}  # a reparse fills it
+        save_article(db, ArticleRecord(source="seoul-ko", board_id="9", url="http://127.0.0.1/seoul/9",
+                                       title="서울시 도청 방문", views=None,
+                                       missing_fields=["views"],
+                                       field_problems={"views": "negative count (-5)"}), T3)
+        db.commit()
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT field_problems FROM article WHERE id = 4")).scalar_one() == (
+            '{"views": "negative count (-5)"}')
+    engine.dispose()
+
+    migrate_down_to(any_url, "0004")
+
+    engine = create_engine(any_url)
+    assert "field_problems" not in {c["name"] for c in inspect(engine).get_columns("article")}
+    assert len(all_rows(engine, columns)["article"]) == 4
+    engine.dispose()
+    if any_url.startswith("sqlite"):  # the downgrade keeps the search structures: same as at 0004
+        fresh = tmp_path / "fresh-0004.sqlite"
+        migrate_to(f"sqlite:///{fresh}", "0004")
+        assert sqlite_schema(any_url.removeprefix("sqlite:///")) == sqlite_schema(fresh)

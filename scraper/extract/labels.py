@@ -49,8 +49,9 @@ STOP_LABELS = {"번호", "no", "전화번호", "전화", "연락처", "문의", 
 
 _NORM_DROP = re.compile(r"[\s.:：·*\[\]()<>|]+")
 _FILE_LABEL = re.compile(r"^(첨부파일|첨부|파일|첨부문서|attach\w*|files?)\d+$")
-_COUNT_VALUE = re.compile(r"[\d,\s]+(?:회|건|번|hits?|views?)?", re.I)
-_LEADING = re.compile(r"^[\s:：|·/\-]+|[\s:：|·/]+$")
+_COUNT_VALUE = re.compile(r"[-−]?[\d,\s]+(?:회|건|번|hits?|views?)?", re.I)
+# separators before a value ("조회 : 5", "Date - 2024"), but not a minus sign before a number
+_LEADING = re.compile(r"^(?:[\s:：|·/]|-(?![0-9]))+|[\s:：|·/]+$")
 
 # "Label : value" in a line of text. Korean labels need a colon or a space after them and are
 # not preceded by a Hangul letter; English labels are whole words.

@@ -16,7 +16,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from parsel import Selector, SelectorList
 from scrapy.http import Response, TextResponse
 
-from ..fields import parse_count, parse_date
+from ..fields import parse_count, parse_date, plausible_count
 from ..items import AttachmentRecord
 from ..profiles import Profile, join
 from .base import ArticlePageBase, ListingRow, guess_type
@@ -120,7 +120,7 @@ class ListingPage:
                 title=_NEW_MARK.sub("", title) if title else None,
                 author=text_of(row, spec.fields.get("author")),
                 published=date_of(row, spec.fields.get("published")),
-                views=parse_count(text_of(row, spec.fields.get("views"))),
+                views=plausible_count(parse_count(text_of(row, spec.fields.get("views")))),
                 notice=self._is_notice(row),
             )
 
@@ -171,7 +171,7 @@ class ListingPage:
                 title=squash(values.get(spec.fields.get("title", ""))) or None,
                 author=squash(values.get(spec.fields.get("author", ""))) or None,
                 published=parse_date(values.get(spec.fields.get("published", ""))),
-                views=parse_count(values.get(spec.fields.get("views", ""))),
+                views=plausible_count(parse_count(values.get(spec.fields.get("views", "")))),
                 notice=notice,
             )
 
@@ -231,7 +231,7 @@ class ArticlePage(ArticlePageBase):
     def _read(self, name: str, parse, auto):
         if name in self.profile.view.absent:
             return None
-        return parse(self._field(name)) if self._declared(name) else auto()
+        return self.parsed(name, self._field(name), parse) if self._declared(name) else auto()
 
     def title(self) -> str | None:
         spec = self.profile.view

@@ -56,10 +56,10 @@ class ArticlePage(ArticlePageBase):
         return self._fields().get("author") or None
 
     def published(self) -> date | None:
-        return parse_date(self._fields().get("published"))
+        return self.parsed("published", self._fields().get("published"), parse_date)
 
     def views(self) -> int | None:
-        return parse_count(self._fields().get("views"))
+        return self.parsed("views", self._fields().get("views"), parse_count)
 
     def body_html_fragment(self) -> str | None:
         return self.response.css("div.board-view div.view-content").get()
