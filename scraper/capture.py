@@ -3,6 +3,9 @@
 It sits at priority 950, nearer the downloader than HttpCompressionMiddleware (590), so it sees
 bodies still compressed (replay must be byte-identical) and every retried or failed attempt.
 
+A download stopped part-way (a size limit, scraper.limits) is archived as far as it was
+received, its response record marked `WARC-Truncated` (as Heritrix does).
+
 Dedup without losing evidence: a non-HTML 200 whose payload was archived in full before becomes
 a revisit record pointing at that record, and a 304 to a conditional request (scraper/conditional)
 a server-not-modified revisit. The digest index lives in the database (storage/digests).
@@ -39,6 +42,10 @@ PRIORITY = 950
 # never match an earlier one, and each capture is the evidence of what the page said that day.
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 _BODILESS = frozenset({204, 304})
+# Whoever stops a download (scrapy.exceptions.StopDownload; the answer then arrives flagged
+# "download_stopped" with the body received so far) says why here, as WARC-Truncated says it:
+# "length" for a size limit (scraper.limits). A stop without a word is "unspecified".
+TRUNCATED_META = "warc_truncated"
 
 
 def media_type(response) -> str | None:
@@ -92,6 +99,13 @@ def exchange_of(request, response, now: datetime) -> HttpExchange:
         ip_address=str(response.ip_address) if response.ip_address else None,
         date=now - timedelta(seconds=latency),
     )
+
+
+def truncation(request, response) -> str | None:
+    """Why the body archived is less than the answer (a WARC-Truncated value), or None if whole."""
+    if "download_stopped" not in response.flags:
+        return None
+    return request.meta.get(TRUNCATED_META, "unspecified")
 
 
 def repair_leftovers(directory, settings) -> None:
@@ -171,6 +185,13 @@ class WarcCaptureMiddleware:
         return response
 
     def _archive(self, request, response, exchange: HttpExchange) -> RecordLocation:
+        truncated = truncation(request, response)
+        if truncated:
+            # Kept as evidence of what was received, but never indexed for dedup: a later
+            # whole answer must not become a revisit of a cut-off record.
+            self.stats.inc_value("bulletins/warc_truncated")
+            self.stats.inc_value("bulletins/warc_bytes", len(response.body))
+            return self.writer.write_exchange(exchange, truncated=truncated)
         if self.digests is not None:
             earlier = request.meta.get(EARLIER_CAPTURE)
             if response.status == NOT_MODIFIED and earlier is not None:

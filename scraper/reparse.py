@@ -40,7 +40,7 @@ from sqlalchemy.orm import selectinload
 from sqlmodel import Session, select
 from warcio.exceptions import ArchiveLoadFailed
 
-from storage.articles import ArticleRecord, record_download, save_article
+from storage.articles import ArticleRecord, field_problems_json, record_download, save_article
 from storage.config import StorageError, sqlite_path
 from storage.db import make_engine
 from storage.models import Article, Attachment, Capture
@@ -49,6 +49,8 @@ from storage.warc import OPEN_SUFFIX, ArchivedRecord, decoded_payload, iter_reco
 
 from .fields import parse_month
 from .language import detect_language
+from .limits import CorruptBody, decompresses_beyond
+from .pages.base import unusable_page
 from .run import make_settings
 
 CHUNK = 48            # records per task sent to a worker
@@ -56,7 +58,7 @@ IN_FLIGHT = 4         # tasks queued per worker: keeps workers busy, memory flat
 COMMIT_EVERY = 200    # saves per commit, as the crawl's pipeline does
 MAX_NAMED = 20        # changes printed one per line; the rest are counted
 COMPARED = ("url", "title", "issue_month", "headline", "author", "department", "published", "views", "body_text",
-            "body_html", "language", "language_probability", "missing_fields", "attachments")
+            "body_html", "language", "language_probability", "missing_fields", "field_problems", "attachments")
 
 
 class ReparseError(Exception):
@@ -80,6 +82,8 @@ class ReparseReport:
     revisits: int = 0
     unreadable: list[tuple[str, str]] = field(default_factory=list)  # (file@offset, why)
     not_stored: list[tuple[str, str]] = field(default_factory=list)  # (url, why): a write that failed
+    # (url, why): answers the crawl failed as unusable (cut at a size limit, a bomb, corrupt)
+    left_out: list[tuple[str, str]] = field(default_factory=list)
     new: int = 0
     updated: int = 0
     changes: dict[tuple[str, str], tuple[int | None, dict]] = field(default_factory=dict)
@@ -102,6 +106,9 @@ class ReparseReport:
         lines += [f"unreadable: {where} ({why})" for where, why in self.unreadable[:limit]]
         if len(self.unreadable) > limit:
             lines.append(f"unreadable: ... {len(self.unreadable) - limit} more")
+        lines += [f"left out: {url} ({why})" for url, why in self.left_out[:limit]]
+        if len(self.left_out) > limit:
+            lines.append(f"left out: ... {len(self.left_out) - limit} more")
         lines += [f"not stored: {url} ({why})" for url, why in self.not_stored[:limit]]
         if len(self.not_stored) > limit:
             lines.append(f"not stored: ... {len(self.not_stored) - limit} more")
@@ -202,7 +209,11 @@ class Parser:
                 headers.appendlist(name, value.encode("latin-1"))
         body = decoded_payload(record)
         response_cls = responsetypes.from_args(headers=headers, url=url, body=body)
-        page = page_cls(response_cls(url=url, status=200, headers=headers, body=body))
+        response = response_cls(url=url, status=200, headers=headers, body=body)
+        why = unusable_page(response)
+        if why is not None:  # the crawl failed it: no article row of garbage here either
+            raise ValueError(why)
+        page = page_cls(response)
         item = page.to_item(detect=self.detect)
         item.warc_file, item.warc_offset, item.warc_record_id = filename, offset, record.record_id
         item.captured_at = datetime.fromisoformat(record.date).astimezone(UTC)
@@ -262,8 +273,9 @@ def _snapshot(row: Article) -> dict:
 def _values(record: ArticleRecord) -> dict:
     """What save_article would write for these COMPARED fields (attachments: as they are listed)."""
     values = {name: _kept(getattr(record, name)) for name in COMPARED
-              if name not in ("attachments", "missing_fields")}
+              if name not in ("attachments", "missing_fields", "field_problems")}
     values["missing_fields"] = ",".join(record.missing_fields) or None
+    values["field_problems"] = field_problems_json(record.field_problems)
     values["attachments"] = sorted((a.name, a.url) for a in record.attachments)
     return values
 
@@ -425,7 +437,7 @@ def reparse(database_url: str, warc_dir: Path | str, *, source: str | None = Non
                           on_failure=lambda url, error: report.not_stored.append((str(url), one_line(error))))
         try:
             store = _Store(work, report)
-            _run(report.files, spiders, start, store, pool, jobs, Parser(languages))
+            _run(report.files, spiders, start, store, pool, jobs, Parser(languages), size_limits())
             store.finish()
         finally:
             work.session.close()
@@ -472,8 +484,17 @@ def _stored_languages(engine, sources: set[str]) -> dict[bytes, tuple]:
     return known
 
 
+def size_limits() -> tuple[int, int]:
+    """(page, attachment) size limits, as the crawl has them (scraper.limits)."""
+    settings = make_settings()
+    try:
+        return settings.getint("BULLETINS_MAX_PAGE_SIZE"), settings.getint("BULLETINS_MAX_ATTACHMENT_SIZE")
+    except ValueError as error:
+        raise ReparseError(f"size limits must be whole numbers of bytes ({error})") from None
+
+
 def _run(files: list[WarcFile], spiders: dict, start: datetime | None, store: _Store, pool,
-         jobs: int, parser: Parser) -> None:
+         jobs: int, parser: Parser, limits: tuple[int, int]) -> None:
     report = store.report
     window: deque = deque()
     in_flight = IN_FLIGHT * jobs if pool is not None else 0
@@ -514,6 +535,10 @@ def _run(files: list[WarcFile], spiders: dict, start: datetime | None, store: _S
             if record.http_status != 200:
                 continue
             page_cls = spider.page_for(record.target_uri) if hasattr(spider, "page_for") else None
+            why = unusable(record, limits[0] if page_cls is not None else limits[1])
+            if why is not None:  # the crawl failed it; nothing is stored from it here either
+                report.left_out.append((record.target_uri, why))
+                continue
             if page_cls is None:
                 download = _download_of(record)
                 digest = _warc_header(record, "WARC-Payload-Digest")
@@ -531,6 +556,25 @@ def _run(files: list[WarcFile], spiders: dict, start: datetime | None, store: _S
             submit(chunk, sequence)
     while window:
         settle(window.popleft())
+
+
+def unusable(record: ArchivedRecord, limit: int) -> str | None:
+    """Why the crawl failed this archived answer (scraper.limits), or None: cut at a size limit
+    (`WARC-Truncated`), or a compressed body that is corrupt or decompresses beyond `limit`
+    (checked a step at a time, so a bomb costs no memory here either)."""
+    cut = _warc_header(record, "WARC-Truncated")
+    if cut:
+        return f"truncated: {cut}"
+    codings = [coding.strip().lower() for name, value in record.http_headers
+               if name.lower() == "content-encoding" for coding in value.split(",")]
+    codings = [coding for coding in codings if coding and coding != "identity"]
+    if codings and codings[-1] in ("gzip", "x-gzip", "deflate"):
+        try:
+            if decompresses_beyond(record.payload, codings[-1], limit):
+                return f"too large: decompresses to more than {limit:,} bytes"
+        except CorruptBody as error:
+            return f"corrupt {'deflate' if codings[-1] == 'deflate' else 'gzip'} body: {error}"
+    return None
 
 
 def _records(path: Path, report: ReparseReport):

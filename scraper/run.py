@@ -149,7 +149,8 @@ def run_crawls(jobs: list[tuple[str | type, dict[str, Any]]], settings: Settings
         try:  # spider arguments fail inside the reactor, with a traceback: check them here first
             month_window(spider_args.get("since"), spider_args.get("until"))
             korea_today(settings.get("BULLETINS_TODAY"))
-            for cap in ("BULLETINS_MAX_LISTING_PAGES", "BULLETINS_MAX_ARTICLES"):
+            for cap in ("BULLETINS_MAX_LISTING_PAGES", "BULLETINS_MAX_ARTICLES",
+                        "BULLETINS_MAX_PAGE_SIZE", "BULLETINS_MAX_ATTACHMENT_SIZE"):
                 if not str(settings.get(cap)).isdigit() or int(settings.get(cap)) < 1:
                     raise ValueError(f"{cap} must be a whole number of at least 1, got {settings.get(cap)!r}")
         except ValueError as exc:

@@ -39,6 +39,16 @@ DOWNLOAD_DELAY_JITTER = 0.5  # each delay is 1-3 s, so requests do not tick like
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
 DOWNLOAD_TIMEOUT = 30
+# Our limits by kind (BULLETINS_MAX_PAGE_SIZE, BULLETINS_MAX_ATTACHMENT_SIZE, scraper/limits) stop
+# a download and archive what came; Scrapy's own cap would cancel it and archive nothing.
+DOWNLOAD_MAXSIZE = 0
+# Only the codings archive readers decode: warcio (`warcio check`, pywb) cannot read br or zstd
+# payloads, which Scrapy would ask for when their packages are installed.
+DEFAULT_REQUEST_HEADERS = {
+    "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+    "Accept-Language": "en",
+    "Accept-Encoding": "gzip, deflate",
+}
 RETRY_ENABLED = True
 RETRY_TIMES = 3
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
@@ -49,6 +59,10 @@ TELNETCONSOLE_ENABLED = False
 
 DOWNLOADER_MIDDLEWARES = {
     "scraper.backoff.RetryBackoffMiddleware": 560,   # just after RetryMiddleware (550)
+    # Scrapy's, minus refreshes to javascript: and other schemes (a failed article otherwise)
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "scraper.redirects.UsableMetaRefreshMiddleware": 580,
+    "scraper.limits.SizeLimitMiddleware": 595,  # after capture, before HttpCompression (590)
     "scraper.conditional.ConditionalRequestMiddleware": 940,  # If-None-Match from the digest index
     "scraper.capture.WarcCaptureMiddleware": 950,    # raw bytes, before decompression (590)
 }
@@ -87,6 +101,11 @@ BULLETINS_HORIZON_MONTHS = 2
 # listing never ends (every page new ids) stops there, named in the summary, the run incomplete.
 BULLETINS_MAX_LISTING_PAGES = os.environ.get("BULLETINS_MAX_LISTING_PAGES") or 20_000
 BULLETINS_MAX_ARTICLES = os.environ.get("BULLETINS_MAX_ARTICLES") or 300_000
+# Size limits in bytes, on the body received and on its decompressed size (scraper/limits): pages
+# (listings and articles) and attachments. An answer over its limit is archived (cut at the limit,
+# WARC-Truncated: length, if it was still coming) and failed as "too large", the run incomplete.
+BULLETINS_MAX_PAGE_SIZE = os.environ.get("BULLETINS_MAX_PAGE_SIZE") or 5_000_000
+BULLETINS_MAX_ATTACHMENT_SIZE = os.environ.get("BULLETINS_MAX_ATTACHMENT_SIZE") or 100_000_000
 # The day (YYYY-MM-DD, Korea time) the horizon counts back from; None: today by the clock. Set it
 # ($BULLETINS_TODAY) to re-run a night as of its date; the tests pin it, so none depends on the
 # day they run.

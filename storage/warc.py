@@ -38,6 +38,9 @@ _HTTP_RECORD_TYPES = ("response", "request", "revisit")
 IDENTICAL_PAYLOAD_DIGEST = "http://netpreserve.org/warc/1.1/revisit/identical-payload-digest"
 SERVER_NOT_MODIFIED = "http://netpreserve.org/warc/1.1/revisit/server-not-modified"
 REVISIT_PROFILES = (IDENTICAL_PAYLOAD_DIGEST, SERVER_NOT_MODIFIED)
+# Why a response record holds less than the whole body (WARC 1.1 WARC-Truncated); Heritrix writes
+# "length" when a size cap stopped the download.
+TRUNCATION_REASONS = ("length", "time", "disconnect", "unspecified")
 
 
 @dataclass(frozen=True)
@@ -252,8 +255,15 @@ class WarcWriter:
     def __exit__(self, *exc_info) -> None:
         self.close()
 
-    def write_exchange(self, exchange: HttpExchange) -> RecordLocation:
-        """Write a response record then its request record; return the response's location."""
+    def write_exchange(self, exchange: HttpExchange, *, truncated: str | None = None) -> RecordLocation:
+        """Write a response record then its request record; return the response's location.
+
+        `truncated` (one of TRUNCATION_REASONS) says the body is cut short, e.g. "length" when a
+        size limit stopped the download: the response record carries `WARC-Truncated`, so readers
+        and replay know the payload is not the whole answer.
+        """
+        if truncated is not None and truncated not in TRUNCATION_REASONS:
+            raise ValueError(f"unknown WARC-Truncated reason {truncated!r}")
         date = warc_date(exchange.date)
         response_block = response_head(exchange)
         request_block = request_head(exchange)  # everything validated before the file is touched
@@ -263,7 +273,8 @@ class WarcWriter:
         response = self._http_record(
             warc, "response", exchange.url, response_block, exchange.body,
             [("WARC-Type", "response"), ("WARC-Record-ID", response_id), *common]
-            + ([("WARC-IP-Address", exchange.ip_address)] if exchange.ip_address else []),
+            + ([("WARC-IP-Address", exchange.ip_address)] if exchange.ip_address else [])
+            + ([("WARC-Truncated", truncated)] if truncated else []),
         )
         request = self._http_record(
             warc, "request", exchange.url, request_block, exchange.request_body,

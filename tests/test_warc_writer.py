@@ -437,6 +437,31 @@ def test_revisit_with_a_bad_field_is_refused_before_anything_is_written(tmp_path
     assert list(tmp_path.iterdir()) == []
 
 
+def test_a_body_cut_short_is_written_as_received_and_marked_truncated(tmp_path):
+    """A download stopped at a size limit (scraper.limits): the record says WARC-Truncated: length
+    (as Heritrix writes it), holds the bytes received, and still passes warcio check."""
+    cut = replace(ATTACHMENT, body=PDF[:1000])  # Content-Length still says the whole size
+    with make_writer(tmp_path) as writer:
+        location = writer.write_exchange(cut, truncated="length")
+        whole = writer.write_exchange(ATTACHMENT)
+    (path,) = writer.finished
+
+    record = read_record(tmp_path, location)
+    assert ("WARC-Truncated", "length") in record.warc_headers
+    assert record.payload == PDF[:1000] and location.payload_digest == warc.payload_digest(PDF[:1000])
+    assert "WARC-Truncated" not in dict(read_record(tmp_path, whole).warc_headers)
+    request = records(path)[2]
+    assert request.record_type == "request" and "WARC-Truncated" not in dict(request.warc_headers)
+    check = warcio("check", "-v", str(path))
+    assert check.returncode == 0, check.stdout + check.stderr
+
+
+def test_an_unknown_truncation_reason_is_refused_before_anything_is_written(tmp_path):
+    with pytest.raises(ValueError, match="WARC-Truncated"):
+        make_writer(tmp_path).write_exchange(ATTACHMENT, truncated="too big")
+    assert list(tmp_path.iterdir()) == []
+
+
 @pytest.fixture
 def disk(tmp_path):
     with small_disk(tmp_path / "disk", "256k") as folder:

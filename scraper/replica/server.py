@@ -156,7 +156,10 @@ class _Handler(BaseHTTPRequestHandler):
             out += b"0\r\n\r\n"
             self.wfile.write(bytes(out))
         else:
-            self.wfile.write(body)
+            try:
+                self.wfile.write(body)
+            except (BrokenPipeError, ConnectionResetError):
+                self.close_connection = True  # the client stopped reading (a size limit): fine
 
 
 class _Server(ThreadingHTTPServer):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, timedelta, timezone
 from ipaddress import ip_address
 from urllib.parse import urlsplit
@@ -15,9 +16,11 @@ from storage.runs import last_run_complete
 from storage.unfinished import to_retry
 
 from ..database import CrawlDatabase, storage_enabled
-from ..fields import attachment_filename, parse_month
+from ..fields import attachment_filename, parse_month, plausible
 from ..items import AttachmentDownload, ListingViews
+from ..pages.base import unusable_page
 from ..report import page_failed
+from ..unusable import UnusableAnswer
 
 LOOPBACK_NAMES = {"localhost"}
 KOREA = timezone(timedelta(hours=9))  # boards date their posts in Korea time
@@ -41,6 +44,14 @@ def same_page(asked: str, answered: str) -> bool:
     same_port = a.port == b.port or a.scheme != b.scheme
     return (len(hosts) == 1 and same_port and a.path.rstrip("/") == b.path.rstrip("/")
             and a.query == b.query)
+
+
+def site_hosts(base_url: str, extra=()) -> list[str]:
+    """The hosts a crawl of a site fetches from (Scrapy's allowed_domains: each with its
+    subdomains): the site's host, its `www.` twin, and the profile's other hosts (file servers)."""
+    host = (urlsplit(base_url).hostname or "").lower()
+    hosts = [host, host.removeprefix("www.")] if host.startswith("www.") else [host]
+    return list(dict.fromkeys(filter(None, [*hosts, *extra])))
 
 
 def month_end(first: date) -> date:
@@ -97,6 +108,7 @@ class BulletinSpider(scrapy.Spider):
         self.full = str(full).lower() in ("1", "true", "yes")
         self.stored: dict[str, date | None] = {}
         self.horizon = date.min
+        self.today = korea_today()  # BULLETINS_TODAY, set in from_crawler
         # Stored articles imply the older ones are stored too only after a complete walk; a
         # killed or windowed run leaves gaps, so the next one pages on to the end.
         self.trust_stored = False
@@ -111,7 +123,7 @@ class BulletinSpider(scrapy.Spider):
         self.capped: str | None = None
         self.base_url = (base_url or self.default_base_url).rstrip("/")
         self.since, self.until = month_window(since, until)
-        self.allowed_domains = [urlsplit(self.base_url).hostname]
+        self.allowed_domains = site_hosts(self.base_url, getattr(self, "extra_hosts", ()))
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -124,9 +136,9 @@ class BulletinSpider(scrapy.Spider):
         crawler.signals.connect(spider.request_scheduled, signal=signals.request_scheduled)
         spider.max_listing_pages = settings.getint("BULLETINS_MAX_LISTING_PAGES", 20_000)
         spider.max_articles = settings.getint("BULLETINS_MAX_ARTICLES", 300_000)
+        spider.today = korea_today(settings.get("BULLETINS_TODAY"))
         if not spider.full and storage_enabled(settings):
-            spider.horizon = horizon_start(settings.getint("BULLETINS_HORIZON_MONTHS", 2),
-                                           korea_today(settings.get("BULLETINS_TODAY")))
+            spider.horizon = horizon_start(settings.getint("BULLETINS_HORIZON_MONTHS", 2), spider.today)
             # read when the spider opens: after the archive repair that may clear rows' pointers
             crawler.signals.connect(spider.load_stored, signal=signals.spider_opened)
         if is_loopback(spider.base_url):
@@ -282,7 +294,9 @@ class BulletinSpider(scrapy.Spider):
     def parse_listing(self, response, page: int = 1):
         self.count("listing_pages")
         self.listing_pages_read += 1
-        rows = self.listing_page(response).rows()
+        rows = [row if row.published is None or plausible(row.published, self.today)
+                else replace(row, published=None)  # 2099 or 1900: no date, neither recent nor old
+                for row in self.listing_page(response).rows()]
         unseen = [row for row in rows if row.board_id not in self.seen_ids]
         regular = [row for row in rows if not row.notice]
         for row in unseen:
@@ -323,6 +337,10 @@ class BulletinSpider(scrapy.Spider):
             if self.article_id(response.url) is None:
                 return
             board_id = self.article_id(response.url)
+        unusable = unusable_page(response)
+        if unusable is not None:  # archived as received; no article row of garbage
+            self.page_failed((response.meta.get("redirect_urls") or [response.url])[0], unusable, "article", board_id)
+            return
         item = self.article_page(response).to_item()
         if board_id and item.board_id == response.url:
             item.board_id = board_id  # the view URL does not carry the id (POST views)
@@ -378,6 +396,8 @@ class BulletinSpider(scrapy.Spider):
             self.walk_complete = False
         if failure.check(HttpError):
             reason = f"HTTP {failure.value.response.status}"
+        elif failure.check(UnusableAnswer):
+            reason = str(failure.value)
         else:
             reason = f"{failure.type.__name__}: {failure.getErrorMessage()}"
         # A redirect to a page that failed (or that was refused: another host) is the first
