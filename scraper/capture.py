@@ -71,9 +71,11 @@ def exchange_of(request, response, now: datetime) -> HttpExchange:
         # Twisted reports length 0 for these whatever was sent, and Scrapy makes that a
         # Content-Length header: not the server's, so not archived.
         headers = [(n, v) for n, v in headers if n.lower() != "content-length"]
-    elif "content-length" not in names:
-        # Twisted removed Transfer-Encoding and de-chunked the body: say how long it is now.
-        headers = [(n, v) for n, v in headers if n.lower() != "transfer-encoding"]
+    elif "content-length" not in names or truncation(request, response):
+        # Twisted removed Transfer-Encoding and de-chunked the body, or the body was cut at a size
+        # limit (WARC-Truncated says so): say how long it is now, or a replay would wait forever
+        # for the rest.
+        headers = [(n, v) for n, v in headers if n.lower() not in ("transfer-encoding", "content-length")]
         headers.append(("Content-Length", str(len(response.body))))
     latency = request.meta.get("download_latency") or 0.0
     try:

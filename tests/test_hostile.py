@@ -255,3 +255,33 @@ def test_a_profile_host_that_is_no_host_name_is_refused():
     assert parse_profile({**base, "allowed_hosts": ["File.A.go.kr"]}, "x.toml").allowed_hosts == ("file.a.go.kr",)
     with pytest.raises(ProfileError, match="'allowed_hosts' must be host names"):
         parse_profile({**base, "allowed_hosts": ["https://file.a.go.kr/"]}, "x.toml")
+
+
+def test_redirects_and_cut_pages_replay_in_pywb(hostile, tmp_path):
+    """What archivists get back: the 302 as it was sent (pointing where the site sent it), the
+    meta refresh page, and the page cut at the size limit, replayed by a real pywb."""
+    import http.client
+
+    from .pywb_harness import COLLECTION, replay_server
+
+    server, folder, *_ = hostile
+    with replay_server(folder / "warc", tmp_path) as base:
+        def replayed(name: str) -> tuple[int, dict, bytes]:
+            """pywb's answer for the case's first capture, as sent: redirects not followed."""
+            headers, _, _ = records(folder, server.case_url(name))[0]
+            ts = "".join(c for c in headers.get_header("WARC-Date") if c.isdigit())[:14]
+            connection = http.client.HTTPConnection(urlsplit(base).netloc, timeout=60)
+            connection.request("GET", f"/{COLLECTION}/{ts}id_/{server.case_url(name)}",
+                               headers={"Accept-Encoding": "identity"})
+            answer = connection.getresponse()
+            try:
+                return answer.status, {k.lower(): v for k, v in answer.getheaders()}, answer.read()
+            finally:
+                connection.close()
+
+        status, headers, _ = replayed("redirect-to-another-article")
+        assert status == 302 and headers["location"].endswith(server.other_view)
+        status, _, body = replayed("meta-refresh-to-another-article")
+        assert status == 200 and b'http-equiv="refresh"' in body
+        status, _, body = replayed("huge-page")
+        assert status == 200 and body.startswith(b"<!DOCTYPE html>") and 5_000_000 <= len(body) < 6 * MB

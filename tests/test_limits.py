@@ -191,7 +191,8 @@ def test_a_page_still_coming_at_its_limit_is_archived_cut_and_failed_until_the_s
         [(warc_headers, http_headers, payload)] = response_records(tmp_path, url)
         assert warc_headers["WARC-Truncated"] == "length"
         assert 200_000 < len(payload) <= 200_000 + TCP_READ and big.startswith(payload)
-        assert http_headers["Content-Length"] == str(len(big))  # as the server sent it
+        # the length of what is archived, so a replay does not wait for the rest that never came
+        assert http_headers["Content-Length"] == str(len(payload))
         assert_archives_pass_warcio_check(tmp_path)
 
         del server.answers[url_path]  # the site is fixed

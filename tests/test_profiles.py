@@ -223,8 +223,9 @@ def test_a_page_object_a_package_declares_as_an_entry_point_is_used(tmp_path, mo
     monkeypatch.syspath_prepend(str(tmp_path))
     for page in ("my-board", "board_pages:BoardPage"):  # by the entry point's name, or its value
         spidercls = spider_class(with_page(page, tmp_path))
-        assert spidercls.page_object.__module__ == "board_pages"
-        assert spidercls.page_object.__name__ == "BoardPage"
+        page = spidercls.page_object(HtmlResponse(url="http://127.0.0.1/view?id=1", body=b"<html></html>"))
+        assert (type(page).__module__, type(page).__name__) == ("board_pages", "BoardPage")
+        assert page.source == "paged"  # its articles go under the profile's own name
 
 
 def test_a_refused_page_makes_its_source_broken_and_its_crawl_a_one_line_error(tmp_path, monkeypatch):

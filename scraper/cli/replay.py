@@ -11,7 +11,7 @@ import click
 from storage.config import database_url as resolve_database_url
 from storage.config import sqlite_path
 from storage.config import warc_dir as resolve_warc_dir
-from storage.db import make_engine, session
+from storage.db import make_reader, session
 
 from ..replay import (COLLECTION, CaptureRef, ReplayError, Wayback, article_capture, collection_dir,
                       ensure_pywb, newest_captures, port_in_use, replay_url, sync_collection)
@@ -61,7 +61,7 @@ def _captures(url: str, folder: Path, article_id: int | None) -> list[CaptureRef
     path = sqlite_path(url)
     if path is not None and not path.exists():
         raise ReplayError(f"no database at {path}")
-    with session(make_engine(url)) as db:
+    with session(make_reader(url)) as db:  # reading only: read access is enough
         if article_id is not None:
             return [article_capture(db, article_id, folder)]
         refs = newest_captures(db)
