@@ -67,7 +67,7 @@ def test_replica_view_gives_the_release_not_the_site_title_licence_or_file_butto
     assert item.body_text == "\n\n".join(release.post.paragraphs)  # no 공공누리 / 담당 부서 text
     assert [a.name for a in item.attachments] == [f.name for f in release.post.files]  # not 내려받기
     assert all("/common/download.do?fileId=" in a.url for a in item.attachments)  # not 바로보기
-    assert item.missing_fields == ["views"]  # korea.kr prints no view count
+    assert item.views is None and item.missing_fields == []  # korea.kr prints no count: declared absent
 
 
 @pytest.fixture(scope="module")
@@ -85,7 +85,8 @@ def test_crawl_stores_every_release_with_its_fields(crawled):
         assert (row["title"], row["author"], row["published"], row["views"]) == (
             post.title, release.body, post.posted.date().isoformat(), None)
         assert row["body_text"] == "\n\n".join(post.paragraphs)
-        assert row["missing_fields"] == "views"
+        assert row["missing_fields"] is None  # views are absent from the board, not missing
+    assert "incomplete article" not in crawled.result.stdout
 
 
 def test_crawl_posts_page_index_until_a_page_repeats_and_fetches_each_view_once(crawled):
