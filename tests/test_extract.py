@@ -313,6 +313,78 @@ def test_a_page_with_nothing_to_read():
                                "attachments": [], "rules": {}}
 
 
+# -- an info line without labels ------------------------------------------------------------------
+def info_page(line: str) -> str:
+    return page(f"<div class='view_top'><h4 class='tit'>청년 창업 지원사업 참여자 모집</h4><p class='info'>{line}</p></div>"
+                f"<div class='view_con'>{PARAGRAPHS}</div>")
+
+
+def test_views_printed_bare_next_to_the_date_are_read_by_position():
+    found, gold = extract_eval("info_line_bare_views")
+    assert (found.views, found.author, found.published) == (gold["views"], gold["author"], date(2024, 3, 5))
+    assert found.rules["views"] == found.rules["author"] == "heuristic:info-line"
+    assert found.department == "홍보담당관"  # a name that reads as an office
+
+
+@pytest.mark.parametrize("line, views, author", [
+    ("홍보담당관 | 2024-03-05 | 153", 153, "홍보담당관"),
+    ("보건환경연구원 감염병연구부 감염병조사과 | 2024.03.05 | 3,623", 3623, "보건환경연구원 감염병연구부 감염병조사과"),
+    ("<span>일자리경제과</span><span>2024-03-05</span><span>87</span>", 87, "일자리경제과"),
+    ("관광과 | 김민수 | 2024-03-05 | 12", 12, "김민수"),
+])
+def test_info_line_forms(line, views, author):
+    found = extract_article(info_page(line), "https://www.example.go.kr/news/view?idx=1")
+    assert (found.views, found.author, found.published) == (views, author, date(2024, 3, 5))
+
+
+@pytest.mark.parametrize("line", [
+    "2024-03-05 | 153",                            # no name beside: whose number is it?
+    "홍보담당관 | 153 | 2024-03-05",                  # the number before the date
+    "홍보담당관 | 2024-03-05 | 153 | 031-120-2044",   # an item not recognised
+    "홍보담당관 | 2024-03-05 | 153 | 2024-03-10",     # two dates
+])
+def test_info_line_with_an_item_not_recognised_gives_no_views(line):
+    found = extract_article(info_page(line), "https://www.example.go.kr/news/view?idx=1")
+    assert found.views is None and found.rules.get("views") is None
+
+
+# -- posts cut into short paragraphs; links to files inside them ------------------------------------
+def test_a_post_of_short_paragraphs_wins_over_a_longer_rating_prompt():
+    found, gold = extract_eval("wordpress_short_paragraphs")
+    body = squashed(found.body_text)
+    assert body.startswith(gold["body_start"]) and body.endswith(gold["body_end"])
+    assert "평가해 주시면" not in body and "구간별 통제 일정" in body and "전면 통제" in body  # tables kept
+    assert found.title == gold["title"] and found.author == gold["author"]
+
+
+def test_protocol_relative_links_to_files_inside_the_post_are_attachments():
+    found, gold = extract_eval("wordpress_short_paragraphs")
+    assert sorted(a.url for a in found.attachments) == sorted(gold["attachment_urls"])
+    assert sorted(a.name for a in found.attachments) == sorted(gold["attachments"])
+    assert found.rules["attachments"] == "heuristic:file-link+body-link"
+    assert {a.content_type for a in found.attachments} == {"application/pdf", "application/x-hwp"}
+
+
+def test_links_in_the_body_to_pages_images_or_other_hosts_are_not_attachments():
+    html = page("<h3 class='tit'>청년 창업 지원사업 참여자 모집</h3><div class='view_con'>" + PARAGRAPHS +
+                "<p><a href='//www.example.go.kr/youth/apply.do'>신청 바로가기</a>, "
+                "<a href='//www.example.go.kr/upload/poster.jpg'><img src='/upload/poster_s.jpg' alt='포스터'></a>, "
+                "<a href='//www.other.go.kr/files/guide.pdf'>정부 지침</a>, "
+                "<a href='//files.example.go.kr/board/plan.hwp'>추진 계획</a></p></div>")
+    found = extract_article(html, "https://www.example.go.kr/news/view?idx=1")
+    assert [(a.name, a.url) for a in found.attachments] == [
+        ("plan.hwp", "https://files.example.go.kr/board/plan.hwp")]  # the site's own file server
+
+
+def test_scattered_short_lines_do_not_make_a_body():
+    """Short lines count as running text only as siblings, enough of them and long enough."""
+    html = page("<h3 class='tit'>청년 창업 지원사업 참여자 모집</h3><div class='view_con'>" + PARAGRAPHS + "</div>"
+                "<div class='side'><div><p>오늘의 날씨 맑음</p></div><div><p>미세먼지 보통</p></div>"
+                "<div><p>행사 일정 안내</p></div><div><p>민원 서식 모음</p></div></div>")
+    found = extract_article(html, "https://www.example.go.kr/news/view?idx=1")
+    assert squashed(found.body_text).startswith("군은 올해 하반기") and "날씨" not in found.body_text
+
+
 # -- listings ----------------------------------------------------------------------------------
 @needs_real
 def test_real_listing_gyeongbuk_cards_with_start_offset():
@@ -400,6 +472,183 @@ def test_listing_pagination_mechanisms(name):
     p = extract_listing(html, gold["url"]).pagination
     assert p.mechanism == gold["pagination"]["mechanism"]
     assert p.next_url == gold["pagination"]["next"]
+
+
+# -- pagers built by script ---------------------------------------------------------------------------
+GWANGJU = "gwangju_www.gwangju.go.kr_notice_list.html"
+GWANGJU_URL = "https://www.gwangju.go.kr/boardList.do?boardId=BD_0000000022&pageId=www789"
+
+
+def test_real_listing_gwangju_pager_built_by_script_posts_move_page():
+    if not (REAL_PAGES / GWANGJU).exists():
+        pytest.skip(f"{REAL_PAGES / GWANGJU} is absent (real pages live beside the project, in shared/)")
+    guess = extract_listing(real(GWANGJU), GWANGJU_URL)
+    ids = [link.board_id for link in guess.links]
+    assert guess.kind == "listing" and len(ids) == 10 and (ids[0], ids[-1]) == ("16222", "16213")
+    assert guess.links[-1].date == date(2025, 12, 1)
+    p = guess.pagination
+    assert (p.rule, p.mechanism, p.param, p.current, p.last) == ("script-field", "form", "movePage", 1, 1537)
+    assert p.next_request["method"] == "POST" and p.next_request["url"] == "https://www.gwangju.go.kr/boardList.do"
+    assert p.next_request["data"]["movePage"] == "2" and p.next_request["data"]["boardId"] == "BD_0000000022"
+    assert "paging( 1, 1537, 15367)" in p.description and "#boardSearchForm" in p.description
+
+
+def listing_with(pager: str, script: str = "", form: str = "") -> str:
+    rows = "".join(f"<tr><td>{9 - i}</td><td class='subject'><a href='/bbs/view.do?bIdx={200 - i}'>군정 소식 {i}번째 "
+                   f"보도자료 제목입니다</a></td><td>2024-03-{10 - i:02d}</td></tr>" for i in range(6))
+    return page(f"{form}<table class='board_list'><tbody>{rows}</tbody></table>{pager}",
+                head=f"<script>{script}</script>" if script else "")
+
+
+LIST_FORM = ("<form name='listForm' id='listForm' method='post' action='/bbs/list.do'>"
+             "<input type='hidden' name='bbsId' value='B01'><input type='hidden' name='pageIndex' value='1'></form>")
+
+
+@pytest.mark.parametrize("function", ["fn_link_page", "goPage", "linkPage", "fn_egov_link_page", "movePage",
+                                      "fnGoPage", "go_page"])
+@pytest.mark.parametrize("where", ["onclick", "href"])
+def test_page_links_calling_a_page_function(function, where):
+    script = (f"function {function}(pageNo) {{ document.listForm.pageIndex.value = pageNo; "
+              f"document.listForm.action = '/bbs/list.do'; document.listForm.submit(); }}")
+    links = "".join(f"<a href='#' onclick='{function}({n}); return false;'>{n}</a>" if where == "onclick" else
+                    f"<a href='javascript:{function}({n});'>{n}</a>" for n in range(2, 5))
+    p = extract_listing(listing_with(f"<div class='paging'><strong>1</strong>{links}</div>", script, LIST_FORM),
+                        "https://www.example.go.kr/bbs/list.do").pagination
+    assert (p.rule, p.mechanism, p.function, p.param, p.next_call) == (
+        "pager-links", "javascript", function, "pageIndex", f"{function}(2)")
+    assert p.next_request == {"method": "POST", "url": "https://www.example.go.kr/bbs/list.do",
+                              "data": {"bbsId": "B01", "pageIndex": "2"}}
+
+
+@pytest.mark.parametrize("function, body", [
+    ("fn_link_page", "document.listForm.pageIndex.value = pageNo; document.listForm.submit();"),
+    ("goPage", "var f = document.listForm; f.pageIndex.value = pageNo; f.submit();"),
+    ("linkPage", "$('#pageIndex').val(pageNo); $('#listForm').submit();"),
+    ("fn_egov_link_page", "document.getElementById('pageIndex').value = pageNo; document.listForm.submit();"),
+    ("movePage", "$('#listForm').find('input[name=pageIndex]').val(pageNo); $('#listForm').submit();"),
+])
+def test_a_page_function_on_the_page_with_no_page_link(function, body):
+    """The pager is drawn by a script file: only the function tells how to page."""
+    script = f"function {function}(pageNo) {{ {body} }}\n$(function(){{ drawPaging('#paging', 1, 12, '{function}'); }});"
+    form = LIST_FORM.replace("name='pageIndex'", "name='pageIndex' id='pageIndex'")
+    p = extract_listing(listing_with("<div id='paging' class='paging'></div>", script, form),
+                        "https://www.example.go.kr/bbs/list.do").pagination
+    assert (p.rule, p.mechanism, p.function, p.param) == ("script-function", "javascript", function, "pageIndex")
+    assert (p.current, p.last, p.next_call) == (1, 12, f"{function}(2)")
+    assert p.next_request["data"]["pageIndex"] == "2" and p.next_request["method"] == "POST"
+
+
+def test_a_page_function_going_to_a_url():
+    script = "function goPage(page) { location.href = '/bbs/list.do?bbsId=B01&page=' + page; }"
+    p = extract_listing(listing_with("<div class='paging'></div>", script), "https://www.example.go.kr/bbs/list.do"
+                        ).pagination
+    assert (p.rule, p.mechanism, p.function) == ("script-function", "javascript", "goPage")
+    assert p.next_url == "https://www.example.go.kr/bbs/list.do?bbsId=B01&page=2" and p.next_request is None
+
+
+def test_a_lone_next_link_calling_a_page_function():
+    script = "function goPage(n) { document.listForm.pageIndex.value = n; document.listForm.submit(); }"
+    p = extract_listing(listing_with("<div class='btns'><a href='javascript:goPage(2)'>다음</a></div>", script, LIST_FORM),
+                        "https://www.example.go.kr/bbs/list.do").pagination
+    assert (p.rule, p.mechanism, p.next_call, p.param) == ("next-link", "javascript", "goPage(2)", "pageIndex")
+    assert p.next_request["data"]["pageIndex"] == "2"
+
+
+def test_a_hidden_page_field_of_the_list_form():
+    form = LIST_FORM.replace("value='1'", "value='3'")
+    p = extract_listing(listing_with("<div class='paging'></div>", form=form),
+                        "https://www.example.go.kr/bbs/list.do").pagination
+    assert (p.rule, p.mechanism, p.param, p.current) == ("form-field", "form", "pageIndex", 3)
+    assert p.next_request == {"method": "POST", "url": "https://www.example.go.kr/bbs/list.do",
+                              "data": {"bbsId": "B01", "pageIndex": "4"}}
+    # a form posting elsewhere (the site search) is not the list's
+    elsewhere = form.replace("action='/bbs/list.do'", "action='https://search.example.go.kr/search.jsp'")
+    assert extract_listing(listing_with("", form=elsewhere), "https://www.example.go.kr/bbs/list.do"
+                           ).pagination.description == "no pagination found"
+
+
+def test_the_last_page_of_a_script_built_pager_has_no_next():
+    script = ("function boardList() { paging(3, 3, 25); $('.paging').on('click', 'a', function() {"
+              " $('#listForm').find('input[name=\"pageIndex\"]').val($(this).data('move')); $('#listForm').submit(); }); }")
+    p = extract_listing(listing_with("<div class='paging'></div>", script, LIST_FORM.replace("value='1'", "value='3'")),
+                        "https://www.example.go.kr/bbs/list.do").pagination
+    assert (p.rule, p.current, p.last, p.next_request) == ("script-field", 3, 3, None)
+
+
+# -- the rows' structure, from the first page to the last --------------------------------------------
+def scripted_pages(**options):
+    from scraper.replica.sites.scripted import ScriptedSite
+
+    site = ScriptedSite(**options)
+    return site, [site.listing(n) for n in range(1, site.last_page + 1)]
+
+
+def test_a_last_page_with_one_article_and_a_notice_is_read_with_the_first_pages_structure():
+    site, pages = scripted_pages(articles=21, paging="links")
+    url = "https://www.example.go.kr/boardList.do?boardId=BD_0000000022"
+    first = extract_listing(pages[0], url)
+    assert first.pattern is not None and len(first.links) == 11
+    alone = extract_listing(pages[-1], url)  # guessed afresh: the pager's links are the family
+    assert [link.title for link in alone.links] == ["처음", "1", "2", "마지막"]
+    last = extract_listing(pages[-1], url, pattern=first.pattern)
+    assert [(link.board_id, link.notice) for link in last.links] == [("15001", True), (str(site.posts[-1].id), False)]
+    assert last.kind == "listing" and last.links[1].date == site.posts[-1].posted.date()
+    assert last.rows_selector == first.rows_selector and last.pattern == first.pattern
+
+
+def test_page_number_links_never_pass_for_rows_on_a_page_without_any():
+    site, pages = scripted_pages(articles=21, paging="links")
+    url = "https://www.example.go.kr/boardList.do?boardId=BD_0000000022"
+    first = extract_listing(pages[0], url)
+    empty = pages[-1].split('<div class="board_list_body">')[0] + '<div class="paging"><ul>' + "".join(
+        f'<li><a href="/boardList.do?boardId=BD_0000000022&amp;movePage={n}">{n}</a></li>' for n in range(1, 6)) + "</ul></div>"
+    assert extract_listing(empty, url, pattern=first.pattern).links == []
+
+
+def two_rows(rows: str) -> str:
+    return page(f"<h3>보도자료</h3>{rows}<div class='paging'><strong>1</strong></div>")
+
+
+def test_a_boards_only_page_with_two_rows_is_read():
+    """A new board: no family of three links, but two dated rows of the board's table."""
+    rows = "".join(f"<tr><td>{2 - i}</td><td class='subject'><a href='/bbs/view.do?bIdx={31 - i}'>{title}</a></td>"
+                   f"<td>홍보과</td><td>2024-03-0{5 - i}</td></tr>"
+                   for i, title in enumerate(["군, 청년 창업 지원사업 참여자 모집", "군립도서관 야간 열람실 운영"]))
+    guess = extract_listing(two_rows(f"<table class='board_list'><tbody>{rows}</tbody></table>"),
+                            "https://www.example.go.kr/bbs/list.do")
+    assert [(link.board_id, link.date) for link in guess.links] == [("31", date(2024, 3, 5)), ("30", date(2024, 3, 4))]
+    assert guess.kind == "listing" and guess.pattern is not None
+
+
+def test_an_empty_board_beside_a_sidebar_of_latest_posts_has_no_rows():
+    latest = "".join(f"<li><a href='/bbs/view.do?bIdx={31 - i}'>{title}</a> <span>2024-03-0{5 - i}</span></li>"
+                     for i, title in enumerate(["군, 청년 창업 지원사업 참여자 모집", "군립도서관 야간 열람실 운영"]))
+    html = two_rows(f"<p class='empty'>등록된 게시물이 없습니다.</p><div class='latest'><h4>최근 소식</h4><ul>{latest}</ul></div>")
+    assert extract_listing(html, "https://www.example.go.kr/bbs/list.do?bbsId=B02").links == []
+
+
+@needs_real
+def test_a_real_listing_cut_to_one_row_keeps_its_rows_with_the_pattern():
+    """gb.go.kr's list with nine of its ten cards taken out, as its last page could look."""
+    from lxml import html as lxml_html
+
+    url = "https://www.gb.go.kr/Main/page.do?mnu_uid=6792&BD_CODE=bbs_bodo&cmd=1"
+    full = real("gyeongbuk_gb_go_kr_press_list.html")
+    first = extract_listing(full, url)
+    tree = lxml_html.fromstring(full)
+    cards = tree.cssselect("ul.report_list > li")
+    for card in cards[:-1]:
+        card.getparent().remove(card)
+    cut = lxml_html.tostring(tree, encoding="unicode")
+    guess = extract_listing(cut, url, pattern=first.pattern)
+    assert [link.board_id for link in guess.links] == ["506258001"]
+    assert (guess.links[0].title, guess.links[0].date) == (first.links[-1].title, first.links[-1].date)
+    assert guess.kind == "listing"
+    afresh = [link.board_id for link in extract_listing(cut, url).links]
+    assert "506258001" not in afresh  # guessed afresh, the pager's links pass for the rows
+    cards[-1].getparent().remove(cards[-1])
+    empty = lxml_html.tostring(tree, encoding="unicode")
+    assert extract_listing(empty, url, pattern=first.pattern).links == []  # not the pager's 처음/이전/1/2...
 
 
 # -- speed -----------------------------------------------------------------------------------------

@@ -91,7 +91,8 @@ def probe(*args: str):
 @pytest.mark.parametrize("name", sorted(p.stem for p in ARTICLES.glob("*.html")))
 def test_probe_article_json_over_http(server, name):
     gold = json.loads((ARTICLES / f"{name}.json").read_text())
-    result = probe(f"{server}/articles/{name}.html", "--json")
+    # fetched from loopback, its links joined to the page's own address (links to the site's files)
+    result = probe(f"{server}/articles/{name}.html", "--json", "--base-url", gold["url"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert list(data) == ["title", "date", "author", "views", "body", "attachments", "rules"]
@@ -198,4 +199,30 @@ def test_draft_profile_of_a_real_listing_loads(tmp_path):
     assert draft["listing"]["method"] == "POST"
     assert draft["listing"]["pagination"] == {"kind": "form", "param": "pageIndex"}
     assert draft["listing"]["id_param"] == "newsId"
+    parse_profile(draft, "draft")
+
+
+def test_probe_names_the_rule_that_found_a_script_built_pager(server):
+    result = probe(f"{server}/listings/script_pager_gopage.html", "--no-follow")
+    assert result.exit_code == 0, result.output
+    assert "pagination: javascript (page)    [rule: script-function]" in result.output
+    assert "makePaging('#paginate', 1, 47, 'goPage'): page 1 of 47" in result.output
+    data = json.loads(probe(f"{server}/listings/script_pager_gopage.html", "--no-follow", "--json").output)
+    assert data["pagination"]["rule"] == "script-function" and data["pagination"]["last"] == 47
+
+
+def test_probe_of_the_real_gwangju_list_finds_its_hidden_page_field_and_drafts_a_profile():
+    real = REAL_PAGES / "gwangju_www.gwangju.go.kr_notice_list.html"
+    if not real.exists():
+        pytest.skip(f"{real} is absent (real pages live beside the project, in shared/)")
+    base = "https://www.gwangju.go.kr/boardList.do?boardId=BD_0000000022&pageId=www789"
+    text = probe(str(real), "--base-url", base, "--no-follow")
+    assert text.exit_code == 0, text.output
+    assert "pagination: form (movePage)    [rule: script-field]" in text.output
+    assert "article links (10):" in text.output and "no pagination found" not in text.output
+    draft = tomllib.loads(json.loads(probe(str(real), "--base-url", base, "--no-follow", "--json").output)
+                          ["draft_profile"])
+    assert draft["listing"]["method"] == "POST"
+    assert draft["listing"]["pagination"] == {"kind": "form", "param": "movePage"}
+    assert draft["listing"]["form"]["boardId"] == "BD_0000000022" and draft["listing"]["id_param"] == "seq"
     parse_profile(draft, "draft")

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from urllib.parse import parse_qs
 
 import pytest
 
 from scraper.replica.sites import SiteResponse, SiteServer, site_for
+from scraper.replica.sites.scripted import ScriptedSite
 from scraper.spiders.zero_config import MAX_NAME, source_for
 
 from .conftest import run_cli
@@ -47,6 +49,9 @@ def test_the_source_is_named_after_the_site_and_the_board():
         "", "&pageIndex=3", "&searchWrd=&searchCnd=0", "&cpage=2&sort=date")} | {
         source_for("https://a.go.kr/bbs/list.do?menuNo=7&bbsId=B1")}) == 1
     assert source_for("https://a.go.kr/bbs/board.php?bo_table=press&page=2") == "auto-a.go.kr-bbs-board.php-bo_table-press"
+    # 광주광역시's list pages by a posted movePage (its links carry it too) and sizes by recordCnt
+    assert source_for("https://www.gwangju.go.kr/boardList.do?boardId=BD_0000000022&pageId=www789&movePage=3"
+                      "&recordCnt=10") == "auto-www.gwangju.go.kr-boardList.do-boardId-BD_0000000022-pageId-www789"
 
 
 def test_a_source_name_is_safe_and_bounded_a_hash_keeping_boards_apart():
@@ -203,3 +208,93 @@ def test_a_board_stored_under_its_old_host_name_goes_on_with_name(two_boards, tm
     finally:
         con.close()
     assert f"auto-127-0-0-1\t{url}" in run_cli("sources", cwd=tmp_path).stdout.splitlines()
+
+
+# --- a last page with one article under a pinned notice; boards paged only by script ---------------
+
+
+def crawl_scripted(folder, **options) -> SiteCrawl:
+    site = ScriptedSite(**options)
+    with SiteServer(site) as server:
+        url = server.base_url + site.listing_path()
+        result = run_cli("crawl", "--url", url, "--database-url", f"sqlite:///{folder / 'bulletins.sqlite'}",
+                         "--warc-dir", str(folder / "warc"), cwd=folder, env=TODAY)
+        requests = list(server.requests)
+    crawl = SiteCrawl(site, server.base_url, folder, result, requests)
+    crawl.listing_url = url
+    return crawl
+
+
+def listing_requests(crawl) -> list[tuple[str, str, bytes]]:
+    return [(method, path, body) for method, path, body in crawl.requests if path.startswith("/boardList.do")]
+
+
+def assert_every_article_stored_and_ok(crawl) -> None:
+    result = crawl.result
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "status: ok" in result.stdout.splitlines(), result.stdout
+    site = crawl.site
+    assert set(crawl.articles()) == {str(p.id) for p in [*site.posts, *site.notices]}
+
+
+@pytest.fixture(scope="module")
+def last_page_alone(tmp_path_factory):
+    """21 articles, 10 a page, and a notice pinned on top of every page: the third and last page
+    shows the notice and one article, two links that look like less of a list than the pager."""
+    return crawl_scripted(tmp_path_factory.mktemp("last-page"), articles=21, paging="links")
+
+
+def test_a_last_page_with_one_article_under_a_pinned_notice_loses_nothing(last_page_alone):
+    crawl = last_page_alone
+    site = crawl.site
+    assert len(site.posts) % site.per_page == 1 and site.last_page == 3
+    assert_every_article_stored_and_ok(crawl)
+    oldest = str(site.posts[-1].id)
+    assert crawl.articles()[oldest]["title"] == site.posts[-1].title
+    # pages 1 to 3, then the page past the end, which repeats the last one: the walk stops there
+    assert [path for _, path, _ in listing_requests(crawl)] == [
+        site.listing_path(), *(f"{site.listing_path()}&movePage={n}" for n in (2, 3, 4))]
+    assert "yielded no rows" not in crawl.result.stdout
+
+
+def test_a_new_board_with_one_article_under_a_notice_is_no_layout_drift(tmp_path):
+    """The board's only page holds two rows: read, not reported as a layout that yields none."""
+    crawl = crawl_scripted(tmp_path, articles=2, paging="links")
+    assert len(crawl.site.posts) == 1 and crawl.site.last_page == 1
+    assert_every_article_stored_and_ok(crawl)
+    assert "layout drift" not in crawl.result.stdout
+
+
+@pytest.fixture(scope="module", params=["hidden-field", "function"])
+def script_paged(request, tmp_path_factory):
+    """Boards whose HTML holds no page link: 광주광역시's hidden `movePage` field set by a click
+    handler on a pager `paging(current, totalPages, totalRows)` draws, or `fn_link_page(n)`."""
+    return crawl_scripted(tmp_path_factory.mktemp(request.param), articles=25, paging=request.param)
+
+
+def test_a_board_paged_only_by_script_is_walked_to_its_last_page(script_paged):
+    crawl = script_paged
+    site = crawl.site
+    assert site.last_page == 3
+    assert_every_article_stored_and_ok(crawl)
+    asked = listing_requests(crawl)
+    assert [method for method, _, _ in asked] == ["GET", "POST", "POST"]  # the last page says it is the last
+    field = "movePage" if site.paging == "hidden-field" else "pageIndex"
+    forms = [parse_qs(body.decode()) for _, _, body in asked[1:]]
+    assert [form[field] for form in forms] == [["2"], ["3"]]
+    assert all(form["boardId"] == ["BD_0000000022"] for form in forms)
+
+
+def test_fields_printed_in_one_unlabelled_line_are_read(script_paged):
+    """The view pages print `부서 | 2024-03-05 | 153`: date, department and views by position."""
+    stored = script_paged.articles()
+    posts = script_paged.site.posts
+    right = {"title": 0, "published": 0, "views": 0, "author": 0, "body": 0}
+    for post in posts:
+        row = stored[str(post.id)]
+        right["title"] += row["title"] == post.title
+        right["published"] += row["published"] == post.posted.date().isoformat()
+        right["views"] += row["views"] == post.views
+        right["author"] += row["author"] == post.department
+        right["body"] += row["body_text"] == "\n\n".join(post.paragraphs)
+    assert right == {field: len(posts) for field in right}

@@ -36,8 +36,10 @@ def probe(url, as_json, kind, follow, base_url, timeout, contact):
     Fetches URL (http(s), file:// or a local file), decides whether it is a listing or an
     article, and prints what the zero-config extractor finds, field by field with the rule used.
 
-    For a listing: the article links, the pagination mechanism and a draft profile (TOML) to
-    save and check. Exits 1 when the page cannot be fetched.
+    For a listing: the article links, the pagination mechanism with the rule that found it
+    (pager-links, next-link, or a script-built pager: script-function, script-field,
+    form-field) and a draft profile (TOML) to save and check. Exits 1 when the page cannot be
+    fetched.
     """
     agent = user_agent(contact or "")
     try:
@@ -99,8 +101,8 @@ def listing_lines(guess, profile: str, note: str | None) -> list[str]:
         lines.append(f"  {link.board_id or '-'}  {when}{flags}  {link.title or '-'}")
         lines.append(f"      {link.url or link.onclick}")
     p = guess.pagination
-    lines += ["", f"pagination: {p.mechanism or 'none'}" + (f" ({p.param})" if p.param else ""),
-              f"  {p.description}"]
+    lines += ["", f"pagination: {p.mechanism or 'none'}" + (f" ({p.param})" if p.param else "")
+              + (f"    [rule: {p.rule}]" if p.rule else ""), f"  {p.description}"]
     if p.next_request:
         lines.append(f"  next request: {p.next_request['method']} {p.next_request['url']} "
                      f"{json.dumps(p.next_request['data'], ensure_ascii=False)}")

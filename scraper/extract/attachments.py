@@ -7,6 +7,10 @@ whose text is a file name. A download is an `href`, or a URL inside `onclick`/`j
 `fn_egov_downFile('FILE_…','0')` (-> `/cmm/fms/FileDown.do?atchFileId=…&fileSn=0`). The name is the
 link's text when it is a file name, else the file name printed in the same item
 (강진군 `span.name` beside a download button). Preview and "download all" links are skipped.
+
+Inside the article's body, links to documents of the same site count too, however they are
+written (`//host/wp-content/uploads/…/x.pdf`, protocol-relative, with a caption for text: the
+name is then the file name in the URL): WordPress posts link their files in the text.
 """
 
 from __future__ import annotations
@@ -32,6 +36,8 @@ _SKIP_URL = re.compile(r"viewer|synap|preview|/Viewer/|docview|file_type=all", r
 _QUOTED = re.compile(r"""['"]([^'"]+)['"]""")
 _EGOV_DOWN = re.compile(r"fn_egov_downFile\(\s*['\"]([^'\"]+)['\"]\s*,\s*['\"]?(\d+)", re.I)
 _FILE_TOKENS = re.compile(r"file|attach|첨부|download", re.I)
+_MEDIA = frozenset({"jpg", "jpeg", "png", "gif", "bmp", "tif", "tiff", "mp3", "mp4", "avi", "wmv"})
+DOCUMENTS = tuple(e for e in EXTENSIONS if e not in _MEDIA)
 ITEM_TAGS = ("li", "tr", "dd", "p", "div", "td")
 
 
@@ -110,9 +116,59 @@ def _from_container(doc: Doc, container) -> list[AttachmentRecord]:
     return found
 
 
-def find_attachments(doc: Doc, label_cells=()) -> tuple[list[AttachmentRecord], str | None, object]:
+def _same_site(doc: Doc, url: str) -> bool:
+    host = (urlsplit(url).hostname or "").lower().removeprefix("www.")
+    site = (urlsplit(doc.url).hostname or "").lower().removeprefix("www.")
+    return bool(host) and (host == site or host.endswith("." + site) or site.endswith("." + host))
+
+
+def body_links(doc: Doc, body) -> list[AttachmentRecord]:
+    """Links inside the body to a document of the same site (a file name in the URL's path or as
+    the link's text); images only when their text is a file name."""
+    found: list[AttachmentRecord] = []
+    for a in body.iter("a"):
+        url = link_url(doc, a)
+        if not url or _SKIP_URL.search(url) or not _same_site(doc, url):
+            continue
+        text = squash(raw_text(a)) or squash(a.get("title") or "")
+        if _SKIP_TEXT.search(text):
+            continue
+        from_url = _name_from_url(url)
+        if is_file_name(text):
+            name = text
+        elif from_url and from_url.rsplit(".", 1)[-1].lower() in DOCUMENTS:
+            name = from_url
+        else:
+            continue
+        if all(r.url != url for r in found):
+            found.append(AttachmentRecord(name=name, url=url, content_type=guess_type(name)))
+    return found
+
+
+def find_attachments(doc: Doc, label_cells=(), body=None) -> tuple[list[AttachmentRecord], str | None, object]:
     """(attachments, rule, the element holding them) — `label_cells` are the value cells of
-    attachment labels."""
+    attachment labels; `body` the article's body, whose links to documents are added."""
+    found, rule, holder = _find_attachments(doc, label_cells)
+    if body is not None:
+        extra = [r for r in body_links(doc, body) if all(f.url != r.url for f in found)]
+        if extra:
+            found = _in_page_order(doc, found + extra)
+            rule = f"{rule}+body-link" if rule else "heuristic:body-link"
+            holder = body if holder is None else holder
+    return found, rule, holder
+
+
+def _in_page_order(doc: Doc, records: list[AttachmentRecord]) -> list[AttachmentRecord]:
+    """The records in the order their links are printed."""
+    first: dict = {}
+    for a in doc.root.iter("a"):
+        url = link_url(doc, a)
+        if url and url not in first:
+            first[url] = len(first)
+    return sorted(records, key=lambda r: first.get(r.url, len(first)))
+
+
+def _find_attachments(doc: Doc, label_cells=()) -> tuple[list[AttachmentRecord], str | None, object]:
     found: list[AttachmentRecord] = []
     holder = None
     for cell in label_cells:

@@ -5,14 +5,20 @@ Order, per field (the first rule that yields a valid value wins):
               twitter:title (site-wide values refused) > heading near the body > <title> tag
               (its article part, when it has one that is not the site name)
   date        label (작성일/등록일/Date/Createdd...) > JSON-LD datePublished > meta
-              (article:published_time...) > date printed between title and body > class name
+              (article:published_time...) > date printed between title and body > info line >
+              class name
   author      label (작성자/Name/Writer) > label of the department (등록부서/부서명: boards
               that print no person name) > JSON-LD author > meta author (site-wide refused) >
-              class name
-  department  label (담당부서/등록부서/부서명)
-  views       label (조회수/조회/Views/Hit) > JSON-LD interactionStatistic > class name
-  body        label (내용/Contents) > longest running-text block
-  attachments label (첨부파일/파일1) > file box > links named like files
+              class name > info line
+  department  label (담당부서/등록부서/부서명) > info line (a name that reads as a department)
+  views       label (조회수/조회/Views/Hit) > JSON-LD interactionStatistic > class name > info line
+  body        label (내용/Contents) > longest running-text block (sibling short paragraphs together)
+  attachments label (첨부파일/파일1) > file box > links named like files; and links inside the
+              body to the site's documents (`//host/…/x.pdf`)
+
+The info line is a line between the title and the body whose items carry no labels
+(`홍보담당관 | 2024-03-05 | 153`): read by position only when every item is recognised (one date,
+names of a department or person, one bare number after the date: the views).
 
 Labelled values count only inside the article's region (the smallest element holding the field
 block and the body) and outside boilerplate, so a footer's page manager or "last updated" date
@@ -32,7 +38,8 @@ from .attachments import find_attachments
 from .body import densest_block, fragment_html
 from .dates import parse_when
 from .document import Doc, as_doc, contains, lca
-from .heuristics import class_field, date_between, heading_near, region_of, title_from_title_tag
+from .heuristics import (class_field, date_between, heading_like, heading_near, info_line, region_of,
+                         title_from_title_tag)
 from .labels import Pair, find_pairs
 from .meta import jsonld_text, jsonld_views, read_meta, site_wide
 
@@ -84,6 +91,22 @@ class _Cascade:
         self.doc = doc
         self.out = Extraction(url=doc.url)
         self.meta = read_meta(doc)
+        self._info = None
+
+    @property
+    def info(self) -> tuple | None:
+        """(element, items) of the unlabelled info line between title and body, or None."""
+        if self._info is None:
+            title, body = self.out.elements.get("title"), self.out.elements.get("body")
+            if title is None and self.out.title:
+                # a title read off <title> or meta: where the page prints it, as a heading
+                title = next((el for el in self.doc.short_texts.get(self.out.title, ())
+                              if el is not None and heading_like(el) and not self.doc.is_boiler(el)), None)
+            found = (None, None)
+            if title is not None:
+                found = info_line(self.doc, title, body, self.out.published, limit=None if body is not None else 40)
+            self._info = found if found[0] is not None else ()
+        return self._info or None
 
     def set(self, name: str, value, rule: str, element=None) -> bool:
         if value in (None, "", []):
@@ -104,7 +127,8 @@ class _Cascade:
         region = region_of(anchor.label_el if anchor else None, body)
         if region is not None and region.tag in ("html", "body"):
             region = None
-        self.region = region
+        # Without a field block the region is found once the title is: what holds title and body.
+        self.region = region if anchor is not None else None
         inside = [p for p in pairs if region is None or contains(region, p.label_el)]
         best = {name: self._closest([p for p in inside if p.field == name], anchor)
                 for name in ("title", "author", "department", "views")}
@@ -127,6 +151,8 @@ class _Cascade:
         if best["department"]:
             self.set("department", best["department"].value, best["department"].rule,
                      best["department"].value_el)
+        elif self.info and self.info[1]["department"]:
+            self.set("department", self.info[1]["department"], "heuristic:info-line", self.info[0])
         self._views(best["views"])
         self._attachments(inside)
         return out
@@ -215,6 +241,8 @@ class _Cascade:
             el, text = date_between(doc, start, body)
             if text and self._set_date(text, "heuristic:date-near-title", el):
                 return
+        if self.info and self._set_date(self.info[1]["date"], "heuristic:info-line", self.info[0]):
+            return
         if self.region is not None:
             value, name = class_field(doc, "published", self.region, body)
             if value:
@@ -243,7 +271,10 @@ class _Cascade:
                 return
         if self.region is not None:
             value, name = class_field(doc, "author", self.region, self.out.elements.get("body"))
-            self.set("author", value, f"heuristic:class:{name}")
+            if self.set("author", value, f"heuristic:class:{name}"):
+                return
+        if self.info:
+            self.set("author", self.info[1]["author"], "heuristic:info-line", self.info[0])
 
     def _views(self, pair: Pair | None) -> None:
         if pair is not None and self.set("views", parse_count(pair.value), pair.rule, pair.value_el):
@@ -252,15 +283,18 @@ class _Cascade:
             return
         if self.region is not None:
             value, name = class_field(self.doc, "views", self.region, self.out.elements.get("body"))
-            self.set("views", parse_count(value), f"heuristic:class:{name}")
+            if self.set("views", parse_count(value), f"heuristic:class:{name}"):
+                return
+        if self.info:
+            self.set("views", parse_count(self.info[1]["views"]), "heuristic:info-line", self.info[0])
 
     def _attachments(self, pairs: list[Pair]) -> None:
         cells = [p.value_el for p in pairs if p.field == "attachments"]
-        found, rule, holder = find_attachments(self.doc, cells)
+        found, rule, holder = find_attachments(self.doc, cells, self.out.elements.get("body"))
         if found:
             self.out.elements["attachments"] = holder
-            if rule == "label":
+            if rule.startswith("label"):
                 label = next(p.label for p in pairs if p.field == "attachments")
-                rule = f"label:{label}"
+                rule = f"label:{label}" + rule[len("label"):]
                 self.out.labels[label] = "attachments"
             self.set("attachments", found, rule)

@@ -10,7 +10,8 @@ Two sources of pages:
 
 Article fields scored: title, date, author, views, body_start, body_end, attachments (names, and
 URLs when the gold file lists them). A gold value of null means "not on the page": the field is
-right only when nothing is found. Listing fields: kind, ids, notices, dates, pagination, next.
+right only when nothing is found. Listing fields: kind, ids, notices, dates, pagination, next
+(the next page's URL; the call for `javascript`; `param=N` for a posted `form`).
 """
 
 from __future__ import annotations
@@ -69,6 +70,11 @@ REAL_LISTINGS = {
         "url": "https://www.korea.kr/briefing/pressReleaseList.do",
         "kind": "listing", "count": 20, "first_id": "156738805", "last_id": "156738778",
         "pagination": {"mechanism": "javascript", "param": "pageIndex", "next": "pageLink(2)"}},
+    "gwangju_www.gwangju.go.kr_notice_list.html": {
+        "url": "https://www.gwangju.go.kr/boardList.do?boardId=BD_0000000022&pageId=www789",
+        "kind": "listing", "count": 10, "first_id": "16222", "last_id": "16213",
+        "pagination": {"mechanism": "form", "param": "movePage", "next": "movePage=2",
+                       "next_request_url": "https://www.gwangju.go.kr/boardList.do", "method": "POST"}},
 }
 
 
@@ -230,6 +236,8 @@ def score_listing(gold: dict, guess) -> list[tuple[str, object, object, bool, st
                 f"{p.mechanism} {p.param or ''}".strip(), mech_ok, p.description))
     if "next" in pag:
         nxt = p.next_call if p.mechanism == "javascript" else p.next_url
+        if p.mechanism == "form":
+            nxt = f"{p.param}={p.next_request['data'].get(p.param)}" if p.next_request else None
         ok = nxt == pag["next"]
         if ok and pag.get("next_request_url"):
             ok = bool(p.next_request) and p.next_request["url"] == pag["next_request_url"] \

@@ -6,6 +6,9 @@
 - heading near the body, when no field block exists;
 - a date printed on its own between the title and the body ("Posted on June 24, 2022");
 - fields named by class (`span.writer`, `span.date`, `span.hit`) inside the article;
+- an info line between the title and the body whose items carry no labels,
+  `<p class="info">홍보담당관 | 2024-03-05 | 153</p>`: read by position once every item is
+  recognised (one date, a department or a name, and one bare number after the date: the views);
 - the <title> tag's article part.
 """
 
@@ -16,7 +19,7 @@ import re
 from lxml import etree
 
 from .dates import is_date_only, parse_when
-from .document import HEADINGS, Doc, class_id, lca, raw_text, squash
+from .document import HEADINGS, INLINE, Doc, class_id, lca, raw_text, squash
 from .labels import is_label, valid
 
 _TITLE_TOKENS = ("tit", "title", "subject", "subj", "headline", "heading")
@@ -182,3 +185,90 @@ def region_of(anchor, body):
     if body is None:
         return anchor.getparent() if anchor.getparent() is not None else anchor
     return lca(anchor, body)
+
+
+# -- an info line without labels -------------------------------------------------------------------
+_INFO_SPLIT = re.compile(r"\s*(?:[|｜¦│·•]|\s[ㅣ/]\s)\s*")
+_BARE_COUNT = re.compile(r"\d{1,3}(?:,\d{3})+|\d{1,9}")
+# A department's or an office's name ends so: 홍보담당관, 노인건강과, 대변인실, 기획조정실, 보건소...
+_DEPARTMENT_END = re.compile(r"(?:과|실|국|담당관|관|팀|단|센터|본부|사업소|연구원|연구소|보건소|처|청|위원회|"
+                             r"재단|공사|공단|읍|면|동|부|반|계)$")
+_PERSON = re.compile(r"[가-힣]{2,4}")
+_ADMINS = {"관리자", "운영자", "담당자", "admin", "administrator", "webmaster", "editor", "홍보담당"}
+_INFO_BLOCKS = frozenset({"ul", "ol", "dl", "li", "dt", "dd"})
+_INFO_SKIP = frozenset({"html", "body", "table", "tbody", "thead", "tr", "form", "a", "img", "br", "h1", "h2",
+                        "h3", "h4", "h5", "h6"})
+
+
+def name_like(text: str) -> str | None:
+    """"department" or "person" when `text` reads as who posted an article, else None."""
+    if not (2 <= len(text) <= 40) or any(c.isdigit() for c in text) or is_label(text) or _key(text) in _GENERIC_KEYS:
+        return None
+    if text.lower() in _ADMINS:
+        return "person"
+    words = text.split()
+    if all(re.fullmatch(r"[가-힣()·]+", w) for w in words) and _DEPARTMENT_END.search(words[-1]):
+        return "department"
+    if _PERSON.fullmatch(text) or re.fullmatch(r"[A-Za-z][A-Za-z.\- ]{1,30}", text):
+        return "person"
+    return None
+
+
+def _info_items(el) -> list[str] | None:
+    """The items of a short line (text or inline children, cut at separators), or None when
+    the element holds blocks (its own children are looked at instead)."""
+    pieces = [el.text]
+    for child in el:
+        if not isinstance(child.tag, str):
+            pieces.append(child.tail)
+            continue
+        if child.tag not in INLINE and child.tag not in _INFO_BLOCKS:
+            return None
+        if child.tag in ("ul", "ol", "dl") or any(isinstance(c.tag, str) and c.tag not in INLINE for c in child):
+            return None
+        pieces += [raw_text(child), child.tail]
+    items = []
+    for piece in pieces:
+        items += [squash(x) for x in _INFO_SPLIT.split(piece or "") if squash(x)]
+    return items
+
+
+def info_line(doc: Doc, start, end, day=None, limit: int | None = None) -> tuple[object, dict] | tuple[None, None]:
+    """(element, {"date", "views", "author", "department"}) of the first line between `start` (the
+    title) and `end` (the body; or `limit` elements on) whose items are all recognised: one date
+    (`day` when given), one bare number printed after it, and one or two names (a department,
+    a person); or (None, None). The author is the person when both are printed."""
+    order = doc.order
+    lo = order.get(start, 0) + sum(1 for _ in start.iterdescendants()) + 1 if start is not None else 0
+    hi = order.get(end, len(doc.elements)) if end is not None else len(doc.elements)
+    if limit is not None:
+        hi = min(hi, lo + limit)
+    for el in doc.elements[lo:hi]:
+        if doc.is_boiler(el) or el.tag in _INFO_SKIP:
+            continue
+        text = raw_text(el)
+        if not (6 <= len(text) <= 400) or len(squash(text)) > 160:
+            continue
+        items = _info_items(el)
+        if not items or not (3 <= len(items) <= 6):
+            continue
+        dates, counts, names, other = [], [], [], []
+        for i, item in enumerate(items):
+            if _BARE_COUNT.fullmatch(item):
+                counts.append(i)
+            elif is_date_only(item, slack=2) and parse_when(item)[0]:
+                dates.append(i)
+            elif name_like(item):
+                names.append(i)
+            else:
+                other.append(i)
+        if other or len(dates) != 1 or len(counts) != 1 or not 1 <= len(names) <= 2 or counts[0] < dates[0]:
+            continue
+        when = parse_when(items[dates[0]])[0]
+        if day is not None and when != day:
+            continue
+        kinds = {name_like(items[i]): items[i] for i in reversed(names)}  # the first of each kind
+        return el, {"date": items[dates[0]], "views": items[counts[0]],
+                    "author": kinds.get("person") or kinds.get("department"),
+                    "department": kinds.get("department")}
+    return None, None

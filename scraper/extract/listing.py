@@ -14,6 +14,24 @@ number is `javascript`, with the form it posts when the page defines the functio
 (`pageLink(2)` sets `#pageIndex` and submits `#mainForm`; eGovFrame's
 `fn_egov_select_linkPage(2)` sets `document.listForm.pageIndex`); `#page=2` is `fragment` (an
 AJAX board whose real requests must be found by hand); a lone "next" link is `next-link`.
+
+Pagers built by script leave no page link in the HTML; after the pager links and a "next" link,
+the page's scripts are read (`Pagination.rule` names the rule that found it):
+- `script-function`: a page function written on the page (`fn_link_page(n)`, `goPage(n)`,
+  `linkPage(n)`, `fn_egov_link_page(n)`, `movePage(n)`...) that sets a form field and submits the
+  form: mechanism `javascript`, the form posted with the field set to N;
+- `script-field`: a script that sets a page-number field of a form and submits it (광주광역시:
+  `paging(1, 1537, 15367)` fills an empty `div.paging`, a click sets the hidden `movePage` of
+  `#boardSearchForm`): mechanism `form`;
+- `form-field`: the list form itself (its action is this page) carries a hidden page number:
+  mechanism `form`.
+The current and last page come from the pager-building call (`paging(current, totalPages, …)`)
+or the field's value.
+
+A listing page with few rows (the last page: one article under a pinned notice) looks like a
+list of page links; `RowPattern` is what the first page taught (the article links' shape and the
+path to their container), and `extract_listing(..., pattern=)` reads later pages with it. A
+board's only page with one or two rows is read when they are dated rows of a table or list.
 """
 
 from __future__ import annotations
@@ -50,7 +68,8 @@ _TITLE_NOISE = re.compile(r"(?:\s*(?:\[?새글\]?|\bNEW\b|\bnew\b|\bN\b|\bHOT\b)
 _SEARCH_PARAMS = ("searchWrd", "searchCnd", "searchKeyword", "searchCondition", "sch_word", "keyword", "search",
                   "word", "key", "sfl", "stx", "sop", "sst", "sod", "category", "sca")
 _PAGE_PARAMS = ("page", "pageIndex", "pageNo", "curPage", "cpage", "pg", "pageNum", "startPage", "nowPage",
-                "currentPage", "page_no", "pageno", "paged", "start", "Start", "offset", "startIdx", "pagenum")
+                "currentPage", "page_no", "pageno", "paged", "start", "Start", "offset", "startIdx", "pagenum",
+                "movePage", "goPage", "page_index", "cur_page", "currPage", "reqPage", "npage")
 # Query parameters that carry the listing's state, not the article: a link with or without them
 # goes to the same article (gnuboard adds &page=1 to some rows only).
 _NAV_PARAMS = frozenset(_PAGE_PARAMS) | frozenset(_SEARCH_PARAMS)
@@ -68,7 +87,7 @@ class ListingLink:
 
 @dataclass
 class Pagination:
-    mechanism: str | None = None   # query | offset | path | javascript | fragment | next-link | None
+    mechanism: str | None = None   # query | offset | path | javascript | form | fragment | next-link | None
     param: str | None = None       # the query/form parameter carrying the page
     step: int | None = None        # offset per page (offset)
     current: int | None = None
@@ -78,6 +97,8 @@ class Pagination:
     next_call: str | None = None   # e.g. "pageLink(2)"
     next_request: dict | None = None  # {"method", "url", "data"} when a form is posted
     next_selector: str | None = None  # CSS of the pager's "next" link, when it has one
+    last: int | None = None        # the last page, when the page says (a pager-building call)
+    rule: str | None = None        # pager-links | next-link | script-function | script-field | form-field
     description: str = ""
 
 
@@ -92,6 +113,7 @@ class ListingGuess:
     id_source: tuple | None = None   # ("param", key) | ("path", index) | ("slug",) | ("arg", index)
     field_selectors: dict = field(default_factory=dict)  # title/published -> CSS inside a row
     notice_class: str | None = None  # class the notice rows share
+    pattern: RowPattern | None = None  # the rows' structure, to read the board's later pages with
 
     def as_json(self) -> dict:
         links = []
@@ -103,6 +125,19 @@ class ListingGuess:
                 "rows_selector": self.rows_selector, "link_selector": self.link_selector,
                 "id_source": list(self.id_source) if self.id_source else None,
                 "field_selectors": dict(self.field_selectors)}
+
+
+@dataclass(frozen=True)
+class RowPattern:
+    """What a board's first listing page taught about its rows: the article links' shape (the
+    same path and query keys, or the same javascript function), the path from the root to the
+    element holding the rows, step by step (tag, stable id, classes), and where the ids are. A
+    later page with one or two rows is read with it instead of being guessed afresh (its few links
+    would lose to the pager's)."""
+
+    shape: tuple
+    container: tuple
+    id_source: tuple | None = None   # where the first page found each row's id (ListingGuess.id_source)
 
 
 # -- link families -----------------------------------------------------------------------------
@@ -220,11 +255,17 @@ def _is_locked(row) -> bool:
     return bool(re.search(r"비밀글|secret post", squash(raw_text(row))[:300], re.I))
 
 
-def _board_ids(links: list[tuple[str | None, str | None]]) -> tuple[list[str | None], tuple | None]:
+def _board_ids(links: list[tuple[str | None, str | None]], prefer: tuple | None = None
+               ) -> tuple[list[str | None], tuple | None]:
     """The id of each (url, js call), and where it was found: ("param", key), ("path", index),
-    ("slug",) or ("arg", index) — the query key, path segment or argument that is distinct per row."""
+    ("slug",) or ("arg", index) — the query key, path segment or argument that is distinct per row.
+    `prefer`: where another page of the board found them (one or two rows cannot tell)."""
     urls = [u for u, _ in links]
     none = [None] * len(links)
+    if prefer is not None and links:
+        values = _ids_at(links, prefer)
+        if all(values) and len(set(values)) == len(values):
+            return values, prefer
     if urls and all(urls):
         params = [dict(parse_qsl(urlsplit(u).query, keep_blank_values=True)) for u in urls]
         keys = set.intersection(*(set(p) for p in params)) if params else set()
@@ -252,6 +293,27 @@ def _board_ids(links: list[tuple[str | None, str | None]]) -> tuple[list[str | N
                     and len(set(values)) == len(values):
                 return values, ("arg", i)
     return none, None
+
+
+def _ids_at(links: list[tuple[str | None, str | None]], source: tuple) -> list[str | None]:
+    """Each link's id, read where `source` says."""
+    out: list[str | None] = []
+    for url, call in links:
+        value = None
+        if source[0] == "param" and url:
+            value = dict(parse_qsl(urlsplit(url).query, keep_blank_values=True)).get(source[1])
+            value = value if value and value.isdigit() else None
+        elif source[0] in ("path", "slug") and url:
+            segments = [s for s in urlsplit(url).path.split("/") if s]
+            index = source[1] if source[0] == "path" else -1
+            value = segments[index] if segments and len(segments) >= -index else None
+            if source[0] == "path" and not (value and value.isdigit()):
+                value = None
+        elif source[0] == "arg" and call:
+            args = _js_args(call)
+            value = args[source[1]] if len(args) > source[1] else None
+        out.append(value)
+    return out
 
 
 def _families(doc: Doc):
@@ -282,11 +344,20 @@ def _rows(doc: Doc, members):
 
 def find_links(doc: Doc):
     """(container, [(row, anchors, url, call)]) of the best article-link family, or (None, [])."""
+    return _best_family(doc)[:2]
+
+
+def _best_family(doc: Doc, not_the_pager: bool = False):
+    """(container, rows, shape) of the best article-link family, or (None, [], None).
+    `not_the_pager`: leave out families with no title text (page numbers) or inside the pager."""
     families = _families(doc)
+    pager = _number_links(doc, None)[0] if not_the_pager else None
     scored = []
     for shape, members in families.items():
         targets = {url or call for _, url, call in members}
         if len(targets) < 3:
+            continue
+        if pager is not None and all(contains(pager, a) for a, _, _ in members):
             continue
         titles: dict = {}
         for a, url, call in members:
@@ -295,6 +366,8 @@ def find_links(doc: Doc):
             if len(title) > len(titles.get(key, "")):
                 titles[key] = title
         score = sum(min(len(t), 40) for t in titles.values() if not t.isdigit())
+        if not_the_pager and not score:
+            continue
         scored.append((score, shape, members))
     scored.sort(key=lambda s: -s[0])
     best = None
@@ -305,16 +378,127 @@ def find_links(doc: Doc):
         dated = sum(1 for row, anchors in rows.items() if _row_date(row, [a for a, _, _ in anchors]))
         total = score + 20 * dated
         if best is None or total > best[0]:
-            best = (total, container, rows)
+            best = (total, container, rows, shape)
     if best is None:
-        return None, []
-    _, container, rows = best
+        return None, [], None
+    _, container, rows, shape = best
+    return container, _found(rows), shape
+
+
+def _found(rows: dict) -> list:
     out = []
     for row, anchors in rows.items():
         url = next((u for _, u, _ in anchors if u), None)
         call = next((c for _, _, c in anchors if c), None)
         out.append((row, [a for a, _, _ in anchors], url, call))
-    return container, out
+    return out
+
+
+_ROW_NAMES = re.compile(r"(?:^|[\s_-])(?:row|item|list|card|post|article|entry)s?(?:$|[\s_-])", re.I)
+_BOARD_NAMES = re.compile(r"board|bbs|list|tbl|news|press|report|notice|article|result", re.I)
+
+
+def _board_like(container) -> bool:
+    """A table body, or a block named for a board or a list (a few levels up)."""
+    for el in [container, *list(container.iterancestors())[:3]]:
+        if el.tag in ("table", "tbody") or _BOARD_NAMES.search(class_id(el)):
+            return True
+    return False
+
+
+def _row_above(a):
+    """The row holding a link: the closest table row, list item or block named for a row."""
+    for el in a.iterancestors():
+        if el.tag in ("tr", "li") or (el.tag in ("div", "article", "dl") and _ROW_NAMES.search(class_id(el))):
+            return el
+        if el.tag in ("table", "ul", "ol", "body"):
+            return None
+    return None
+
+
+def _few_rows(doc: Doc):
+    """(container, rows, shape) of one or two article rows when no family of three is on the page
+    (a new board's only page): links of one shape outside the pager, each titled in words and in
+    a row (table row, list item, `div.*row*`) that prints a date, the rows siblings in a table or
+    a block named for a board or list (not a sidebar's latest posts)."""
+    pager = _number_links(doc, None)[0]
+    best = None
+    for shape, members in _families(doc).items():
+        if pager is not None and any(contains(pager, a) for a, _, _ in members):
+            continue
+        rows: dict = {}
+        for a, url, call in members:
+            row = _row_above(a)
+            if row is None:
+                rows = {}
+                break
+            rows.setdefault(row, []).append((a, url, call))
+        if not rows or len(rows) > 2 or len({row.getparent() for row in rows}) != 1:
+            continue
+        if not _board_like(next(iter(rows)).getparent()):
+            continue
+        titles = [max((_link_title(a) for a, _, _ in anchors), key=len) for anchors in rows.values()]
+        if any(len(t) < 4 or t.isdigit() for t in titles):
+            continue
+        if not all(_row_date(row, [a for a, _, _ in anchors]) for row, anchors in rows.items()):
+            continue
+        score = sum(min(len(t), 40) for t in titles)
+        if best is None or score > best[0]:
+            best = (score, next(iter(rows)).getparent(), rows, shape)
+    if best is None:
+        return None, [], None
+    return best[1], _found(best[2]), best[3]
+
+
+# -- the rows' structure, carried from the first page to the others ------------------------------
+def _step(el) -> tuple:
+    """One step of a path: tag, id (unless it looks generated) and classes (state classes such
+    as `on` or `current` left out: they move between pages)."""
+    ident = el.get("id") or ""
+    if re.search(r"\d{3,}", ident):
+        ident = ""
+    classes = tuple(sorted(c for c in (el.get("class") or "").split() if not _CURRENT.fullmatch(c)))
+    return el.tag, ident, classes
+
+
+def _path_of(el) -> tuple:
+    return tuple(_step(x) for x in [*reversed(list(el.iterancestors())), el])
+
+
+def _elements_at(root, path: tuple, strict: bool) -> list:
+    """The elements at the end of `path` from the root; `strict` compares classes too."""
+    def same(el, step):
+        tag, ident, classes = _step(el)
+        return tag == step[0] and ident == step[1] and (not strict or classes == step[2])
+    if not path or not same(root, path[0]):
+        return []
+    level = [root]
+    for step in path[1:]:
+        level = [child for parent in level for child in parent if isinstance(child.tag, str) and same(child, step)]
+        if not level:
+            return []
+    return level
+
+
+def find_links_by_pattern(doc: Doc, pattern: RowPattern):
+    """(container, [(row, anchors, url, call)]) of the links of the learned shape inside the
+    learned container, however few; (None, []) when the page has none."""
+    members = _families(doc).get(pattern.shape)
+    if not members:
+        return None, []
+    for strict in (True, False):
+        containers = _elements_at(doc.root, pattern.container, strict)
+        if not containers:
+            continue
+        inside = {id(c): [m for m in members if contains(c, m[0])] for c in containers}
+        container = max(containers, key=lambda c: len(inside[id(c)]))
+        chosen = inside[id(container)]
+        if chosen:
+            rows: dict = {}
+            for a, url, call in chosen:
+                rows.setdefault(_row_of(a, container), []).append((a, url, call))
+            return container, _found(rows)
+    return None, []
 
 
 # -- pagination --------------------------------------------------------------------------------
@@ -393,26 +577,86 @@ def _with_param(url: str, key: str, value: str) -> str:
     return urlunsplit(parts._replace(query=urlencode(query, safe="{}")))
 
 
-def _function_form(doc: Doc, function: str):
-    """(param, form element, action) a page's pagination function posts, from its source."""
-    param = form = action = None
-    body = ""
-    pattern = re.compile(rf"function\s+{re.escape(function)}\s*\([^)]*\)\s*\{{", re.S)
+_FUNCTION_DEF = re.compile(r"(?:function\s+([A-Za-z_$][\w$]*)\s*\(\s*([A-Za-z_$][\w$]*)?[^)]*\)|"
+                           r"([A-Za-z_$][\w$]*)\s*=\s*function\s*\(\s*([A-Za-z_$][\w$]*)?[^)]*\))\s*\{")
+# A form field carrying the page number: movePage, pageIndex, page, pageNo, curPage, cpage, pg...
+_PAGE_FIELD = re.compile(r"(?:move|go|cur|curr|current|now|req|select|view|start|n|c)?_?page"
+                         r"(?:_?(?:no|num|number|index|idx))?|pg|pageindex", re.I)
+_PAGE_FUNCTION = re.compile(r"pag(?:e|ing|ination|er)|(?:^|_)pg(?:$|_)|Pg(?:$|[A-Z_])", re.I)
+# A call building the pager from numbers: paging(1, 1537, 15367), drawPagination("p", 1, 3, "f")
+_CALL_NUMBERS = re.compile(r"([A-Za-z_$][\w$]*)\s*\(\s*(?:['\"][^'\"]*['\"]\s*,\s*)?['\"]?(\d+)['\"]?\s*,\s*"
+                           r"['\"]?(\d+)['\"]?")
+
+
+def _function_source(doc: Doc, function: str) -> tuple[str | None, str] | None:
+    """(first parameter, body) of a function written on the page, or None."""
     for script in doc.scripts:
-        m = pattern.search(script)
-        if m:
-            body = script[m.end():m.end() + 1500]
-            body = body[:_block_end(body)]
-            break
+        for m in _FUNCTION_DEF.finditer(script):
+            name, arg = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+            if name == function or name.endswith("." + function):
+                body = script[m.end():m.end() + 1500]
+                return arg, body[:_block_end(body)]
+    return None
+
+
+def _input_named(doc: Doc, name: str | None = None, ident: str | None = None):
+    """The input with this name (or id), and the form holding it (or None)."""
+    for el in doc.root.iter("input"):
+        if (name and el.get("name") == name) or (ident and el.get("id") == ident):
+            form = next((f for f in el.iterancestors() if f.tag == "form"), None)
+            return el, form
+    return None, None
+
+
+def _form_by_ref(doc: Doc, ref: str | None):
+    if not ref:
+        return None
+    for f in doc.root.iter("form"):
+        if ref in (f.get("id"), f.get("name")):
+            return f
+    return None
+
+
+def _field_set_from(body: str, arg: str | None) -> tuple[str | None, str | None, str | None]:
+    """(field name, field id, form reference) the function body sets from its argument, or the
+    first page-like field it sets when it names no argument."""
+    value = rf"\(?\s*{re.escape(arg)}\b" if arg else r"[^)\s]"
+    m = re.search(rf"document\.(?:forms\[['\"]?)?(\w+)(?:['\"]?\])?\.(\w+)\.value\s*=\s*{value}", body)
+    if m:
+        return m.group(2), None, m.group(1)
+    m = re.search(rf"""\$\(\s*['"]#([\w-]+)['"]\s*\)\s*\.val\(\s*{value}""", body)
+    if m:
+        return None, m.group(1), None
+    m = re.search(rf"""(?:getElementById\(\s*['"]([\w-]+)['"]\s*\)|querySelector\(\s*['"]#([\w-]+)['"]\s*\))"""
+                  rf"""\.value\s*=\s*{value}""", body)
+    if m:
+        return None, m.group(1) or m.group(2), None
+    m = re.search(rf"""\[name=['"]?([\w-]+)['"]?\]['"]?\s*\)\s*\.val\(\s*{value}""", body)
+    if m:
+        return m.group(1), None, None
+    m = re.search(rf"\b\w+\.(\w+)\.value\s*=\s*{value}", body)
+    if m:
+        return m.group(1), None, None
+    return None, None, None
+
+
+def _function_target(doc: Doc, function: str):
+    """(param, form element, action, URL template) of a page's pagination function, from its
+    source: the form it submits with the page number, or the URL it goes to (`location.href =
+    "list.do?page=" + n`, a template with {n})."""
+    param = form = action = template = None
+    found = _function_source(doc, function)
+    body = found[1] if found else ""
+    arg = found[0] if found else None
     form_ref = None
     if body:
-        m = re.search(r"""\$\(\s*['"]#([\w-]+)['"]\s*\)\s*\.val\(\s*\w+""", body)
-        if m:
-            input_el = doc.root.find(f".//input[@id='{m.group(1)}']")
-            param = (input_el.get("name") if input_el is not None else None) or m.group(1)
-        m2 = re.search(r"document\.(?:forms\[['\"])?(\w+)(?:['\"]\])?\.(\w+)\.value\s*=", body)
-        if m2 and not param:
-            form_ref, param = m2.group(1), m2.group(2)
+        name, ident, form_ref = _field_set_from(body, arg) if arg else (None, None, None)
+        if not (name or ident):
+            name, ident, form_ref = _field_set_from(body, None)
+        if ident and not name:
+            input_el, _ = _input_named(doc, ident=ident)
+            name = (input_el.get("name") if input_el is not None else None) or ident
+        param = name
         m3 = re.search(r"""\$\(\s*['"][#]?([\w-]+)['"]\s*\)\s*\.submit\(|document\.(?:forms\[['"])?(\w+)(?:['"]\])?\.submit\(""",
                        body)
         if m3:
@@ -424,23 +668,22 @@ def _function_form(doc: Doc, function: str):
                 action = doc.join(re.sub(r"<c:url value='([^']+)'/>", r"\1", raw.strip("'\"")))
             elif "location" in raw:
                 action = doc.url
-    if form_ref:
-        form = doc.root.find(f".//form[@id='{form_ref}']")
-        if form is None:
-            form = doc.root.find(f".//form[@name='{form_ref}']")
+        if arg and not m3:
+            m5 = re.search(rf"""location(?:\.href)?\s*=\s*(['"])([^'"]*)\1\s*\+\s*{re.escape(arg)}\b"""
+                           rf"""(?:\s*\+\s*(['"])([^'"]*)\3)?""", body)
+            if m5:
+                template = doc.join(m5.group(2) + "{n}" + (m5.group(4) or ""))
+    form = _form_by_ref(doc, form_ref)
     if form is None and param:
-        for f in doc.root.iter("form"):
-            if f.find(f".//input[@name='{param}']") is not None:
-                form = f
-                break
+        form = _input_named(doc, name=param)[1]
     if param is None and form is not None:
-        for name in ("pageIndex", "page", "pageNo", "curPage", "cpage", "pg"):
+        for name in ("pageIndex", "page", "pageNo", "curPage", "cpage", "pg", "movePage"):
             if form.find(f".//input[@name='{name}']") is not None:
                 param = name
                 break
     if action is None and form is not None:
         action = doc.join(form.get("action") or doc.url)
-    return param, form, action
+    return param, form, action, template
 
 
 def _block_end(text: str) -> int:
@@ -465,91 +708,263 @@ def _form_data(form, param: str, value: str) -> dict:
     return data
 
 
-def find_pagination(doc: Doc, rows_container=None) -> Pagination:
+def _form_ref(form) -> str:
+    return f"#{form.get('id')}" if form.get("id") else f"form[name={form.get('name')}]"
+
+
+def _javascript(doc: Doc, pag: Pagination, function: str, nxt: int, next_call: str | None = None) -> Pagination:
+    """`pag` as a javascript pagination through `function`, whose next call is `next_call`."""
+    pag.mechanism, pag.function = "javascript", function
+    pag.next_call = next_call or f"{function}({nxt})"
+    param, form, action, template = _function_target(doc, function)
+    pag.param = param
+    if form is not None and param:
+        method = (form.get("method") or "get").upper()
+        pag.next_request = {"method": method, "url": action or doc.url,
+                            "data": _form_data(form, param, str(nxt))}
+        pag.description = (f"javascript {function}(N) submits {_form_ref(form)} ({method} {action}) with "
+                           f"{param}=N; next: {pag.next_call}")
+    elif template:
+        pag.template, pag.next_url = template, template.replace("{n}", str(nxt))
+        pag.description = f"javascript {function}(N) goes to {template}; next: {pag.next_url}"
+    else:
+        pag.description = f"javascript {function}(N) (function not on the page); next: {pag.next_call}"
+    return pag
+
+
+def _pager_links(doc: Doc, rows_container) -> Pagination | None:
+    """Numbered page links: their URLs (query, offset, path), javascript calls or fragments."""
     pager, numbers, current = _number_links(doc, rows_container)
     pag = Pagination(current=current)
-    if pager is not None and numbers:
-        if current is None:
-            linked = sorted(n for n, _ in numbers)
-            current = 1 if linked and linked[0] == 2 else None
-            pag.current = current
-        nxt = (current or 0) + 1
-        urls: dict[int, str] = {}
-        calls: dict[int, tuple[str, str]] = {}
-        fragments = False
-        for n, a in numbers:
-            href = (a.get("href") or "").strip()
-            if href.startswith("#") and re.search(r"\d", href) and not a.get("onclick"):
-                fragments = True
-                continue
-            target = _target(doc, a)
-            if target is None:
-                continue
-            _, url, call = target
-            if url:
-                urls.setdefault(n, url)
-            elif call:
-                calls.setdefault(n, (call.split("(")[0], call))
-        if urls:
-            current_url = doc.url
-            sample = dict(urls)
-            if current and current not in sample:
-                sample[current] = current_url
-            rel = _query_relation(sample) or _query_relation(urls)
-            if rel:
-                mechanism, key, step = rel
-                any_url = urls[min(urls)]
-                value = "{n}"
-                pag.mechanism, pag.param, pag.step = mechanism, key, step
-                pag.template = _with_param(any_url, key, value)
-                if nxt in urls:
-                    pag.next_url = urls[nxt]
-                elif current:
-                    shown = str(nxt if mechanism == "query" else (nxt - 1) * (step or 1))
-                    pag.next_url = _with_param(any_url, key, shown)
-                per = f", {step} per page" if mechanism == "offset" and step else ""
-                pag.description = (f"GET with ?{key}=N ({'page number' if mechanism == 'query' else 'row offset'}"
-                                   f"{per}); next: {pag.next_url or '?'}")
-                return pag
-            path_rel = _path_relation(urls)
-            if path_rel:
-                pag.next_selector = _next_selector(pager)
-                pag.mechanism, pag.template = "path", path_rel
-                pag.next_url = urls.get(nxt) or path_rel.replace("{n}", str(nxt))
-                pag.description = f"GET with the page number in the path: {path_rel}; next: {pag.next_url}"
-                return pag
-        if calls:
-            function = next(iter(calls.values()))[0]
-            pag.mechanism, pag.function = "javascript", function
-            pag.next_call = calls[nxt][1] if nxt in calls else f"{function}({nxt})"
-            param, form, action = _function_form(doc, function)
-            pag.param = param
-            if form is not None and param:
-                method = (form.get("method") or "get").upper()
-                pag.next_request = {"method": method, "url": action or doc.url,
-                                    "data": _form_data(form, param, str(nxt))}
-                ref = f"#{form.get('id')}" if form.get("id") else f"form[name={form.get('name')}]"
-                pag.description = (f"javascript {function}(N) submits {ref} ({method} {action}) with "
-                                   f"{param}=N; next: {pag.next_call}")
-            else:
-                pag.description = f"javascript {function}(N) (function not on the page); next: {pag.next_call}"
+    if pager is None or not numbers:
+        return None
+    if current is None:
+        linked = sorted(n for n, _ in numbers)
+        current = 1 if linked and linked[0] == 2 else None
+        pag.current = current
+    nxt = (current or 0) + 1
+    urls: dict[int, str] = {}
+    calls: dict[int, tuple[str, str]] = {}
+    fragments = False
+    for n, a in numbers:
+        href = (a.get("href") or "").strip()
+        if href.startswith("#") and re.search(r"\d", href) and not a.get("onclick"):
+            fragments = True
+            continue
+        target = _target(doc, a)
+        if target is None:
+            continue
+        _, url, call = target
+        if url:
+            urls.setdefault(n, url)
+        elif call:
+            calls.setdefault(n, (call.split("(")[0], call))
+    if urls:
+        current_url = doc.url
+        sample = dict(urls)
+        if current and current not in sample:
+            sample[current] = current_url
+        rel = _query_relation(sample) or _query_relation(urls)
+        if rel:
+            mechanism, key, step = rel
+            any_url = urls[min(urls)]
+            value = "{n}"
+            pag.mechanism, pag.param, pag.step = mechanism, key, step
+            pag.template = _with_param(any_url, key, value)
+            if nxt in urls:
+                pag.next_url = urls[nxt]
+            elif current:
+                shown = str(nxt if mechanism == "query" else (nxt - 1) * (step or 1))
+                pag.next_url = _with_param(any_url, key, shown)
+            per = f", {step} per page" if mechanism == "offset" and step else ""
+            pag.description = (f"GET with ?{key}=N ({'page number' if mechanism == 'query' else 'row offset'}"
+                               f"{per}); next: {pag.next_url or '?'}")
             return pag
-        if fragments:
-            pag.mechanism = "fragment"
-            pag.description = ("page number in the URL fragment (#page=N), never sent to the server: "
-                               "the rows come from an AJAX request")
+        path_rel = _path_relation(urls)
+        if path_rel:
+            pag.next_selector = _next_selector(pager)
+            pag.mechanism, pag.template = "path", path_rel
+            pag.next_url = urls.get(nxt) or path_rel.replace("{n}", str(nxt))
+            pag.description = f"GET with the page number in the path: {path_rel}; next: {pag.next_url}"
             return pag
+    if calls:
+        function = next(iter(calls.values()))[0]
+        return _javascript(doc, pag, function, nxt, calls[nxt][1] if nxt in calls else None)
+    if fragments:
+        pag.mechanism = "fragment"
+        pag.description = ("page number in the URL fragment (#page=N), never sent to the server: "
+                           "the rows come from an AJAX request")
+        return pag
+    return None
+
+
+def _next_link(doc: Doc, rows_container) -> Pagination | None:
+    """A lone "next" link: a URL (`next-link`), or a javascript call with the next page number
+    (`<a href="javascript:goPage(3)">다음</a>`)."""
     for a in doc.root.iter("a"):
         text = squash(raw_text(a)) or squash(a.get("title") or "")
-        if _NEXT_TEXT.match(text) or re.search(r"(?:^|\s)(?:next|page_next|pg_next)(?:$|\s)", class_id(a)):
-            target = _target(doc, a)
-            if target and target[1]:
-                pag.mechanism, pag.next_url = "next-link", target[1]
-                pag.next_selector = css_path(a, depth=2) + "::attr(href)"
-                pag.description = f"a 'next' link: {target[1]}"
-                return pag
-    pag.description = "no pagination found"
+        if not (_NEXT_TEXT.match(text) or re.search(r"(?:^|\s)(?:next|page_next|pg_next)(?:$|\s)", class_id(a))):
+            continue
+        target = _target(doc, a)
+        if not target:
+            continue
+        if target[1]:
+            pag = Pagination(mechanism="next-link", next_url=target[1])
+            pag.next_selector = css_path(a, depth=2) + "::attr(href)"
+            pag.description = f"a 'next' link: {target[1]}"
+            return pag
+        call = target[2]
+        args = _js_args(call or "")
+        if call and len(args) == 1 and args[0].isdigit() and int(args[0]) > 1:
+            nxt = int(args[0])
+            return _javascript(doc, Pagination(current=nxt - 1), call.split("(")[0], nxt, call)
+    return None
+
+
+def _pager_call(doc: Doc) -> tuple[str, int, int] | None:
+    """(the call, current page, last page) of a script call building the pager from numbers:
+    `paging( 1, 1537, 15367)` (광주광역시), `drawPagination("paging", 2, 30, "fn_link_page")`."""
+    for script in doc.scripts:
+        for m in _CALL_NUMBERS.finditer(script):
+            name = m.group(1)
+            before = script[max(0, m.start() - 9):m.start()]
+            if not _PAGE_FUNCTION.search(name) or re.search(r"function\s*$", before):
+                continue
+            current, last = int(m.group(2)), int(m.group(3))
+            if 1 <= current <= last:
+                return squash(script[m.start():script.find(")", m.end()) + 1]), current, last
+    return None
+
+
+def _current_of(doc: Doc, field=None) -> tuple[int | None, int | None, str | None]:
+    """(current page, last page, the call that says so) of a script-built pager: the page field's
+    value first (it is what the form posts), the pager-building call's numbers when they agree
+    with it or the field has none."""
+    value = (field.get("value") or "").strip() if field is not None else ""
+    current = int(value) if value.isdigit() and int(value) > 0 else None
+    call = _pager_call(doc)
+    if call and (current is None or call[1] == current):
+        return call[1], call[2], call[0]
+    return current, None, None
+
+
+def _where(current: int | None, last: int | None, call: str | None) -> str:
+    if call:
+        return f"{call}: page {current} of {last}"
+    return f"page {current}" if current else "current page unknown"
+
+
+def _at_the_end(pag: Pagination) -> Pagination:
+    """No next page when the pager says this page is the last."""
+    if pag.current and pag.last and pag.current >= pag.last:
+        pag.next_request = pag.next_call = pag.next_url = None
+        pag.description += " (this is the last page: no next)"
     return pag
+
+
+def _script_function(doc: Doc, rows_container) -> Pagination | None:
+    """A page function written on the page that submits a form (or goes to a URL) with the page
+    number, while the HTML holds no page link (a script file draws the pager)."""
+    candidates = []
+    for script in doc.scripts:
+        for m in _FUNCTION_DEF.finditer(script):
+            name, arg = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+            name = name.rsplit(".", 1)[-1]
+            if arg and _PAGE_FUNCTION.search(name) and name not in [c[1] for c in candidates]:
+                used = sum(text.count(name) for text in doc.scripts) + sum(
+                    1 for el in doc.root.iter("a") if name in (el.get("onclick") or "") + (el.get("href") or ""))
+                candidates.append((-used, name))
+    for _, function in sorted(candidates):
+        param, form, action, template = _function_target(doc, function)
+        if not ((form is not None and param and _PAGE_FIELD.fullmatch(param)) or template):
+            continue  # a function setting another field (a search, a sort order) is not the pager
+        field = _input_named(doc, name=param)[0] if param else None
+        current, last, call = _current_of(doc, field)
+        pag = _javascript(doc, Pagination(current=current, last=last), function, (current or 1) + 1)
+        pag.description = f"pager drawn by script ({_where(current, last, call)}); " + pag.description
+        return _at_the_end(pag)
+    return None
+
+
+_FIELD_SETTERS = (
+    (re.compile(r"""\[name=['"]?([\w-]+)['"]?\]['"]?\s*\)\s*\.val\(\s*[^)\s]"""), "name"),
+    (re.compile(r"""\$\(\s*['"]#([\w-]+)['"]\s*\)\s*\.val\(\s*[^)\s]"""), "id"),
+    (re.compile(r"""getElementById\(\s*['"]([\w-]+)['"]\s*\)\.value\s*="""), "id"),
+    (re.compile(r"document\.(?:forms\[['\"]?)?\w+(?:['\"]?\])?\.(\w+)\.value\s*="), "name"),
+)
+
+
+def _submitted(doc: Doc, form) -> bool:
+    refs = [r for r in (form.get("id"), form.get("name")) if r]
+    for ref in refs:
+        pattern = re.compile(rf"""(?:['"]#?{re.escape(ref)}['"]\s*\)(?:\[0\])?|document\.{re.escape(ref)}|"""
+                             rf"""forms\[['"]{re.escape(ref)}['"]\]|getElementById\(\s*['"]{re.escape(ref)}['"]\s*\))"""
+                             r"""\s*\.submit\(""")
+        if any(pattern.search(script) for script in doc.scripts):
+            return True
+    return False
+
+
+def _same_host(doc: Doc, url: str) -> bool:
+    return urlsplit(url).netloc == urlsplit(doc.url).netloc
+
+
+def _form_pagination(doc: Doc, field, form, how: str) -> Pagination:
+    param = field.get("name")
+    current, last, call = _current_of(doc, field)
+    nxt = (current or 1) + 1
+    method = (form.get("method") or "get").upper()
+    action = doc.join(form.get("action") or doc.url)
+    pag = Pagination(mechanism="form", param=param, current=current, last=last)
+    pag.next_request = {"method": method, "url": action, "data": _form_data(form, param, str(nxt))}
+    pag.description = (f"pager built by script ({_where(current, last, call)}): {how} {param} of "
+                       f"{_form_ref(form)} and submits it ({method} {action}); next: {param}={nxt}")
+    return _at_the_end(pag)
+
+
+def _script_field(doc: Doc, rows_container) -> Pagination | None:
+    """A script that sets a page-number field of a form and submits the form (광주광역시:
+    `$('#boardSearchForm').find('input[name="movePage"]').val(...)`, then `.submit()`)."""
+    for script in doc.scripts:
+        for pattern, kind in _FIELD_SETTERS:
+            for m in pattern.finditer(script):
+                ref = m.group(1)
+                field, form = _input_named(doc, name=ref) if kind == "name" else _input_named(doc, ident=ref)
+                if field is None or form is None or not _PAGE_FIELD.fullmatch(field.get("name") or ""):
+                    continue
+                if not _submitted(doc, form) or not _same_host(doc, doc.join(form.get("action") or doc.url)):
+                    continue
+                return _form_pagination(doc, field, form, "the page's script sets")
+    return None
+
+
+def _form_field(doc: Doc, rows_container) -> Pagination | None:
+    """The list form (its action is this page) carrying the page number in a hidden field."""
+    here = urlsplit(doc.url).path
+    for form in doc.root.iter("form"):
+        action = doc.join(form.get("action") or doc.url)
+        if not _same_host(doc, action) or urlsplit(action).path != here:
+            continue
+        for field in form.iter("input"):
+            if ((field.get("type") or "").lower() == "hidden" and _PAGE_FIELD.fullmatch(field.get("name") or "")
+                    and (field.get("value") or "").strip().isdigit()):
+                return _form_pagination(doc, field, form, "the list form carries")
+    return None
+
+
+_PAGINATION_RULES = (("pager-links", _pager_links), ("next-link", _next_link),
+                     ("script-function", _script_function), ("script-field", _script_field),
+                     ("form-field", _form_field))
+
+
+def find_pagination(doc: Doc, rows_container=None) -> Pagination:
+    """How the listing pages, by the first rule that finds it (`Pagination.rule`)."""
+    for rule, find in _PAGINATION_RULES:
+        pag = find(doc, rows_container)
+        if pag is not None:
+            pag.rule = rule
+            return pag
+    return Pagination(description="no pagination found")
 
 
 def _next_selector(pager) -> str | None:
@@ -573,12 +988,32 @@ def _path_relation(urls: dict[int, str]) -> str | None:
 
 
 # -- public ------------------------------------------------------------------------------------
-def extract_listing(html, url: str, *, encoding: str | None = None) -> ListingGuess:
-    """The article links of a listing page (rows, titles, dates, ids, notices) and its pagination."""
+def extract_listing(html, url: str, *, encoding: str | None = None,
+                    pattern: RowPattern | None = None) -> ListingGuess:
+    """The article links of a listing page (rows, titles, dates, ids, notices) and its pagination.
+
+    `pattern`: the rows' structure learned on the board's first page (`ListingGuess.pattern`):
+    the links of that shape in that container are the rows, however few; a page without any is
+    guessed afresh (page-number links never pass for articles then)."""
     doc = as_doc(html, url, encoding)
-    container, found = find_links(doc)
-    guess = ListingGuess(url=doc.url, kind=_kind(doc, container, found))
-    ids, guess.id_source = _board_ids([(u, c) for _, _, u, c in found])
+    container = shape = None
+    found: list = []
+    if pattern is not None:
+        container, found = find_links_by_pattern(doc, pattern)
+        shape = pattern.shape if found else None
+    if found:
+        kind = "listing"
+    else:
+        container, found, shape = _best_family(doc, not_the_pager=pattern is not None)
+        kind = _kind(doc, container, found)
+    if not found:
+        container, found, shape = _few_rows(doc)
+        kind = "listing" if found else kind
+    guess = ListingGuess(url=doc.url, kind=kind)
+    learned = pattern.id_source if pattern is not None and pattern.shape == shape else None
+    ids, guess.id_source = _board_ids([(u, c) for _, _, u, c in found], prefer=learned)
+    if found:
+        guess.pattern = RowPattern(shape=shape, container=_path_of(container), id_source=guess.id_source)
     for (row, anchors, link_url, call), board_id in zip(found, ids):
         if _is_locked(row):
             continue

@@ -116,7 +116,7 @@ def _listing_lines(listing: ListingGuess, base: str) -> list[str]:
     path = (lparts.path + (f"?{lparts.query}" if lparts.query else "")) if base else listing.url
     p = listing.pagination
     lines = ["[listing]", f"url = {_q(path)}"]
-    if p.mechanism == "javascript" and p.next_request:
+    if p.mechanism in ("javascript", "form") and p.next_request:
         lines.append(f"method = {_q(p.next_request['method'])}")
         form = {k: v for k, v in p.next_request["data"].items() if k != p.param}
         if form:
@@ -168,7 +168,7 @@ def _pagination_table(listing: ListingGuess) -> dict:
         return {"kind": "param", "param": p.param}
     if p.mechanism == "offset":
         return {"kind": "offset", "param": p.param, "first": 0, "step": p.step or 1}
-    if p.mechanism == "javascript" and p.param:
+    if p.mechanism in ("javascript", "form") and p.param:
         return {"kind": "form", "param": p.param}
     if p.next_selector:
         return {"kind": "next_link", "selector": p.next_selector}

@@ -4,6 +4,12 @@ The zero-config extractor (scraper/extract) finds the article links and the pagi
 listing page and every field on each article page. The source is named after the site and the
 board (`auto-www.gg.go.kr-bbs-board.do-bsIdx-464`), so two boards of one site never share a source
 (their article ids overlap), and a nightly run of the same URL is incremental like any other.
+
+What the first listing page teaches is kept for the whole walk: the rows' structure (the article
+links' shape and the path to their container), with which every later page is read, so a last
+page holding one article under a pinned notice is not taken for a list of page links; and the
+pagination, followed on from a later page that shows none. A page number posted through a form
+(script-built pagers) counts on from the page the spider asked for, not from what a page prints.
 """
 
 from __future__ import annotations
@@ -30,7 +36,7 @@ NOT_THE_BOARD = frozenset(name.lower() for name in (
     "page", "pageIndex", "pageNo", "pageNum", "pageNumber", "cpage", "curPage", "currentPage",
     "nowPage", "pg", "p", "Start", "startPage", "offset", "firstIndex", "lastIndex", "pageUnit",
     "pageSize", "listCnt", "listCount", "rows", "rowCount", "recordCountPerPage", "limit",
-    "perPage", "per_page", "viewCount",
+    "perPage", "per_page", "viewCount", "movePage", "recordCnt",
     # search and order
     "search", "searchWrd", "searchCnd", "searchKeyword", "searchCondition", "searchType",
     "searchValue", "searchKey", "searchText", "keyword", "kwd", "query", "q", "sc", "sv", "sw",
@@ -102,28 +108,46 @@ class ZeroConfigSpider(BulletinSpider):
         self.start_url = url
         self.description = describe(url)  # the source table keeps the URL of the board
         self.links_without_url = 0
+        self.row_pattern = None        # the rows' structure, learned on the first listing page
+        self.first_pagination = None   # how the first listing page said the board pages
 
     def listing_request(self, page: int, response=None):
         if page == 1:
             return scrapy.Request(self.start_url, callback=self.parse_listing, errback=self.failed,
                                   cb_kwargs={"page": 1})
         pagination = response.meta["bulletins_guess"].pagination
-        common = dict(callback=self.parse_listing, errback=self.failed, cb_kwargs={"page": page})
+        # The page number of the page just read: the one asked for, else what the page says.
+        number = response.meta.get("bulletins_page_number") or pagination.current or page - 1
+        carried = pagination.mechanism is None and self.first_pagination is not None
+        if carried:
+            pagination = self.first_pagination  # a later page showing no pager: go on as page 1 said
+        common = dict(callback=self.parse_listing, errback=self.failed, cb_kwargs={"page": page},
+                      meta={"bulletins_page_number": number + 1})
+        numbered = pagination.mechanism in ("javascript", "form") and pagination.param and not pagination.step
         if pagination.next_request:
             spec = pagination.next_request
+            data = dict(spec.get("data") or {})
+            if numbered:
+                data[pagination.param] = str(number + 1)  # counted here: a page may print a stale number
             if spec.get("method", "GET").upper() == "POST":
-                return scrapy.FormRequest(response.urljoin(spec["url"]), formdata=spec.get("data") or {},
-                                          **common)
-            return scrapy.FormRequest(response.urljoin(spec["url"]), method="GET",
-                                      formdata=spec.get("data") or {}, **common)
+                return scrapy.FormRequest(response.urljoin(spec["url"]), formdata=data, **common)
+            return scrapy.FormRequest(response.urljoin(spec["url"]), method="GET", formdata=data, **common)
+        if carried:
+            if pagination.template and "{n}" in pagination.template:
+                value = number * (pagination.step or 1) if pagination.mechanism == "offset" else number + 1
+                return scrapy.Request(response.urljoin(pagination.template.replace("{n}", str(value))), **common)
+            return None
         if pagination.next_url:
             return scrapy.Request(response.urljoin(pagination.next_url), **common)
         return None
 
     def listing_page(self, response):
         encoding = response.encoding if isinstance(response, TextResponse) else None
-        guess = extract_listing(response.body, response.url, encoding=encoding)
+        guess = extract_listing(response.body, response.url, encoding=encoding, pattern=self.row_pattern)
         response.meta["bulletins_guess"] = guess  # for listing_request of the next page
+        if self.row_pattern is None and guess.pattern is not None and guess.links:
+            self.row_pattern = guess.pattern  # the first page with rows teaches their structure
+            self.first_pagination = guess.pagination if guess.pagination.mechanism else None
         rows = []
         for link in guess.links:
             if not link.url:
