@@ -56,3 +56,61 @@ def test_korean_read_in_the_wrong_charset_is_mojibake_not_a_language(text):
 def test_text_with_a_few_accented_letters_is_judged():
     text = "The café in Suwon served crème brûlée and jalapeño dishes to visitors from Gyeonggi-do."
     assert language_problem(text) is None and detect_language(text)[0] == "en"
+
+
+# Texts langdetect itself is asked about, in several scripts and shapes: the fast path must give
+# its answer to the last digit (same n-grams, same random draws, same arithmetic).
+LANGDETECT_TEXTS = [
+    ENGLISH, ENGLISH * 20, MIXED, "Suwon Korea", "GYEONGGI PROVINCE NEWS TODAY", "Gyeonggi-do",
+    "Le département de Gyeonggi a annoncé une coopération avec la ville de Lyon pour l'été.",
+    "Die Provinz Gyeonggi und die Stadt München vereinbaren eine Zusammenarbeit über Kultur.",
+    "La provincia de Gyeonggi firmó un acuerdo con Madrid sobre agricultura y educación.",
+    "Tỉnh Gyeonggi đã ký thỏa thuận hợp tác với thành phố Hà Nội về nông nghiệp.",
+    "京畿道は6月8日から10日までモンゴルを訪問し、保健医療の国際協力について話し合った。",
+    "京畿道与蒙古乌兰巴托签署了农业合作协议，双方将加强交流。",
+    "Провинция Кёнгидо подписала соглашение о сотрудничестве с Улан-Батором.",
+    "จังหวัดคยองกีลงนามข้อตกลงความร่วมมือกับกรุงเทพฯ ด้านการเกษตร",
+    "See https://english.gg.go.kr/blog/english-news/1057 or write to press@gg.go.kr today.",
+    "Ça va?   Ñandú!\t\tșțی  ạả Ḁḁ — “quoted” words, 2022-06-24, [JUN. 2022] issue",
+    "Москва Moscow Москва Moscow Москва", "x",
+]
+
+
+@pytest.mark.parametrize("text", LANGDETECT_TEXTS, ids=lambda t: t[:24])
+def test_the_detector_answers_as_langdetect_does(text):
+    from langdetect import detect_langs
+
+    from scraper.language import _langdetect
+
+    best = detect_langs(text)[0]
+    assert _langdetect().best(text) == (best.lang, best.prob)
+
+
+def test_the_detector_answers_as_langdetect_does_on_mixed_fragments():
+    """Pieces of the texts above cut and joined at random (seeded): other n-gram lists, other
+    lengths, other numbers of draws."""
+    import random
+
+    from langdetect import detect_langs
+    from langdetect.lang_detect_exception import LangDetectException
+
+    from scraper.language import _langdetect
+
+    rng = random.Random(13)
+    for _ in range(60):
+        a, b = rng.choice(LANGDETECT_TEXTS), rng.choice(LANGDETECT_TEXTS)
+        text = a[rng.randrange(len(a)):][:rng.randrange(1, 300)] + " " + b[:rng.randrange(1, 300)]
+        try:
+            ranked = detect_langs(text)
+        except LangDetectException:   # no n-gram in the text
+            ranked = []
+        assert _langdetect().best(text) == ((ranked[0].lang, ranked[0].prob) if ranked else None), text
+
+
+def test_long_text_is_judged_on_its_first_characters():
+    from scraper.language import SAMPLE_CHARS
+
+    text = ENGLISH * 40 + " " + KOREAN * 200
+    assert len(text[:SAMPLE_CHARS]) == SAMPLE_CHARS and hangul_share(text) > 0.3
+    assert detect_language(text) == detect_language(text[:SAMPLE_CHARS])
+    assert detect_language(text)[0] == "en"

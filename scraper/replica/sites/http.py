@@ -58,6 +58,9 @@ class SiteResponse:
 
 
 class _Handler(BaseHTTPRequestHandler):
+    # headers and body go in separate sends: without this, Nagle's algorithm holds each answer
+    # ~40 ms on a kept-alive connection, and every crawl of a replica measures the wait
+    disable_nagle_algorithm = True
     protocol_version = "HTTP/1.1"
     server_version = "Apache"
     sys_version = ""
