@@ -237,12 +237,14 @@ class Unfinished(SQLModel, table=True):
 # --------------------------------------------------------------------------- search structures
 # Not tables of the models (so alembic's comparison leaves them aside, see storage.schema
 # .include_name): full-text search over article titles and bodies, made for a new database here
-# (create_all) and for an upgraded one by migration 0003, with the same statements.
+# (create_all) and for an upgraded one by migrations 0003 and 0006, with the same statements.
 #
 # SQLite: an FTS5 table over `article` (external content: the text is not stored twice) with the
 # trigram tokenizer, kept in step by triggers; two small expression indexes on the last two
 # characters of title and body, for two-character queries (see storage.search).
-# PostgreSQL: pg_trgm GIN indexes for ILIKE on title and body.
+# PostgreSQL: pg_trgm GIN indexes for ILIKE on title and body; and, for terms of one or two
+# characters, which have no trigram, GIN indexes of the characters and character pairs of title
+# and body (`article_grams`: lower-cased, pairs with whitespace left out), added by migration 0006.
 
 SQLITE_SEARCH_DDL = (
     "CREATE VIRTUAL TABLE article_fts USING fts5("
@@ -259,15 +261,41 @@ SQLITE_SEARCH_DDL = (
     "CREATE INDEX ix_article_title_tail ON article (lower(substr(title, -2)))",
     "CREATE INDEX ix_article_body_tail ON article (lower(substr(body_text, -2)))",
 )
+# `article_grams(title, body)`: every character and every pair of adjacent characters of the
+# lower-cased title and body, pairs holding whitespace left out (title and body are joined by a
+# space: no pair across them), as a text[] with repeats (GIN keeps each key once). Built from C
+# string functions: about 0.6 ms for a body of 1,300 characters; with the index's own work an
+# article's insert costs about 1.3 ms more. COST tells the planner that a call is dear, so it
+# reads the indexes rather than computing grams row by row (storage.search). The indexes compare
+# keys byte-wise (COLLATE "C"): cheaper than the database's collation, and only equality
+# matters. Statistics off: ANALYZE would compute the grams of its 30,000 sampled rows each time
+# (21 s instead of 0.6 s at 100,000 articles).
+POSTGRES_GRAMS_FUNCTION = (
+    "CREATE OR REPLACE FUNCTION article_grams(title text, body text) RETURNS text[] "
+    "LANGUAGE sql IMMUTABLE PARALLEL SAFE COST 10000 AS $$ "
+    "SELECT array_remove(array_remove(string_to_array(l, NULL) "
+    r"|| string_to_array(regexp_replace(l, '(..)', '\1 ', 'g'), ' ') "
+    r"|| string_to_array(regexp_replace(substr(l, 2), '(..)', '\1 ', 'g'), ' '), ' '), '') "
+    "FROM (SELECT translate(lower(coalesce(title, '') || ' ' || coalesce(body, '')), "
+    r"E'\t\n\r\f\v', '     ') AS l) AS lowered $$")
+POSTGRES_GRAMS_DDL = (
+    POSTGRES_GRAMS_FUNCTION,
+    'CREATE INDEX ix_article_title_grams ON article USING gin ((article_grams(title, NULL) COLLATE "C"))',
+    'CREATE INDEX ix_article_grams ON article USING gin ((article_grams(title, body_text) COLLATE "C"))',
+    "ALTER INDEX ix_article_title_grams ALTER COLUMN 1 SET STATISTICS 0",
+    "ALTER INDEX ix_article_grams ALTER COLUMN 1 SET STATISTICS 0",
+)
 POSTGRES_SEARCH_DDL = (
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
     "CREATE INDEX ix_article_title_trgm ON article USING gin (title gin_trgm_ops)",
     "CREATE INDEX ix_article_body_trgm ON article USING gin (body_text gin_trgm_ops)",
+    *POSTGRES_GRAMS_DDL,
 )
 # Names of those objects (tables include FTS5's shadow tables article_fts_*).
 SEARCH_TABLE_PREFIX = "article_fts"
 SEARCH_INDEXES = frozenset({"ix_article_title_tail", "ix_article_body_tail",
-                            "ix_article_title_trgm", "ix_article_body_trgm"})
+                            "ix_article_title_trgm", "ix_article_body_trgm",
+                            "ix_article_title_grams", "ix_article_grams"})
 
 for _statement in SQLITE_SEARCH_DDL:
     event.listen(Article.__table__, "after_create", DDL(_statement).execute_if(dialect="sqlite"))

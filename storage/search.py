@@ -48,18 +48,47 @@ the rows, so a term found in tens of thousands of articles still costs only the 
 
 PostgreSQL
 ----------
-Each term is `title ILIKE '%term%' OR body_text ILIKE '%term%'` (LIKE for a term without
-upper/lower case, such as Korean: the same result, cheaper), served by the pg_trgm GIN indexes
-ix_article_title_trgm / ix_article_body_trgm for terms of three or more characters; for a
-frequent term the planner walks the published index newest first and stops early. The title
-tier checks titles before bodies (reading a body, detoasting and decompressing it, is most of
-what a scan costs), and for a single term checks the title alone. Terms of one or two
-characters cannot use trigrams: a rare one scans the table (bodies included, about 0.5-1 s at
-100,000 articles). pg_trgm indexes only the letters and digits of the database's LC_CTYPE: in a
-database created with LC_CTYPE=C, Hangul is neither, so Korean queries still work but scan; the
-database needs a UTF-8 LC_CTYPE (C.UTF-8, ko_KR.UTF-8, en_US.UTF-8...). Candidates are chosen as
-on SQLite (newest first, per tier; undated articles come first among them, the index's order)
-and ranked by the same Python code, so both databases give the same order.
+Two kinds of GIN index serve it. pg_trgm's, ix_article_title_trgm / ix_article_body_trgm, serve
+`title ILIKE '%term%' OR body_text ILIKE '%term%'` for a term of three or more characters (LIKE
+for a term without upper/lower case, such as Korean: the same result, cheaper). pg_trgm indexes
+only the letters and digits of the database's LC_CTYPE: in a database created with LC_CTYPE=C,
+Hangul is neither, so Korean queries of three or more syllables still work but scan; the
+database needs a UTF-8 LC_CTYPE (C.UTF-8, ko_KR.UTF-8, en_US.UTF-8...). Terms of one or two
+characters have no trigram (Korean words are often two syllables: "경기", "도청"): the gram
+indexes of migration 0006 (storage.models.POSTGRES_GRAMS_DDL) serve them. `article_grams(title,
+body)` is every character and every pair of adjacent characters of the lower-cased title and
+body (pairs holding whitespace left out), indexed for titles (ix_article_title_grams) and for
+title and body together (ix_article_grams). A term of one or two characters is in an article
+exactly when its key (the term, lower-cased by the database as ILIKE would) is among those
+grams; a longer term stands for its pairs, which its articles must have, and LIKE / ILIKE then
+decides on those rows. It does not depend on LC_CTYPE.
+
+- A query with a term of one or two characters: one condition, `grams @> the keys of every
+  term` (the titles' grams for the title tier of a one-term query, else those of title and
+  body), which the index answers exactly. LIKE / ILIKE for the longer terms, and which term is
+  in the title when there are several, are wrapped in `IS TRUE`, where no index looks: no
+  trigram index joins in (its bitmap is always rechecked, and that recheck would compute the
+  grams of its rows), and the function's COST keeps the planner from computing grams row by
+  row instead of reading the index.
+- The title tier of a one-term query, whatever its length: the titles' grams, then LIKE /
+  ILIKE on those titles (the trigram index's estimates often had the planner walk tens of
+  thousands of titles newest first).
+- Otherwise (terms of three or more characters): each term's condition narrows the rows
+  through the trigram indexes, and the titles are checked on the rows left; for a frequent
+  term the planner may walk the published index newest first and stop early.
+
+A term found in many titles costs more than a rare one: the rows are visited before sorting by
+date (a term in 15,000 titles about 25 ms at 100,000 articles, a single character in 40,000
+about 80 ms). A bitmap must stay exact: a lossy one rechecks its rows, which computes their
+grams (1.4 s instead of 19 ms for "경기" at 100,000 articles). It needs about 64 bytes of
+work_mem per table page, and the default 4 MB is outgrown at some 250,000 articles, so such a
+search raises work_mem to GRAMS_WORK_MEM for its transaction (a cap, not an allocation).
+pg_bigm, which indexes pairs too, is not used: Debian does not package it, and these indexes
+need no extension.
+
+Candidates are chosen as on SQLite (newest first, per tier; undated articles come first among
+them, the index's order) and ranked by the same Python code, so both databases give the same
+order.
 """
 
 from __future__ import annotations
@@ -73,6 +102,8 @@ from sqlmodel import Session
 
 CANDIDATES = 300       # newest matches ranked per tier (title matches, all matches)
 MAX_EXPANSION = 400    # trigrams a two-character term may stand for before LIKE takes over
+SHORT = 2              # PostgreSQL: a query with a term this short (no trigram) uses the gram indexes
+GRAMS_WORK_MEM = "64MB"  # PostgreSQL: room for exact bitmaps of ~1M table pages (~5M articles)
 MAX_TERMS = 16
 MAX_QUERY_LENGTH = 500
 SNIPPET_BEFORE, SNIPPET_LENGTH = 60, 200
@@ -305,33 +336,79 @@ class _Postgres:
         self.connection = connection
         self.terms = terms
         self.filters = filters
+        self.short = any(len(t) <= SHORT for t in terms)
+        self.keys: list[str] | None = None
+
+    def _keys(self) -> list[str]:
+        """The terms' keys in the gram indexes, made by the indexes' own function (so with the
+        database's lower-casing): a term of one or two characters is one key, itself; a longer
+        one stands for its pairs of characters (its characters if every pair holds a space)."""
+        if self.keys is None:
+            params = {f"t{i}": term for i, term in enumerate(self.terms)}
+            row = self.connection.execute(text("SELECT " + ", ".join(
+                f"article_grams(CAST(:t{i} AS text), NULL)" for i in range(len(self.terms)))), params).one()
+            keys: list[str] = []
+            for grams in row:
+                keys += [g for g in grams if len(g) == 2] or grams
+            self.keys = list(dict.fromkeys(keys))
+            # A bitmap larger than work_mem turns lossy: its rows would be rechecked, computing
+            # their grams (seconds). For this transaction only, never lowered.
+            self.connection.execute(text(
+                "SELECT set_config('work_mem', :size, true) WHERE "
+                "pg_size_bytes(current_setting('work_mem')) < pg_size_bytes(:size)"), {"size": GRAMS_WORK_MEM})
+        return self.keys
 
     def candidates(self, title_only: bool, limit: int) -> list[int]:
         params: dict = {"limit": limit}
-        checks, in_title = [], []
         for i, term in enumerate(self.terms):
             params[f"t{i}"] = _like(term)
-            # ILIKE folds case at every row (costly); a term without cased letters (Korean,
-            # digits) means the same with LIKE, three times faster.
-            op = "LIKE" if term.lower() == term.upper() else "ILIKE"
-            checks.append(_contains("a", f"t{i}", ("title", "body_text"), op))
-            in_title.append(_contains("a", f"t{i}", ("title",), op))
-        if title_only:
-            # Titles first: a body is read (detoasted and decompressed: most of a scan's cost)
-            # only for rows with a term in the title. PostgreSQL runs a row's conditions cheapest
-            # first, so the terms' checks go in one condition (`IS TRUE`: not split up again) that
-            # costs more than the titles' OR. One term in the title implies it in title or body:
-            # then the title alone is checked, and the planner may read the title index or walk
-            # the published index without touching a body.
-            titles = "(" + " OR ".join(in_title) + ")"
-            checks = [titles] if len(self.terms) == 1 else [titles, f"({' AND '.join(checks)}) IS TRUE"]
+        # The gram indexes for a short term; and for one term in the titles, where the trigram
+        # index's estimates often send the planner walking tens of thousands of titles.
+        grams = self.short or (title_only and len(self.terms) == 1)
+        checks = self._gram_checks(title_only, params) if grams else self._trigram_checks(title_only)
         checks += self.filters.sql("a", params, iso_dates=False)
         # The published index's own order (undated first): the planner can walk it newest
         # first and stop at `limit` matches, which for a frequent term is far cheaper than
-        # collecting every match; rare terms go through the trigram indexes.
+        # collecting every match; rare terms go through the trigram or gram indexes.
         sql = (f"SELECT a.id FROM article AS a WHERE {' AND '.join(checks)} "
                "ORDER BY a.published DESC, a.id DESC LIMIT :limit")
         return list(self.connection.execute(text(sql), params).scalars())
+
+    def _contains(self, i: int, columns: tuple[str, ...]) -> str:
+        # ILIKE folds case at every row (costly); a term without cased letters (Korean,
+        # digits) means the same with LIKE, three times faster.
+        term = self.terms[i]
+        return _contains("a", f"t{i}", columns, "LIKE" if term.lower() == term.upper() else "ILIKE")
+
+    def _trigram_checks(self, title_only: bool) -> list[str]:
+        """Terms of three or more characters anywhere (or several of them in the title tier: one
+        alone goes through the titles' grams): LIKE / ILIKE, which the pg_trgm indexes serve."""
+        anywhere = [self._contains(i, ("title", "body_text")) for i in range(len(self.terms))]
+        if not title_only:
+            return anywhere
+        # Each term's trigrams narrow the rows down and the titles are checked on what is left
+        # (`IS TRUE`: no index looks into it); checking titles first would read the body of
+        # every row with one of the terms in its title.
+        titles = "(" + " OR ".join(self._contains(i, ("title",)) for i in range(len(self.terms))) + ")"
+        return anywhere + [f"{titles} IS TRUE"]
+
+    def _gram_checks(self, title_only: bool, params: dict) -> list[str]:
+        """One condition on a gram index (every key of every term among the grams of the title,
+        or of title and body), which the index answers exactly; then LIKE / ILIKE, in `IS TRUE`
+        where no index looks, for what keys do not decide: longer terms, and which term is in
+        the title when there are several. A plan never computes a row's grams: that is the
+        index's only condition, and the function's COST keeps the planner off filtering by it."""
+        params["keys"] = self._keys()
+        if title_only and len(self.terms) == 1:   # one term: its keys in the title's grams
+            checks = ['(article_grams(a.title, NULL) COLLATE "C") @> CAST(:keys AS text[])']
+            return checks if self.short else checks + [f"{self._contains(0, ('title',))} IS TRUE"]
+        checks = ['(article_grams(a.title, a.body_text) COLLATE "C") @> CAST(:keys AS text[])']
+        checks += [f"{self._contains(i, ('title', 'body_text'))} IS TRUE"
+                   for i, term in enumerate(self.terms) if len(term) > SHORT]
+        if title_only:
+            checks.append("(" + " OR ".join(self._contains(i, ("title",)) for i in range(len(self.terms)))
+                          + ") IS TRUE")
+        return checks
 
 
 # --------------------------------------------------------------------------- ranking

@@ -24,6 +24,7 @@ from storage.db import make_engine, session
 from storage.models import (Article, ArticleRevision, Attachment, Bulletin, Capture, CrawlRun, PayloadDigest, Source, Unfinished, ViewObservation)
 from storage.search import search
 
+from .databases import dispose
 from .services import postgres_server
 
 # The DDL the first release (commit 370f414) wrote with create_all, as sqlite_master kept it.
@@ -105,7 +106,7 @@ OBSERVATIONS = [
     (3, 3, "2026-11-02 03:00:00.000000", 5),
 ]
 NEW_TABLES = {"capture", "crawlrun", "payloaddigest", "source", "bulletin", "articlerevision"}
-HEAD = "0005"
+HEAD = "0006"
 OUTDATED = ("the database schema is older than this version of bulletin-archiver: "
             "run `bulletins db upgrade`")
 
@@ -581,6 +582,7 @@ def test_a_new_and_an_upgraded_postgresql_database_have_the_same_schema(postgres
                     "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint "
                     "WHERE connamespace = 'public'::regnamespace ORDER BY 1, 2")).all(),
                 "extensions": connection.execute(text("SELECT extname FROM pg_extension ORDER BY 1")).all(),
+                **pg_search_objects(connection),
             }
         engine.dispose()
         return found
@@ -589,6 +591,21 @@ def test_a_new_and_an_upgraded_postgresql_database_have_the_same_schema(postgres
     indexes = dict(shape(new)["indexes"])
     assert "gin (title gin_trgm_ops)" in indexes["ix_article_title_trgm"]
     assert "gin (body_text gin_trgm_ops)" in indexes["ix_article_body_trgm"]
+    assert 'gin (article_grams((title)::text, NULL::text) COLLATE "C")' in indexes["ix_article_title_grams"]
+    assert 'gin (article_grams((title)::text, body_text) COLLATE "C")' in indexes["ix_article_grams"]
+
+
+def pg_search_objects(connection) -> dict:
+    """The gram indexes' parts on PostgreSQL (0006): our functions, as defined, and the statistics
+    targets of the indexes' expressions (0: ANALYZE leaves them aside)."""
+    return {
+        "functions": connection.execute(text(
+            "SELECT pg_get_functiondef(oid) FROM pg_proc WHERE pronamespace = 'public'::regnamespace "
+            "AND proname = 'article_grams'")).scalars().all(),
+        "statistics": connection.execute(text(
+            "SELECT attrelid::regclass::text, attstattarget FROM pg_attribute "
+            "WHERE attrelid::regclass::text LIKE 'ix_article_%grams' ORDER BY 1")).all(),
+    }
 
 
 # --------------------------------------------------------------------------- 0005 and back
@@ -639,3 +656,54 @@ def test_0005_adds_field_problems_keeping_every_row_and_its_downgrade_drops_only
         fresh = tmp_path / "fresh-0004.sqlite"
         migrate_to(f"sqlite:///{fresh}", "0004")
         assert sqlite_schema(any_url.removeprefix("sqlite:///")) == sqlite_schema(fresh)
+
+
+# --------------------------------------------------------------------------- 0006 and back
+
+def test_0006_adds_the_gram_indexes_on_postgresql_only_keeping_every_row_and_its_downgrade_drops_them(
+        any_url, tmp_path):
+    database_at_0002(any_url)
+    migrate_to(any_url, "0005")
+    engine = create_engine(any_url)
+    columns = {t: [c["name"] for c in inspect(engine).get_columns(t)] for t in ERA_0002}
+    at_0005 = all_rows(engine, columns)
+    sqlite = any_url.startswith("sqlite")
+
+    def structures():
+        if sqlite:
+            return sqlite_schema(any_url.removeprefix("sqlite:///"))
+        with engine.connect() as connection:
+            return {"indexes": connection.execute(text(
+                        "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'article' "
+                        "ORDER BY indexname")).all(), **pg_search_objects(connection)}
+
+    before = structures()
+    assert sqlite or (before["functions"], before["statistics"]) == ([], [])
+
+    result = bulletins("db", "upgrade", "--database-url", any_url)
+
+    assert (result.returncode, result.stdout.splitlines()[-1]) == (0, f"upgraded: 0005 -> {HEAD} (head)")
+    assert all_rows(engine, columns) == at_0005
+    alembic_check(any_url)
+    after = structures()
+    if sqlite:
+        assert after == before  # the FTS5 trigram table serves short terms there
+    else:
+        added = dict(after["indexes"]).keys() - dict(before["indexes"]).keys()
+        assert added == {"ix_article_title_grams", "ix_article_grams"}
+        [function] = after["functions"]
+        assert "article_grams(title text, body text)" in function and "COST 10000" in function
+        assert after["statistics"] == [("ix_article_grams", 0), ("ix_article_title_grams", 0)]
+    with session(make_engine(any_url)) as db:  # short terms in the rows that were there
+        assert [h.board_id for h in search(db, "도청")] == ["9"]
+        assert [h.board_id for h in search(db, "찾")] == ["9"]
+        assert [h.board_id for h in search(db, "협력")] == ["501"]
+        assert [h.board_id for h in search(db, "gY CHIP")] == ["1187"]
+        assert [h.board_id for h in search(db, "시 경기도청")] == ["9"]
+    dispose(any_url)
+
+    migrate_down_to(any_url, "0005")
+
+    assert structures() == before
+    assert all_rows(engine, columns) == at_0005
+    engine.dispose()

@@ -1,5 +1,5 @@
 """PostgreSQL as the database: storage round trips, a real crawl, reparse and rebuild from its
-WARC files, and Korean search through the trigram indexes, against a real server.
+WARC files, and Korean search through the trigram and gram indexes, against a real server.
 
 The server runs in Korea time (tests/services.py): datetimes must still come back as UTC.
 """
@@ -258,3 +258,63 @@ def test_korean_terms_are_found_through_the_trigram_indexes(postgres, pg_url):
         # Under LC_CTYPE C the query has no trigram: the index would hand over all 40 rows to recheck.
         assert (lookup["Node Type"], lookup["Actual Rows"]) == ("Bitmap Index Scan", 1)
         assert [hit.board_id for hit in search(db, "탄소중립")] == ["7"]
+
+
+def test_short_terms_are_found_through_the_gram_indexes(pg_url):
+    """Terms of one or two characters have no trigram: they go through the GIN indexes of
+    article_grams (migration 0006), which hand over exactly the matching rows. The plan of every
+    statement search() runs takes its rows from those indexes and never computes a row's grams
+    (article_grams in no Filter and nothing removed by a recheck), as the planner chooses alone."""
+    from sqlalchemy import event
+
+    from storage.search import search
+
+    engine = make_engine(pg_url)
+    with session(engine) as db:
+        for n in range(40):
+            body = ("인천시는 탄소중립 위원회를 꾸린다.\n담당: 도청" if n == 7 else
+                    f"경기도는 {n}번째 사업을 발표했다. Seoul Cooperation" if n % 2 else f"{n}번째 Busan 소식")
+            save_article(db, record(board_id=str(n), url=f"http://127.0.0.1/ko/{n}", title=f"보도자료 {n}",
+                                    body_text=body, body_html=f"<p>{body}</p>", attachments=[],
+                                    warc_record_id=f"<urn:uuid:g{n}>"), T1)
+        db.commit()
+        connection = db.connection()
+        grams = connection.execute(text("SELECT article_grams('Ab 가나다', E'\\tX')")).scalar()
+        assert set(grams) == {"a", "b", "가", "나", "다", "x", "ab", "가나", "나다"}  # lower-cased, no pair
+        assert connection.execute(text("SELECT article_grams(NULL, NULL)")).scalar() == []  # across whitespace
+
+    statements = []
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def keep(conn, cursor, statement, parameters, context, executemany):
+        if statement.startswith("SELECT a.id FROM article"):
+            statements.append((statement, parameters))
+
+    odd = [str(n) for n in range(39, 0, -2) if n != 7]   # same date: the newer row first
+    queries = {"도청": ["7"], "꾸": ["7"], "경기 탄소중립": [], "시 탄소중립": ["7"], "seoul 경기": odd,
+               "료 4": ["34", "24", "14", "4"], "부산 BUSAN": []}
+    for query, found in queries.items():
+        with session(engine) as db:
+            assert [hit.board_id for hit in search(db, query)] == found, query
+    event.remove(engine, "before_cursor_execute", keep)
+    assert len(statements) >= len(queries)
+    with engine.connect() as connection:
+        for statement, parameters in statements:
+            [plan] = connection.exec_driver_sql("EXPLAIN (ANALYZE, FORMAT JSON) " + statement, parameters).scalar()
+            nodes = list(plan_nodes(plan["Plan"]))
+            scans = [node["Index Name"] for node in nodes if node["Node Type"] == "Bitmap Index Scan"]
+            assert scans in (["ix_article_title_grams"], ["ix_article_grams"]), (statement, parameters)
+            assert not any("article_grams" in node.get("Filter", "") for node in nodes)
+            assert not any(node.get("Rows Removed by Index Recheck") for node in nodes)
+    # A lossy bitmap would compute grams: the search raises work_mem for its transaction only.
+    with session(engine) as db:
+        search(db, "도청")
+        assert db.connection().execute(text("SHOW work_mem")).scalar() == "64MB"
+    with session(engine) as db:
+        assert db.connection().execute(text("SHOW work_mem")).scalar() == "4MB"
+    # The grams follow an update (the index is over the columns: nothing else to keep in step).
+    with session(engine) as db:
+        db.connection().execute(text("UPDATE article SET body_text = '부산시 소식' WHERE board_id = '7'"))
+        db.commit()
+        assert [hit.board_id for hit in search(db, "도청")] == []
+        assert [hit.board_id for hit in search(db, "산시")] == ["7"]
