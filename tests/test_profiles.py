@@ -15,7 +15,9 @@ from scraper.spiders.profiled import spider_class
 from scraper.replica.sites import site_for
 
 from .conftest import run_cli
-from .profile_harness import crawl_site, real_page
+from .profile_harness import REAL_PAGES as REAL_PAGES_DIR, crawl_site, real_page
+
+REAL_PAGES = REAL_PAGES_DIR / "README.md"
 
 # A region added by a user: the listing declared, the view page left to the zero-config extractor.
 MINIMAL = """
@@ -55,6 +57,8 @@ def with_(**changes) -> dict:
     (with_(view={"labels": {"작성자": "writer"}}), "[view]: labels: '작성자' maps to unknown field 'writer'"),
     (with_(listing_id_param=None), "[listing]: needs 'id_param' or 'id_pattern' to tell article ids"),
     (with_(view={"absent": ["writer"]}), "[view]: absent: unknown field 'writer'"),
+    (with_(checked={"real_page": "Dec 2025", "real_pages": ["x.html"]}), "[checked]: real_page must be a date"),
+    (with_(checked={"real_page": "2025-12-10"}), "[checked]: real_page (a date) and real_pages (file names) go together"),
 ])
 def test_a_broken_profile_is_refused_naming_file_and_key(data, message):
     data = {k: v for k, v in data.items()}
@@ -71,6 +75,31 @@ def test_every_built_in_profile_loads_and_is_named_after_its_file():
     for name, profile in profiles.items():
         assert profile.path.stem == name
         assert profile.template or profile.base_url.startswith("https://")
+
+
+TESTS = Path(__file__).parent
+
+
+def test_a_profile_said_tested_on_a_real_page_has_a_test_reading_that_page():
+    """`sources -v` says "tested on a real page" only of profiles whose real pages exist beside the
+    project and are read by a test module; the others say where their structure came from."""
+    real_pages = REAL_PAGES.read_text(encoding="utf-8") if REAL_PAGES.exists() else None
+    if real_pages is None:
+        pytest.skip(f"{REAL_PAGES} is absent (real pages live beside the project, in shared/)")
+    test_text = "\n".join(p.read_text(encoding="utf-8") for p in TESTS.glob("test_*.py"))
+    tested = [p for p in load_profiles("").values() if p.checked.real_page]
+    assert len(tested) >= 4
+    for profile in tested:
+        for page in profile.checked.real_pages:
+            assert f"| {page} |" in real_pages, (profile.name, page)
+            assert f'"{page}"' in test_text, f"{profile.name}: no test reads {page}"
+    lines = dict(line.split("\t", 1) for line in run_cli("sources", "-v").stdout.splitlines())
+    for profile in load_profiles("").values():
+        mark = lines[profile.name].rsplit("\t", 1)[1]
+        if profile.checked.real_page:
+            assert mark == f"tested on a real page of {profile.checked.real_page}"
+        else:
+            assert mark.startswith("structure from public code (") and "--since" in mark
 
 
 def test_fields_a_profile_leaves_out_come_from_the_zero_config_extractor(tmp_path):

@@ -69,6 +69,11 @@ def sources(verbose, runnable, database_url):
     NAME<TAB>broken: WHY    a profile file that cannot be used: its crawl fails, the others work
     NAME<TAB>URL            a board crawled with no profile, and its listing URL
 
+    With -v, each profile's line ends with how sure it is: "tested on a real page of DATE" (its
+    tests read a real captured page of the board, whose newest article is of DATE), or "structure
+    from public code (WHERE), not yet checked against the live site": crawl such a source with a
+    one-month --since first and look at what it stored.
+
     Zero-config sources crawled before they were named by board too are named by their host
     alone (auto-www-example-go-kr) and shown with the site: `bulletins crawl --url LISTING_URL
     --name NAME` goes on with such a source. With --runnable, broken profiles stay listed, so
@@ -86,7 +91,9 @@ def sources(verbose, runnable, database_url):
         site = working[name].default_base_url
         if runnable and not site:
             continue
-        lines.append(f"{name}\t{site or '(board family: give --base-url)'}\t{working[name].description}"
+        profile = getattr(working[name], "profile", None)
+        mark = f"\t{profile.checked.mark()}" if profile is not None else ""
+        lines.append(f"{name}\t{site or '(board family: give --base-url)'}\t{working[name].description}{mark}"
                      if verbose else name)
     if not runnable:
         for found in zero_config_sources(configured_database_url(database_url), {*working, *broken}):

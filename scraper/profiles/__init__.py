@@ -91,6 +91,27 @@ class ViewSpec:
 
 
 @dataclass(frozen=True)
+class Checked:
+    """What a profile's structure was checked against, said by `bulletins sources -v`.
+
+    real_page: the date of the newest article on the real captured pages the profile's tests read
+    (`real_pages`, files of ../shared/real-pages); empty when none exists. structure_from: where the
+    board's URLs and selectors were learned ("owner/repo: path" of a public scraper, or a page).
+    """
+
+    real_page: str = ""
+    real_pages: tuple[str, ...] = ()
+    structure_from: str = ""
+
+    def mark(self) -> str:
+        if self.real_page:
+            return f"tested on a real page of {self.real_page}"
+        where = f" ({self.structure_from})" if self.structure_from else ""
+        return (f"structure from public code{where}, not yet checked against the live site: "
+                "start with a one-month --since crawl")
+
+
+@dataclass(frozen=True)
 class Profile:
     name: str
     description: str
@@ -103,6 +124,7 @@ class Profile:
     # Other hosts the site serves its pages and files from (file servers): host names, each
     # with its subdomains. The site's own host, its `www.` twin, http and https always are.
     allowed_hosts: tuple[str, ...] = ()
+    checked: Checked = field(default_factory=Checked)
     path: Path | None = None
 
     def listing_url(self, base_url: str) -> str:
@@ -169,6 +191,17 @@ def parse_profile(data: dict, where: str, path: Path | None = None) -> Profile:
     allowed_hosts = _take(data, "allowed_hosts", list, where, [])
     if not all(isinstance(h, str) and HOST.match(h) for h in allowed_hosts):
         raise ProfileError(f"{where}: 'allowed_hosts' must be host names, such as \"file.gg.go.kr\"")
+
+    raw_checked = dict(_take(data, "checked", dict, where, {}))
+    cw = f"{where} [checked]"
+    checked = Checked(real_page=_take(raw_checked, "real_page", str, cw, ""),
+                      real_pages=tuple(_take(raw_checked, "real_pages", list, cw, [])),
+                      structure_from=_take(raw_checked, "structure_from", str, cw, ""))
+    _leftover(raw_checked, cw)
+    if checked.real_page and not re.match(r"^\d{4}-\d{2}-\d{2}$", checked.real_page):
+        raise ProfileError(f"{cw}: real_page must be a date, such as \"2025-12-10\"")
+    if bool(checked.real_page) != bool(checked.real_pages):
+        raise ProfileError(f"{cw}: real_page (a date) and real_pages (file names) go together")
 
     raw_listing = dict(_take(data, "listing", dict, where, required=True))
     lw = f"{where} [listing]"
@@ -261,7 +294,8 @@ def parse_profile(data: dict, where: str, path: Path | None = None) -> Profile:
     _leftover(data, where)
     return Profile(name=name, description=description, base_url=base_url.rstrip("/"),
                    listing=listing, view=view, charset=charset, template=template,
-                   politeness=politeness, allowed_hosts=tuple(h.lower() for h in allowed_hosts), path=path)
+                   politeness=politeness, allowed_hosts=tuple(h.lower() for h in allowed_hosts),
+                   checked=checked, path=path)
 
 
 def load_profile(path: Path | str) -> Profile:
