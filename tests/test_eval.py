@@ -41,6 +41,8 @@ def test_the_set_has_realistic_breadth():
     for case in articles:
         assert set(ARTICLE_FIELDS) <= set(case.gold), case.name
         assert case.gold["traps"] and case.gold["family"] and case.gold["url"].startswith("http")
+    for case in cases:
+        assert case.gold.get("board"), f"{case.name}: no board family for the per-family table"
 
 
 @pytest.mark.skipif(not REAL_PAGES.is_dir(), reason="../shared/real-pages is absent")
@@ -49,6 +51,32 @@ def test_real_pages_are_part_of_the_evaluation(report):
     assert {"gyeongbuk_gb_go_kr_press_view", "shinan_go_kr_press_view_th_td_table",
             "gangjin_go_kr_press_view_dl", "korea_kr_pressRelease_list"} <= real
     assert report.accuracy("article", "real") >= FLOORS["articles"]["real"]
+
+
+@pytest.mark.skipif(not REAL_PAGES.is_dir(), reason="../shared/real-pages is absent")
+def test_every_real_page_of_the_readme_is_scored_and_read_right(report):
+    """Each view and list page ../shared/real-pages/README.md describes is scored with its gold
+    values: every field of the five view pages, every row, date and pager of the six lists."""
+    described = {line.split("|")[1].strip() for line in (REAL_PAGES / "README.md").read_text().splitlines()
+                 if line.startswith("| ") and line.split("|")[1].strip().endswith(".html")}
+    scored = {r.case.path.name for r in report.results if r.case.group == "real"}
+    assert described and described <= scored
+    real = [r for r in report.results if r.case.group == "real"]
+    assert len({r.case.name for r in real if r.case.kind == "article"}) == 5
+    assert len({r.case.name for r in real if r.case.kind == "listing"}) == 6
+    assert [f"{r.case.name} {r.field}: {r.found!r}" for r in real if not r.ok] == []
+
+
+def test_the_per_family_table_counts_each_boards_pages(report):
+    boards = report.by_board()
+    pages = {kind: sum(b[kind][0] for b in boards.values() if kind in b) for kind in ("article", "listing")}
+    assert pages == {kind: len({r.case.name for r in report.results if r.case.kind == kind})
+                     for kind in ("article", "listing")}
+    assert sum(n for b in boards.values() for _, _, n in b.values()) == len(report.results)
+    assert sum(right for b in boards.values() for _, right, _ in b.values()) == sum(r.ok for r in report.results)
+    lines = table(report)
+    assert any(line.startswith("board family") for line in lines)
+    assert any(line.startswith("WordPress ") for line in lines)
 
 
 def test_the_gate_fails_when_extraction_regresses(monkeypatch):

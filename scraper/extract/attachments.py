@@ -18,6 +18,8 @@ from __future__ import annotations
 import re
 from urllib.parse import unquote, urlsplit
 
+from lxml import etree
+
 from ..fields import parse_size
 from ..items import AttachmentRecord
 from ..pages.base import guess_type
@@ -85,6 +87,36 @@ def _item_of(el, container):
     return container
 
 
+_ACTION_TEXT = re.compile(r"^\s*(다운로드|내려\s*받기|받기|download|down|파일\s*받기)\s*$", re.I)
+_NAME_CLASS = re.compile(r"(^|[\s_-])(name|file_?nm|file_?name|tit|title|subject)($|[\s_-])", re.I)
+
+
+def _file_name_element(el) -> str | None:
+    """The text of an element inside `el` that is a file name and nothing else (목포 prints an
+    icon label "이미지" and a hit counter around the `<strong>` holding the name)."""
+    for inner in el.iterdescendants("strong", "span", "b", "em", "p", "div"):
+        text = squash(raw_text(inner))
+        if is_file_name(text):
+            return text
+    return None
+
+
+def _printed_name(el, container) -> str | None:
+    """The name printed beside a bare "다운로드" button: the nearest element classed as a name
+    around it, within the attachment box (나주 `span.name`, a photo caption cut short, with no
+    extension)."""
+    for around in el.iterancestors():
+        for inner in around.iter(etree.Element):
+            if inner.tag in ("a", "button") or not _NAME_CLASS.search(inner.get("class") or ""):
+                continue
+            text = squash(raw_text(inner))
+            if text and not _ACTION_TEXT.match(text):
+                return text
+        if around is container:
+            break
+    return None
+
+
 def _from_container(doc: Doc, container) -> list[AttachmentRecord]:
     found: list[AttachmentRecord] = []
     by_item: dict = {}
@@ -102,10 +134,14 @@ def _from_container(doc: Doc, container) -> list[AttachmentRecord]:
         if is_file_name(text):
             name = text
         else:
-            m = FILE_NAME.search(squash(raw_text(item)))
-            name = squash(m.group(1)) if m else _name_from_url(url)
+            name = _file_name_element(el) or _file_name_element(item)
+            if name is None:
+                m = FILE_NAME.search(squash(raw_text(item)))
+                name = squash(m.group(1)) if m else _name_from_url(url)
             if name is None and not _DOWNLOAD_HINT.search(url):
                 continue
+            if name is None and (not text or _ACTION_TEXT.match(text)):
+                name = _printed_name(el, container)
         name = name or text or url.rsplit("/", 1)[-1]
         if (item, name) in by_item or any(a.url == url for a in found):
             continue

@@ -84,12 +84,13 @@ def text_runs(doc: Doc, other_els=frozenset()):
         else:
             pieces.append(text)
     boiler = doc.boiler_flags
+    in_file_box = _file_boxes(doc)
     dense: dict = {}
     other: dict = {}
     short: dict = {}     # holder -> length of a short line of prose
     for (holder, link), pieces in runs.items():
         n = sum(len(p) for p in pieces) + len(pieces) - 1
-        if link or boiler.get(holder) or holder in other_els:
+        if link or boiler.get(holder) or holder in other_els or holder in in_file_box:
             weight = 1.0
         elif n < MIN_RUN:
             weight = SHORT_WEIGHT  # a short line, maybe the body's own ("문의: 홍보팀")
@@ -107,6 +108,19 @@ def text_runs(doc: Doc, other_els=frozenset()):
         other[holder] = other.get(holder, 0) + weight * n
     _paragraph_groups(short, dense, other)
     return dense, other
+
+
+def _file_boxes(doc: Doc) -> set:
+    """The elements inside an attachment box (a class or id naming files, attachments or
+    downloads): a long file name, such as a photo caption cut short, is no running text."""
+    inside: set = set()
+    for el, (cls, ident) in doc.named:
+        if el in inside:
+            continue
+        names = f"{cls or ''} {ident or ''}".lower()
+        if any(t in names for t in _FILE_TOKENS):
+            inside.update(el.iter(etree.Element))
+    return inside
 
 
 def _paragraph_groups(short: dict, dense: dict, other: dict) -> None:

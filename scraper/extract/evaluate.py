@@ -38,43 +38,75 @@ LISTING_FIELDS = ("kind", "ids", "notices", "dates", "pagination", "next")
 REAL_ARTICLES = {
     "gyeongbuk_gb_go_kr_press_view.html": {
         "url": "https://www.gb.go.kr/Main/page.do?mnu_uid=6792&BD_CODE=bbs_bodo&cmd=2&B_NUM=506274201",
-        "title": "경북도, 하수 중 항생제 내성균 및 내성 유전자 조사 결과 발표", "date": "2026-01-07",
+        "board": "gb.go.kr CMS", "title": "경북도, 하수 중 항생제 내성균 및 내성 유전자 조사 결과 발표", "date": "2026-01-07",
         "author": "황희영", "department": "보건환경연구원 감염병연구부 감염병조사과", "views": 24,
         "body_start": "- 하수 분석을 통한 도내 항생제 내성균 분포 특성 확인 - 경상북도는",
         "body_end": "기초자료로 활용할 예정이다”고 밝혔다.",
         "attachments": ["경북도, 하수 중 항생제 내성균 및 내성 유전자 조사 결과 발표.hwp"]},
     "shinan_go_kr_press_view_th_td_table.html": {
         "url": "https://www.shinan.go.kr/home/www/openinfo/participation_07/participation_07_03/show/138492",
-        "title": "신안군, 의료·요양·돌봄 통합지원 시범사업 통합지원회의 개최..\"통합지원계획 검토 및 서비스 연계 방안 집중 논의\"",
+        "board": "wscms", "title": "신안군, 의료·요양·돌봄 통합지원 시범사업 통합지원회의 개최..\"통합지원계획 검토 및 서비스 연계 방안 집중 논의\"",
         "date": "2025-12-12", "author": "노인건강과", "department": "노인건강과", "views": 42,
         "body_start": "신안군은 12월 12일 신안군보건소 회의실에서",
         "body_end": "자료제공: 노인건강과 노인복지팀 (240-8940)",
         "attachments": ["보도자료(신안군 의료요양돌봄 통합지원회의 개최).hwp"]},
     "gangjin_go_kr_press_view_dl.html": {
         "url": "https://www.gangjin.go.kr/www/government/news/press?idx=647621&mode=view",
-        "title": "“새로 열린 기차 타고 강진 가자”", "date": "2025-12-10", "author": None, "department": None,
+        "board": "YB CMS", "title": "“새로 열린 기차 타고 강진 가자”", "date": "2025-12-10", "author": None, "department": None,
         "views": 52, "body_start": "“새로 열린 기차 타고 강진 가자” 남도해양관광열차 부산관광객 초청 팸투",
         "body_end": "참가자들이 가우도 앞에서 자리를 함께 했다.", "attachments": ["2- 기차여행 재단.jpg"]},
+    "mokpo_www.mokpo.go.kr_press_view.html": {
+        "url": "https://www.mokpo.go.kr/www/mokpo_news/press_release/report_material?idx=541194&mode=view",
+        "board": "YB CMS", "title": "목포향기나는교회, 유달동 어려운 이웃에 온수매트 전달", "date": "2025-12-09",
+        "author": "유달동", "department": "유달동", "views": 28,
+        "body_start": "목포향기나는교회(담임목사 박진)는 지난 8일, 저소득 취약계층을 위해 온수매트",
+        "body_end": "맞춤형복지팀장 이명희 270-4730, 주무관 백계훈 270-4724)",
+        "attachments": ["5.목포향기나는교회, 유달동 어려운 이웃에 온수매트 전달(유달동).jpg"]},
+    "naju_www.naju.go.kr_press_view.html": {
+        "url": "https://www.naju.go.kr/www/administration/reporting/coverage?idx=591764&mode=view",
+        "board": "YB CMS", "title": "꽃소마루 나주혁신점-빛가람동, ‘한돈·가족 외식권 후원’ 협약", "date": "2025-12-05",
+        "author": "빛가람동", "department": "빛가람동", "views": 36,
+        "body_start": "내년 12월까지 지역아동센터 3곳에 780만 원 상당 한돈 지원",
+        "body_end": "후원하는 협약을 체결했다. (사진 제공-나주시)",
+        # the name the page shows: a caption cut short, with no extension ([jpg,474.7 KB] beside it)
+        "attachments": ["나주시 빛가람동은 지난 2일 꽃소마루 나주혁신점과 매월 빛가람·빛누리·한아름지역아동센터에 한돈을, "
+                        "빛가람동 거주 위탁·조손가정에 가족 외식권을 2026년 12월까지 후원하는 협약을"]},
 }
 REAL_LISTINGS = {
     "gyeongbuk_gb_go_kr_press_list.html": {
         "url": "https://www.gb.go.kr/Main/page.do?mnu_uid=6792&BD_CODE=bbs_bodo&cmd=1",
-        "kind": "listing", "count": 10, "first_id": "506274201", "last_id": "506258001",
+        "board": "gb.go.kr CMS", "kind": "listing", "count": 10, "first_id": "506274201", "last_id": "506258001",
         "pagination": {"mechanism": "offset", "param": "Start"}},
     "gangjin_go_kr_press_list_cards.html": {
         "url": "https://www.gangjin.go.kr/www/government/news/press",
-        "kind": "listing", "count": 15, "first_id": "647621",
+        "board": "YB CMS", "kind": "listing", "count": 15, "first_id": "647621",
         "pagination": {"mechanism": "query", "param": "page",
                        "next": "https://www.gangjin.go.kr/www/government/news/press?page=2"}},
     "korea_kr_pressRelease_list.html": {
         "url": "https://www.korea.kr/briefing/pressReleaseList.do",
-        "kind": "listing", "count": 20, "first_id": "156738805", "last_id": "156738778",
+        "board": "korea.kr", "kind": "listing", "count": 20, "first_id": "156738805", "last_id": "156738778",
         "pagination": {"mechanism": "javascript", "param": "pageIndex", "next": "pageLink(2)"}},
     "gwangju_www.gwangju.go.kr_notice_list.html": {
         "url": "https://www.gwangju.go.kr/boardList.do?boardId=BD_0000000022&pageId=www789",
-        "kind": "listing", "count": 10, "first_id": "16222", "last_id": "16213",
+        "board": "Gwangju/Jeonnam JSP board", "kind": "listing", "count": 10, "first_id": "16222", "last_id": "16213",
         "pagination": {"mechanism": "form", "param": "movePage", "next": "movePage=2",
                        "next_request_url": "https://www.gwangju.go.kr/boardList.do", "method": "POST"}},
+    "naju_www.naju.go.kr_press_list.html": {
+        "url": "https://www.naju.go.kr/www/administration/reporting/coverage",
+        "board": "YB CMS", "kind": "listing",
+        "ids": ["591764", "591763", "591762", "591733", "591714", "591683", "591668", "591667", "591664", "591658"],
+        "dates": {i: "2025-12-05" for i in ("591764", "591763", "591762", "591733", "591714", "591683",
+                                              "591668", "591667", "591664", "591658")},
+        "pagination": {"mechanism": "query", "param": "page",
+                       "next": "https://www.naju.go.kr/www/administration/reporting/coverage?page=2"}},
+    "jindo_www.jindo.go.kr_press_list.html": {
+        "url": "https://www.jindo.go.kr/home/board/B0016.cs?m=626",
+        "board": ".cs CMS (jindo.go.kr)", "kind": "listing",
+        "ids": ["178408", "178407", "178365", "178351", "178350"],
+        "dates": {"178408": "2025-12-09", "178407": "2025-12-09", "178365": "2025-12-08",
+                  "178351": "2025-12-08", "178350": "2025-12-08"},
+        "pagination": {"mechanism": "query", "param": "pageIndex",
+                       "next": "https://www.jindo.go.kr/home/board/B0016.cs?categoryId=0&m=626&searchCondition=&searchKeyword=&&pageIndex=2"}},
 }
 
 
@@ -89,6 +121,11 @@ class Case:
     @property
     def url(self) -> str:
         return self.gold["url"]
+
+    @property
+    def board(self) -> str:
+        """The board family the page belongs to (gold `board`), for the per-family table."""
+        return self.gold.get("board") or "other"
 
     @property
     def encoding(self) -> str | None:
@@ -121,6 +158,16 @@ class Report:
         chosen = self.select(kind, group, name)
         return sum(r.ok for r in chosen) / len(chosen) if chosen else None
 
+    def by_board(self) -> dict[str, dict[str, tuple[int, int, int]]]:
+        """board -> kind -> (pages, fields right, fields scored), boards by name."""
+        out: dict = {}
+        for r in self.results:
+            pages, right, n = out.setdefault(r.case.board, {}).get(r.case.kind, (set(), 0, 0))
+            pages.add(r.case.name)
+            out[r.case.board][r.case.kind] = (pages, right + r.ok, n + 1)
+        return {board: {kind: (len(p), right, n) for kind, (p, right, n) in sorted(kinds.items())}
+                for board, kinds in sorted(out.items(), key=lambda kv: kv[0].lower())}
+
     def failures(self) -> list[Result]:
         return [r for r in self.results if not r.ok]
 
@@ -140,6 +187,9 @@ class Report:
                     "overall": self.accuracy(kind, group),
                     "fields": {name: self.accuracy(kind, group, name) for name in names}}
             out[kind + "s"] = section
+        out["boards"] = {board: {kind + "s": {"pages": pages, "right": right, "fields": n}
+                                 for kind, (pages, right, n) in kinds.items()}
+                         for board, kinds in self.by_board().items()}
         out["ms_median"] = statistics.median(self.ms.values()) if self.ms else None
         out["failures"] = [{"page": f"{r.case.group}/{r.case.name}", "field": r.field, "expected": r.expected,
                             "found": r.found, "rule": r.rule} for r in self.failures()]
@@ -306,6 +356,21 @@ def table(report: Report) -> list[str]:
                     row += f"{f'{right}/{len(chosen)} {100 * right / len(chosen):5.1f}%':>16}"
                 else:
                     row += f"{'-':>16}"
+            lines.append(row)
+        lines.append("")
+    boards = report.by_board()
+    if boards:
+        width = max(len(b) for b in boards) + 2
+        head = f"{'board family':<{width}}{'article fields':>22}{'listing fields':>22}"
+        lines += [head, "-" * len(head)]
+        for board, kinds in boards.items():
+            row = f"{board:<{width}}"
+            for kind in ("article", "listing"):
+                if kind in kinds:
+                    pages, right, n = kinds[kind]
+                    row += f"{f'{right}/{n} {100 * right / n:5.1f}% ({pages}p)':>22}"
+                else:
+                    row += f"{'-':>22}"
             lines.append(row)
         lines.append("")
     if report.ms:
