@@ -6,13 +6,13 @@ import argparse
 import signal
 import threading
 
-from . import SITES, SiteServer, site_for
+from . import SiteServer, replica_names, site_for
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m scraper.replica.sites",
                                      description="Serve the replica of a profiled board on loopback.")
-    parser.add_argument("name", choices=sorted(SITES), help="profile whose board to serve")
+    parser.add_argument("name", choices=replica_names(), help="profile whose board to serve")
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=8001, help="port (default 8001, 0 = any free port)")
     parser.add_argument("--articles", type=int, default=25, help="regular posts (default 25)")

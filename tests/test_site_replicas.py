@@ -1,0 +1,93 @@
+"""Every profile whose replica follows the convention of scraper/replica/sites (a module named
+after the profile, class `Site`) is crawled here through `bulletins crawl PROFILE --base-url` and
+Scrapy's real engine, and checked the same way: every post stored once with each field its board
+prints, the body, the attachments with their names and sizes, the walk over every listing page and
+no further than one page past the end, and WARC files that pass `warcio check` with one response
+per request.
+
+A replica says what its board prints where it differs from the generated post
+(`expected(post) -> dict` of title/author/department/published/views; `body(post)`), and which
+requests are listing pages (`is_listing(method, path, body)`), with `per_page` rows on each.
+The first profiles keep their own modules (tests/test_profile_*.py).
+"""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+from scraper.profiles import load_profiles
+from scraper.replica.sites import SITES, replica_names, site_for
+
+from .profile_harness import crawl_site
+
+PROFILES = load_profiles("")
+CONVENTION = [name for name in replica_names() if name not in SITES]
+FIELDS = ("title", "author", "department", "published", "views")
+
+
+def expected(site, post, profile) -> dict:
+    """What the stored row holds for a post: the replica's own say, else the post as generated;
+    fields the profile declares absent are never stored."""
+    values = {"title": post.title, "author": post.author, "department": post.department,
+              "published": post.posted.date(), "views": post.views}
+    if hasattr(site, "expected"):
+        values.update(site.expected(post))
+    if isinstance(values["published"], (datetime.date, datetime.datetime)):
+        values["published"] = (values["published"].date() if isinstance(values["published"], datetime.datetime)
+                               else values["published"]).isoformat()
+    for name in profile.view.absent:
+        values[name] = None
+    return values
+
+
+@pytest.fixture(scope="module", params=CONVENTION)
+def crawled(request, tmp_path_factory):
+    name = request.param
+    site = site_for(name, articles=23)
+    return name, crawl_site(name, site, tmp_path_factory.mktemp(name))
+
+
+def test_every_replica_belongs_to_a_profile_and_there_are_replicas_to_check():
+    assert len(CONVENTION) >= 6
+    assert set(CONVENTION) <= set(PROFILES), "a replica module named after no profile"
+
+
+def test_every_post_is_stored_once_with_what_its_board_prints(crawled):
+    name, crawl = crawled
+    assert crawl.result.returncode == 0, crawl.result.stdout + crawl.result.stderr
+    profile, site = PROFILES[name], crawl.site
+    stored = crawl.articles()
+    posts = [p for p in site.posts if not getattr(p, "secret", False)]
+    assert len(stored) == len(crawl.rows()), "an article stored twice"
+    assert set(stored) == {str(p.id) for p in posts}
+    for post in posts:
+        row = stored[str(post.id)]
+        want = expected(site, post, profile)
+        assert {k: row[k] for k in FIELDS} == want, post.id
+        body = site.body(post) if hasattr(site, "body") else "\n\n".join(post.paragraphs)
+        assert row["body_text"] == body, post.id
+        assert row["missing_fields"] is None, (post.id, row["missing_fields"])
+
+
+def test_every_listing_page_is_walked_and_the_walk_stops(crawled):
+    name, crawl = crawled
+    listings = [r for r in crawl.requests if crawl.site.is_listing(*r)]
+    pages = -(-len(crawl.site.posts) // crawl.site.per_page)
+    # each page once; a board that repeats its last page past the end costs one more request
+    assert pages <= len(listings) <= pages + 1, listings
+
+
+def test_attachments_are_stored_with_their_names_and_sizes(crawled):
+    name, crawl = crawled
+    files = crawl.rows("select name, size from attachment")
+    want = sorted((f.name, len(f.data)) for p in crawl.site.posts for f in p.files)
+    assert want and sorted((f["name"], f["size"]) for f in files) == want
+
+
+def test_every_exchange_is_archived_and_passes_warcio_check(crawled):
+    name, crawl = crawled
+    crawl.warcio_check()
+    responses = [r for r in crawl.records() if r.record_type == "response"]
+    assert len(responses) == len(crawl.requests)
