@@ -21,6 +21,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urljoin, urlsplit
 
 BUILTIN_DIR = Path(__file__).parent
 NAME = re.compile(r"^[a-z][a-z0-9-]*$")
@@ -135,6 +136,11 @@ def join(base_url: str, path: str) -> str:
     """A profile path (or absolute URL) on the given base URL, which may be a replica."""
     if re.match(r"^[a-z][a-z0-9+.-]*://", path):
         return path
+    if not path or path.startswith("?"):
+        # "" is the base URL itself, "?q" a query in its place (as a browser joins it): a board
+        # family whose base URL is the board's own page (yb-cms: `--base-url https://site/…/press`)
+        base = base_url.rstrip("/") if urlsplit(base_url).path.strip("/") else base_url.rstrip("/") + "/"
+        return urljoin(base, path) if path else base
     return base_url.rstrip("/") + "/" + path.lstrip("/")
 
 
