@@ -240,10 +240,11 @@ class ArticlePage(ArticlePageBase):
         return self._read("title", lambda v: v, lambda: self.auto().title)
 
     def author(self) -> str | None:
-        return self._read("author", lambda v: v, lambda: self.auto().author)
+        # an empty labelled cell is no value: None, never "" (a researcher's IS NULL finds it)
+        return self._read("author", lambda v: v or None, lambda: self.auto().author)
 
     def department(self) -> str | None:
-        return self._read("department", lambda v: v, lambda: self.auto().department)
+        return self._read("department", lambda v: v or None, lambda: self.auto().department)
 
     def published(self) -> date | None:
         return self._read("published", parse_date, lambda: self.auto().published)

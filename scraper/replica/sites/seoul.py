@@ -53,8 +53,8 @@ class Site:
         return "" if post.id in self.without_department else post.department
 
     def expected(self, post: Post) -> dict:
-        # an empty 담당부서 cell is stored as printed: empty (the engine keeps "", not None)
-        return {"author": None, "department": self.department(post)}
+        # an empty 담당부서 cell is no department: stored as missing (None), never as ""
+        return {"author": None, "department": self.department(post) or None}
 
     def respond(self, request: SiteRequest) -> SiteResponse:
         if request.path == "/robots.txt":
