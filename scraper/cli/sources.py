@@ -1,4 +1,5 @@
-"""`bulletins sources`: the site profiles (working or broken) and the boards crawled with none."""
+"""`bulletins sources`: the site profiles (working or broken) and the boards crawled with none;
+with --registry, Korea's 243 local governments and how far each can be crawled."""
 
 from __future__ import annotations
 
@@ -13,10 +14,11 @@ from storage.db import NoDatabase, make_reader, session
 from storage.models import Article, Source
 
 from ..profiles.loader import broken_profiles
+from ..registry import REGISTRY_ENV, RegistryError, crawlability, load_registry, summary
 from ..run import make_settings, source_classes
 from ..spiders.zero_config import PREFIX, described_url
-from ..terminal import printable
-from . import main
+from ..terminal import json_text, printable
+from . import fail, main
 from .db import database_url_option
 
 
@@ -59,8 +61,14 @@ def zero_config_sources(url: str, profiles: set[str]) -> list[ZeroConfigSource]:
               help="Only what `bulletins crawl SOURCE` crawls, names alone: no board families "
                    "(profiles with no site of their own, crawled with --base-url), no boards "
                    "crawled with no profile; what cron/nightly.sh crawls.")
+@click.option("--registry", "registry", is_flag=True,
+              help="List Korea's 243 local governments instead, each with how it is crawled today.")
+@click.option("--province", metavar="SLUG",
+              help="With --registry: only this province and its cities, counties and districts "
+                   "(seoul, jeonnam, …).")
+@click.option("--json", "as_json", is_flag=True, help="With --registry: a JSON list instead of lines.")
 @database_url_option
-def sources(verbose, runnable, database_url):
+def sources(verbose, runnable, registry, province, as_json, database_url):
     """List the sources, one per line: one per site profile, then the boards crawled with no
     profile (`bulletins crawl --url`) that have articles in the database.
 
@@ -78,7 +86,27 @@ def sources(verbose, runnable, database_url):
     alone (auto-www-example-go-kr) and shown with the site: `bulletins crawl --url LISTING_URL
     --name NAME` goes on with such a source. With --runnable, broken profiles stay listed, so
     that a nightly run of every source reports them.
+
+    With --registry, one line per local government (17 provinces, 226 cities, counties and
+    districts), tab-separated:
+
+    \b
+    CODE  NAME  LEVEL  PROVINCE  HOW-CRAWLABLE  HOW-SURE
+
+    PROVINCE is "-" on a province's own line. HOW-CRAWLABLE, best first: "crawlable: bulletins crawl NAME" (a profile), "crawlable with the
+    FAMILY family: bulletins crawl FAMILY --base-url URL", "zero-config: bulletins crawl --url URL"
+    (a known press board), "find the board: bulletins discover HOME_URL" (a home page only), or
+    "unknown". HOW-SURE is the profile's mark (as with -v) or the public source of the URL. A
+    summary line goes to stderr. The registry is scraper/profiles/registry.csv, or the file
+    $BULLETINS_REGISTRY names.
     """
+    if registry:
+        if verbose or runnable:
+            fail("--registry lists governments: -v and --runnable are for the profile list")
+        _registry(province, as_json)
+        return
+    if province or as_json:
+        fail(f"{'--province' if province else '--json'} goes with --registry")
     settings = make_settings()
     working, broken = source_classes(settings), broken_profiles(settings)
     lines = []
@@ -106,3 +134,26 @@ def sources(verbose, runnable, database_url):
             lines.append(f"{found.name}\t{found.url or '-'}\t{what}")
     for line in lines:
         click.echo(printable(line))
+
+
+def _registry(province: str | None, as_json: bool) -> None:
+    try:
+        governments = load_registry()
+    except RegistryError as exc:
+        fail(f"{exc} (the registry file; {REGISTRY_ENV} names another)")
+    if province:
+        provinces = sorted(g.code for g in governments if g.level == "province")
+        if province not in provinces:
+            fail(f"unknown province {province!r} (one of: {', '.join(provinces)})")
+        governments = [g for g in governments if province in (g.code, g.province)]
+    settings = make_settings()
+    working, broken = source_classes(settings), broken_profiles(settings)
+    profiles = {name: getattr(cls, "profile", None) for name, cls in working.items() if name not in broken}
+    rows = [(gov, crawlability(gov, profiles, broken)) for gov in governments]
+    if as_json:
+        click.echo(json_text([{**gov.to_dict(), "crawl": crawl.to_dict()} for gov, crawl in rows], indent=2))
+    else:
+        for gov, crawl in rows:
+            click.echo(printable("\t".join((gov.code, gov.name_ko, gov.level, gov.province or "-",
+                                            crawl.how, crawl.sure or "-"))))
+    click.echo(summary(rows, f" of {province}" if province else ""), err=True)
