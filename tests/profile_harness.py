@@ -1,7 +1,9 @@
 """Crawl a replica site through `bulletins crawl PROFILE --base-url ...` and read back what landed.
 
-Each profile's test module uses `crawl_site` once (module scope) and asserts on the result:
-stored rows against the site's posts, the WARC files (`warcio check`), the requests made.
+`replica_crawl` crawls a profile's replica once per test session (tests/test_site_replicas.py and
+tests/test_profile_specifics.py read the same crawl); `crawl_site` crawls a given site. Tests
+assert on the result: stored rows against the site's posts, the WARC files (`warcio check`), the
+requests made. `real_page` reads a real captured page from ../shared/real-pages.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from scraper.replica.sites import SiteServer
+from scraper.replica.sites import SiteServer, site_for
 from storage.warc import iter_records
 
 from .conftest import BIN, REPO, run_cli
@@ -76,3 +78,16 @@ def crawl_site(profile: str, site, folder: Path, *args: str) -> SiteCrawl:
                          "--warc-dir", str(folder / "warc"), "--log-level", "WARNING", *args,
                          cwd=folder)
         return SiteCrawl(site, server.base_url, folder, result, list(server.requests))
+
+
+_CRAWLS: dict[tuple[str, int], SiteCrawl] = {}
+
+
+def replica_crawl(profile: str, tmp_path_factory, articles: int = 23) -> SiteCrawl:
+    """The crawl of `site_for(profile, articles=…)`, made once per test session: the checks every
+    replica gets and a profile's own checks read the same crawl. Read it, never change its folder
+    or its site (copy the folder, make a new site)."""
+    key = (profile, articles)
+    if key not in _CRAWLS:
+        _CRAWLS[key] = crawl_site(profile, site_for(profile, articles=articles), tmp_path_factory.mktemp(profile))
+    return _CRAWLS[key]

@@ -8,7 +8,9 @@ per request.
 A replica says what its board prints where it differs from the generated post
 (`expected(post) -> dict` of title/author/department/published/views; `body(post)`), and which
 requests are listing pages (`is_listing(method, path, body)`), with `per_page` rows on each.
-The first profiles keep their own modules (tests/test_profile_*.py).
+What one board does that this cannot say (a session cookie, a POSTed form, EUC-KR file names…)
+is checked in tests/test_profile_specifics.py, on the same crawl (`replica_crawl`); what the real
+captured pages give, in tests/test_real_pages.py.
 """
 
 from __future__ import annotations
@@ -18,12 +20,12 @@ import datetime
 import pytest
 
 from scraper.profiles import load_profiles
-from scraper.replica.sites import SITES, replica_names, site_for
+from scraper.replica.sites import SITES, replica_names
 
-from .profile_harness import crawl_site
+from .profile_harness import replica_crawl
 
 PROFILES = load_profiles("")
-CONVENTION = [name for name in replica_names() if name not in SITES]
+CONVENTION = replica_names()
 FIELDS = ("title", "author", "department", "published", "views")
 
 
@@ -44,12 +46,11 @@ def expected(site, post, profile) -> dict:
 
 @pytest.fixture(scope="module", params=CONVENTION)
 def crawled(request, tmp_path_factory):
-    name = request.param
-    site = site_for(name, articles=23)
-    return name, crawl_site(name, site, tmp_path_factory.mktemp(name))
+    return request.param, replica_crawl(request.param, tmp_path_factory)
 
 
 def test_every_replica_belongs_to_a_profile_and_there_are_replicas_to_check():
+    assert set(SITES) <= set(CONVENTION), "a first profile's replica is not found by the convention"
     assert len(CONVENTION) >= 6
     assert set(CONVENTION) <= set(PROFILES), "a replica module named after no profile"
 

@@ -45,6 +45,8 @@ def atch_file_id(post: Post) -> str:
 
 class EgovSite:
     name = "egov-bbs"
+    per_page = PER_PAGE
+    host = "127.0.0.1"        # where SiteServer serves it: a board family's ids carry the host
 
     def __init__(self, articles: int = 23, seed: int = 5, bbs_id: str = BBS_ID):
         self.bbs_id = bbs_id
@@ -56,12 +58,16 @@ class EgovSite:
         self.secret = secret(12000, regular[at - 1].posted)
         self.rows = [*regular[:at], self.secret, *regular[at:]]
         self.notices = notices(first_id=11001)
-        self.posts = regular                 # what a crawl must store, besides the notices
+        self.regular = regular
+        self.posts = regular                 # the regular posts (the homepage replicas link them)
         self.by_id = {p.id: p for p in [*regular, *self.notices]}
         self.files = {(atch_file_id(p), str(k)): f for p in regular for k, f in enumerate(p.files)}
         self.sessions: set[str] = set()
         self.refused = 0                     # view requests sent back for want of a session
         self._lock = threading.Lock()
+
+    def is_listing(self, method: str, path: str, body: bytes = b"") -> bool:
+        return path.partition("?")[0] == LIST
 
     # ------------------------------------------------------------------ routing
 

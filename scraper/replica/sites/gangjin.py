@@ -80,25 +80,30 @@ def file_id(post: Post, number: int) -> int:
 
 class GangjinSite:
     name = "gangjin"
+    per_page = PER_PAGE
 
     def __init__(self, articles: int = 32, seed: int = 23, secret_post: bool = True,
                  pinned: bool = True):
-        self.posts = posts(articles, seed, first_id=647001, id_step=7)
+        self.regular = posts(articles, seed, first_id=647001, id_step=7)
+        self.posts = self.regular            # the regular posts (the homepage replicas link them)
         self.notices = notices(first_id=600001) if pinned else []
         # a locked post between the second and third regular cards
-        self.secret = secret(647002, self.posts[2].posted) if secret_post and len(self.posts) > 2 else None
-        self.listed = list(self.posts)
+        self.secret = secret(647002, self.regular[2].posted) if secret_post and len(self.regular) > 2 else None
+        self.listed = list(self.regular)
         if self.secret is not None:
             self.listed.insert(2, self.secret)
-        self.by_id = {p.id: p for p in self.posts + self.notices}
+        self.by_id = {p.id: p for p in self.regular + self.notices}
         self.files = {file_id(p, k): (p, f) for p in self.by_id.values() for k, f in enumerate(p.files, 1)}
 
     @property
     def newest(self) -> datetime.date:
-        return max(p.posted for p in self.posts).date()
+        return max(p.posted for p in self.regular).date()
 
     def listing_path(self, page: int = 1) -> str:
         return BOARD if page == 1 else f"{BOARD}?page={page}"
+
+    def is_listing(self, method: str, path: str, body: bytes = b"") -> bool:
+        return path.partition("?")[0] == BOARD and "mode=view" not in path
 
     def page_count(self) -> int:
         return max(1, -(-len(self.listed) // PER_PAGE))
@@ -183,8 +188,8 @@ class GangjinSite:
 			</div>
 			<div class="file_body "><ul class="file_list">{files}</ul></div>
 		</div>""" if post.files else ""
-        index = self.posts.index(post) if post in self.posts else None
-        newer = self.posts[index - 1] if index else None
+        index = self.regular.index(post) if post in self.regular else None
+        newer = self.regular[index - 1] if index else None
         pager = (f'<a href="{BOARD}?mode=view&amp;idx={newer.id}" class="exception_swipe next_box"><div class="cont_box">'
                  f'<span>다음글</span><span class="title">{esc(newer.title)}</span><span>{newer.posted:%Y.%m.%d}</span></div></a>'
                  if newer else '<a href="#none" class="exception_swipe next_box empty"><span>등록된 글이 없습니다.</span></a>')
@@ -221,3 +226,16 @@ class GangjinSite:
 </div>
 {PAGE_INFO}
 </body></html>"""
+
+
+class Site(GangjinSite):
+    """The replica of the `gangjin` profile as tests/test_site_replicas.py reads it: `posts` are
+    what a crawl stores, the regular posts and the pinned notices (the secret post is listed
+    without a link); the board prints no author."""
+
+    def __init__(self, articles: int = 32, seed: int = 23, secret_post: bool = True, pinned: bool = True):
+        super().__init__(articles, seed, secret_post, pinned)
+        self.posts = [*self.regular, *self.notices]
+
+    def expected(self, post: Post) -> dict:
+        return {"author": None}

@@ -25,6 +25,7 @@ def view_path(post: Post, start: int = 0) -> str:
 
 class GyeongbukSite:
     name = "gyeongbuk"
+    per_page = PER_PAGE
 
     def __init__(self, articles: int = 25, seed: int = 11):
         self.posts = posts(articles, seed, first_id=506258001, id_step=300)
@@ -33,6 +34,9 @@ class GyeongbukSite:
 
     def listing_path(self, start: int = 0) -> str:
         return f"{PAGE}?{MENU}&cmd=1&Start={start}"
+
+    def is_listing(self, method: str, path: str, body: bytes = b"") -> bool:
+        return path.partition("?")[0] == PAGE and "&cmd=1&" in f"&{path.partition('?')[2]}&"
 
     def respond(self, request: SiteRequest) -> SiteResponse:
         if request.path == "/robots.txt":
@@ -132,3 +136,6 @@ $(document).ready(function(){{
 </div>
 <footer>경상북도 안동시 풍천면 도청대로 455</footer>
 </body></html>"""
+
+
+Site = GyeongbukSite   # the replica of the `gyeongbuk` profile (scraper.replica.sites convention)

@@ -47,16 +47,18 @@ def view_path(post: Post) -> str:
 
 class GyeonggiSite:
     name = "gyeonggi"
+    per_page = 10                             # rows an AJAX answer holds besides the notices
 
     def __init__(self, articles: int = 25, seed: int = 20):
         # B_IDX values of the size gg.go.kr uses; one post per id, newest first.
-        self.posts = posts(articles, seed, first_id=5_800_101, id_step=7)
+        self.regular = posts(articles, seed, first_id=5_800_101, id_step=7)
+        self.posts = self.regular            # the regular posts; `Site` adds the notices
         self.notices = [replace(n, author="대변인") for n in notices(first_id=5_799_001)]
-        self.by_id = {p.id: p for p in [*self.posts, *self.notices]}
+        self.by_id = {p.id: p for p in [*self.regular, *self.notices]}
         self.files: dict[int, PostFile] = {}
         self.file_idx: dict[tuple[int, int], int] = {}
         idx = FIRST_FILE_IDX
-        for post in self.posts:
+        for post in self.regular:
             for k, file in enumerate(post.files):
                 self.files[idx] = file
                 self.file_idx[(post.id, k)] = idx
@@ -84,6 +86,9 @@ class GyeonggiSite:
             file = self.files.get(as_int(request.query.get("idx")))
             return _file_response(file) if file else SiteResponse.not_found()
         return SiteResponse.not_found()
+
+    def is_listing(self, method: str, path: str, body: bytes = b"") -> bool:
+        return path.partition("?")[0] == LIST
 
     def _has_session(self, request: SiteRequest) -> bool:
         return request.cookies.get(SESSION) in self.sessions
@@ -136,8 +141,8 @@ function getList(page) {{
         if form.get("bsIdx") != BS_IDX:
             return _json({"total": 0, "items": []})
         offset, limit = max(as_int(form.get("offset")), 0), as_int(form.get("limit")) or 10
-        rows = [*self.notices, *self.posts[offset: offset + limit]]  # past the end: notices only
-        return _json({"total": len(self.posts), "items": [self.item(p) for p in rows]})
+        rows = [*self.notices, *self.regular[offset: offset + limit]]  # past the end: notices only
+        return _json({"total": len(self.regular), "items": [self.item(p) for p in rows]})
 
     def item(self, post: Post) -> dict:
         idx = self.file_idx.get((post.id, 0))
@@ -208,3 +213,12 @@ def _file_response(file: PostFile) -> SiteResponse:
     """Korean Java servers often percent-encode the UTF-8 name inside a plain `filename="…"`."""
     disposition = f'attachment; filename="{quote(file.name, safe="()")}"'
     return SiteResponse(200, file.data, file.content_type, headers=[("Content-Disposition", disposition)])
+
+
+class Site(GyeonggiSite):
+    """The replica of the `gyeonggi` profile as tests/test_site_replicas.py reads it: `posts` are
+    what a crawl stores, the regular posts and the notices pinned on every answer."""
+
+    def __init__(self, articles: int = 25, seed: int = 20):
+        super().__init__(articles, seed)
+        self.posts = [*self.regular, *self.notices]

@@ -63,6 +63,7 @@ def news_ids(count: int) -> list[int]:
 
 class KoreaKrSite:
     name = "korea-kr"
+    per_page = PER_PAGE
 
     def __init__(self, articles: int = 45, seed: int = 8):
         generated = posts(articles, seed)
@@ -78,6 +79,14 @@ class KoreaKrSite:
                 self.files[file_id] = file
                 self.file_ids[(release.id, k)] = file_id
                 file_id += 1
+
+    def is_listing(self, method: str, path: str, body: bytes = b"") -> bool:
+        return path.partition("?")[0] == LIST
+
+    def expected(self, post: Post) -> dict:
+        """The publishing body (고용노동부, 경기도…) is the author; korea.kr prints no view count."""
+        release = self.by_id[post.id]
+        return {"author": release.body, "department": f"{release.body} {post.department}", "views": None}
 
     def respond(self, request: SiteRequest) -> SiteResponse:
         if request.path == "/robots.txt":
@@ -245,3 +254,6 @@ def _day(text: str | None) -> datetime.date | None:
         return datetime.date.fromisoformat(text) if text else None
     except ValueError:
         return None
+
+
+Site = KoreaKrSite   # the replica of the `korea-kr` profile (scraper.replica.sites convention)

@@ -37,6 +37,7 @@ def cut(title: str) -> str:
 
 class ShinanSite:
     name = "shinan"
+    per_page = PER_PAGE
 
     def __init__(self, articles: int = 24, seed: int = 13):
         regular = posts(articles, seed, first_id=138401, id_step=3)
@@ -45,7 +46,8 @@ class ShinanSite:
         self.secret = secret(138400, regular[at - 1].posted)
         self.rows = [*regular[:at], self.secret, *regular[at:]]
         self.notices = [dataclasses.replace(n, department="기획예산과") for n in notices(first_id=130001)]
-        self.posts = regular                 # what a crawl must store, besides the notices
+        self.regular = regular
+        self.posts = regular                 # the regular posts; `Site` adds the notices
         self.by_id = {p.id: p for p in [*regular, *self.notices]}
         # Files by their `idx`, and the path each view page links (`{stamp}.hwp/{name}?idx=N`).
         self.files: dict[int, tuple[Post, int]] = {}
@@ -61,6 +63,9 @@ class ShinanSite:
 
     def listing_path(self, page: int = 1) -> str:
         return f"{LISTING}?page={page}&search=&keyword="
+
+    def is_listing(self, method: str, path: str, body: bytes = b"") -> bool:
+        return path.partition("?")[0] in (LISTING, BOARD)
 
     # ------------------------------------------------------------------ routing
 
@@ -201,3 +206,16 @@ class ShinanSite:
 			</ul></div>
 			<div id="qrcode"><dl><dd class="txt"><ul><li>이 QR Code는 <span>『보도자료/해명 {post.id}번』</span>의 정보를 담고 있습니다.</li></ul></dd></dl></div>""",
                           title=post.title)
+
+
+class Site(ShinanSite):
+    """The replica of the `shinan` profile as tests/test_site_replicas.py reads it: `posts` are
+    what a crawl stores, the regular posts and the pinned notices; no person is printed, the
+    registering department (등록부서) stands for the author."""
+
+    def __init__(self, articles: int = 24, seed: int = 13):
+        super().__init__(articles, seed)
+        self.posts = [*self.regular, *self.notices]
+
+    def expected(self, post: Post) -> dict:
+        return {"author": post.department}
