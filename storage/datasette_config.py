@@ -16,6 +16,7 @@ from pathlib import Path
 from sqlmodel import SQLModel
 
 from .export import EXPORT_COLUMNS  # (imports the models: every table is registered)
+from .health import DRIFT_PREFIX, RHYTHM_ARTICLES, STALE_FACTOR, STALE_MIN_DAYS
 
 SERVE_EXTRA = "serve"
 FTS_TABLE = "article_fts"
@@ -90,6 +91,71 @@ QUERIES = {
         "description": "The 100 articles with the highest view count when last seen.",
         "sql": ("select id, source, published, views, language, title\nfrom article\n"
                 "where views is not null\norder by views desc, id\nlimit 100"),
+    },
+    "source_health": {
+        "title": "Source health",
+        "description": "Each source's last finished crawl run, newest article, usual gap between "
+                       "article dates (the median over its newest "
+                       f"{RHYTHM_ARTICLES + 1} dated articles) and a verdict, as `bulletins "
+                       "status` judges them: never (no run), drift (the last run failed with layout "
+                       "drift), failed (the last run is not ok), stale (the newest article is older "
+                       f"than max({STALE_MIN_DAYS} days, {STALE_FACTOR} x the usual gap)), ok. "
+                       "today: YYYY-MM-DD, empty for today in Korea. Sources known only as profiles "
+                       "(never crawled) are not in the database; `bulletins status` lists them too.",
+        "sql": f"""with names as (
+  select source from crawlrun union select source from article union select name from source
+), runs as (
+  select r.*, row_number() over (partition by r.source order by r.id desc) as k
+  from crawlrun r where r.status != 'running'
+), last_run as (
+  select * from runs where k = 1
+), running as (
+  select r.source, max(r.started_at) as running_since from crawlrun r
+  where r.status = 'running' and r.id > coalesce((select l.id from last_run l where l.source = r.source), 0)
+  group by r.source
+), dated as (
+  select source, published, row_number() over (partition by source order by published desc) as k
+  from article where published is not null
+), recent as (
+  select * from dated where k <= {RHYTHM_ARTICLES + 1}
+), gaps as (
+  select a.source, julianday(a.published) - julianday(b.published) as gap
+  from recent a join recent b on b.source = a.source and b.k = a.k + 1
+), ordered as (
+  select source, gap, row_number() over (partition by source order by gap) as i,
+         count(*) over (partition by source) as n
+  from gaps
+), rhythm as (
+  select source, avg(gap) as median_gap_days from ordered
+  where i in ((n + 1) / 2, (n + 2) / 2) group by source
+), newest as (
+  select source, count(*) as articles, max(published) as newest_article from article group by source
+), judged as (
+  select n.source, l.id as run_id, l.started_at, l.finished_at,
+    round((julianday(l.finished_at) - julianday(l.started_at)) * 86400, 1) as duration_seconds,
+    l.status, l.articles_new, l.articles_updated, l.failures, l.failure, g.running_since,
+    coalesce(a.articles, 0) as articles, a.newest_article, r.median_gap_days,
+    max(0, cast(julianday(coalesce(nullif(:today, ''), date('now', '+9 hours')))
+                - julianday(a.newest_article) as integer)) as days_since_newest,
+    max({STALE_MIN_DAYS}, {STALE_FACTOR} * r.median_gap_days) as stale_after_days
+  from names n
+  left join last_run l on l.source = n.source
+  left join running g on g.source = n.source
+  left join newest a on a.source = n.source
+  left join rhythm r on r.source = n.source
+)
+select source,
+  case
+    when run_id is null then 'never'
+    when substr(failure, 1, {len(DRIFT_PREFIX)}) = '{DRIFT_PREFIX}' then 'drift'
+    when status != 'ok' then 'failed'
+    when stale_after_days is not null and days_since_newest > stale_after_days then 'stale'
+    else 'ok'
+  end as verdict,
+  started_at, duration_seconds, status, articles_new, articles_updated, failures, failure,
+  running_since, articles, newest_article, median_gap_days, days_since_newest, stale_after_days
+from judged
+order by source""",
     },
     "fastest_growing": {
         "title": "Fastest-growing view counts",

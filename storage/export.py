@@ -1,4 +1,4 @@
-"""Exporting articles for researchers: CSV, JSON Lines or Parquet, streamed.
+"""Exporting articles for researchers: CSV, JSON Lines, Parquet or Excel (xlsx), streamed.
 
 `EXPORT_COLUMNS` is the one definition of the exported columns: their order, type, meaning and
 an example. docs/data-dictionary.md holds the table `data_dictionary_table()` renders (a test
@@ -6,7 +6,8 @@ keeps the two identical), and the Datasette metadata takes its column descriptio
 
 Memory stays flat whatever the size of the database: articles are read with a server-side
 cursor in batches (`yield_per`), their attachment names fetched per batch, and rows are written
-one by one (CSV, JSONL) or one record batch at a time (Parquet, with a fixed schema).
+one by one (CSV, JSONL, xlsx: openpyxl's write-only mode, inline strings, no shared-string
+table in memory) or one record batch at a time (Parquet, with a fixed schema).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import csv
 import io
 import json
 import os
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -27,8 +29,18 @@ from sqlalchemy.engine import Connection, Engine
 from .models import Article, Attachment
 from .provenance import iso, utc
 
-FORMATS = ("csv", "jsonl", "parquet")
+FORMATS = ("csv", "jsonl", "parquet", "xlsx")
+BINARY_FORMATS = ("parquet", "xlsx")   # written to a file only (-o)
 PARQUET_EXTRA = "parquet"
+XLSX_EXTRA = "xlsx"
+XLSX_CELL_LIMIT = 32_767   # characters (UTF-16 code units) Excel holds in one cell
+XLSX_SHEET = "articles"
+XLSX_COLUMNS_SHEET = "columns"
+XLSX_DATE_FORMAT = "yyyy-mm-dd"
+XLSX_TIME_FORMAT = "yyyy-mm-dd hh:mm:ss"  # times in UTC, as in every export
+# What XML 1.0, so a workbook, cannot hold: control characters but tab and line breaks, lone
+# surrogates, U+FFFE and U+FFFF. Replaced by U+FFFD in xlsx cells.
+XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 BATCH_ROWS = 2000         # rows read per server-side fetch
 PARQUET_BATCH_ROWS = 2000  # rows per Parquet row group (memory grows with it)
 _IN_CHUNK = 500           # ids per attachment query (SQLite allows 999 parameters in old builds)
@@ -210,7 +222,8 @@ def _text_value(value: Any) -> Any:
 
 
 def write_csv(batches: Iterable[list[dict]], stream: IO[str]) -> int:
-    """RFC 4180 CSV with a header row; an empty cell is a missing value."""
+    """RFC 4180 CSV with a header row; an empty cell is a missing value. (A byte-order mark, for
+    Excel, is the stream's encoding: utf-8-sig.)"""
     writer = csv.writer(stream, lineterminator="\r\n")
     writer.writerow(COLUMN_NAMES)
     count = 0
@@ -284,20 +297,128 @@ def write_parquet(batches: Iterable[list[dict]], path: Path) -> int:
     return count
 
 
+def require_openpyxl():
+    try:
+        import openpyxl
+    except ImportError:
+        raise ExportError("Excel export needs openpyxl: "
+                          f"pip install 'bulletin-archiver[{XLSX_EXTRA}]'") from None
+    return openpyxl
+
+
+def cut_marker(length: int) -> str:
+    """What ends a text cut to Excel's cell limit; `length`: the whole text's, in characters."""
+    return (f" [cut: {length:,} characters, more than Excel's {XLSX_CELL_LIMIT:,} per cell; "
+            "the CSV, JSONL and Parquet exports hold the whole text]")
+
+
+def _utf16_units(text: str) -> int:
+    return len(text) + sum(1 for ch in text if ord(ch) > 0xFFFF)
+
+
+def excel_text(value: str, illegal: re.Pattern = XML_ILLEGAL) -> str:
+    """A text as an Excel cell holds it: characters XML cannot carry (control characters other
+    than tab and line breaks) replaced by U+FFFD, and a text longer than the cell limit cut,
+    ending with `cut_marker`."""
+    value = illegal.sub("\ufffd", value)
+    if len(value) <= XLSX_CELL_LIMIT // 2 or _utf16_units(value) <= XLSX_CELL_LIMIT:
+        return value
+    marker = cut_marker(len(value))
+    room = XLSX_CELL_LIMIT - len(marker)
+    kept = value[:room]
+    while _utf16_units(kept) > room:  # characters outside the BMP count twice in Excel
+        kept = kept[:-1]
+    return kept + marker
+
+
+def write_xlsx(batches: Iterable[list[dict]], path: Path) -> int:
+    """An Excel workbook: sheet `articles` (a header row, frozen, then one row per article; dates
+    and UTC times as Excel dates, numbers as numbers, texts as texts, never formulas) and sheet
+    `columns` (the data dictionary). Written row by row with openpyxl's write-only mode."""
+    openpyxl = require_openpyxl()
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    workbook = openpyxl.Workbook(write_only=True)
+    sheet = workbook.create_sheet(XLSX_SHEET)
+    sheet.freeze_panes = "A2"
+    widths = {"text": 24, "date": 11, "timestamp": 20, "integer": 10, "float": 10, "list of text": 24}
+    for number, column in enumerate(EXPORT_COLUMNS, 1):
+        width = {"title": 60, "headline": 60, "body_text": 80, "url": 40}.get(column.name, widths[column.type])
+        sheet.column_dimensions[openpyxl.utils.get_column_letter(number)].width = width
+    bold = Font(bold=True)
+
+    def header(ws, names):
+        cells = []
+        for name in names:
+            cell = WriteOnlyCell(ws, name)
+            cell.font = bold
+            cells.append(cell)
+        ws.append(cells)
+
+    def text_cell(value: str):
+        cell = WriteOnlyCell(sheet, excel_text(value))
+        cell.data_type = "s"  # a text starting with "=" stays a text, not a formula
+        return cell
+
+    def dated(value, fmt):
+        cell = WriteOnlyCell(sheet, value)
+        cell.number_format = fmt
+        return cell
+
+    types = {c.name: c.type for c in EXPORT_COLUMNS}
+    header(sheet, COLUMN_NAMES)
+    count = 0
+    for batch in batches:
+        for row in batch:
+            cells = []
+            for name in COLUMN_NAMES:
+                value, kind = row[name], types[name]
+                if value is None:
+                    cells.append(None)
+                elif kind == "timestamp":  # Excel has no time zones: the UTC wall time
+                    cells.append(dated(utc(value).replace(tzinfo=None), XLSX_TIME_FORMAT))
+                elif kind == "date":
+                    cells.append(dated(value, XLSX_DATE_FORMAT))
+                elif kind == "list of text":
+                    cells.append(text_cell(json.dumps(value, ensure_ascii=False)))
+                elif isinstance(value, str):
+                    cells.append(text_cell(value))
+                else:
+                    cells.append(value)
+            sheet.append(cells)
+            count += 1
+        del batch  # before the next one is read
+    dictionary = workbook.create_sheet(XLSX_COLUMNS_SHEET)
+    dictionary.column_dimensions["C"].width = 100
+    header(dictionary, ("column", "type", "meaning", "example"))
+    for column in EXPORT_COLUMNS:
+        dictionary.append([column.name, column.type, column.meaning, column.example])
+    workbook.save(str(path))
+    return count
+
+
 def export(engine: Engine, fmt: str, output: Path | None, filters: Filters = Filters(),
-           stdout: IO[bytes] | None = None) -> int:
+           stdout: IO[bytes] | None = None, bom: bool = False) -> int:
     """Write the articles matching `filters` as `fmt` to `output` (replaced only once complete),
-    or to the binary stream `stdout` when `output` is None (CSV, JSONL). Returns the row count."""
+    or to the binary stream `stdout` when `output` is None (CSV, JSONL). `bom`: CSV starts with
+    a UTF-8 byte-order mark (for Excel). Returns the row count."""
     if fmt not in FORMATS:
         raise ExportError(f"unknown format {fmt!r} (choose from {', '.join(FORMATS)})")
+    if bom and fmt != "csv":
+        raise ExportError(f"--bom is for CSV only, not {fmt}")
+    if fmt in BINARY_FORMATS and output is None:
+        raise ExportError(f"{'Parquet' if fmt == 'parquet' else 'xlsx'} is binary: "
+                          "give a file with -o/--output")
     if fmt == "parquet":
-        if output is None:
-            raise ExportError("Parquet is binary: give a file with -o/--output")
         require_pyarrow()
+    if fmt == "xlsx":
+        require_openpyxl()
     batch_rows = PARQUET_BATCH_ROWS if fmt == "parquet" else BATCH_ROWS
     batches = iter_batches(engine, filters, batch_rows)
+    encoding = "utf-8-sig" if bom else "utf-8"
     if output is None:
-        text = io.TextIOWrapper(stdout, encoding="utf-8", newline="", write_through=False)
+        text = io.TextIOWrapper(stdout, encoding=encoding, newline="", write_through=False)
         try:
             return (write_csv if fmt == "csv" else write_jsonl)(batches, text)
         finally:
@@ -307,8 +428,10 @@ def export(engine: Engine, fmt: str, output: Path | None, filters: Filters = Fil
     try:
         if fmt == "parquet":
             count = write_parquet(batches, partial)
+        elif fmt == "xlsx":
+            count = write_xlsx(batches, partial)
         else:
-            with open(partial, "w", encoding="utf-8", newline="") as stream:
+            with open(partial, "w", encoding=encoding, newline="") as stream:
                 count = (write_csv if fmt == "csv" else write_jsonl)(batches, stream)
         os.replace(partial, output)
     finally:

@@ -3,7 +3,8 @@ no outside URLs, so the file opens anywhere, offline, and can be mailed or archi
 
 Charts: articles per month of publication per source (stacked bars), the language mix per source
 (100 % bars), the view-count series of the ten most viewed articles (lines over the
-`viewobservation` table), and a summary table per source. Every chart element carries its
+`viewobservation` table), a summary table per source, and the health of each source (its last
+crawl run and a verdict: storage.health, as `bulletins status`). Every chart element carries its
 numbers as data-* attributes and a <title> tooltip. The queries are SQLAlchemy Core, so the
 report reads SQLite and PostgreSQL alike.
 """
@@ -20,6 +21,7 @@ from pathlib import Path
 from sqlalchemy import extract, func, select
 from sqlalchemy.engine import Connection, Engine
 
+from .health import KOREA, STALE_RULE, SourceHealth, korea_today, source_health, summary_line, table_rows
 from .models import Article, Attachment, ViewObservation
 from .provenance import utc
 
@@ -62,6 +64,8 @@ class ReportData:
     languages: dict[str, dict[str, int]]   # source -> language -> articles
     top: list[SeriesArticle]
     summary: list[SourceSummary]
+    health: list[SourceHealth] = field(default_factory=list)
+    today: date | None = None              # the day the health verdicts are judged on
 
     @property
     def sources(self) -> list[str]:
@@ -91,7 +95,11 @@ def _day(value) -> date | None:
     return date.fromisoformat(str(value)[:10])
 
 
-def collect(engine: Engine, source: str | None = None, now: datetime | None = None) -> ReportData:
+def collect(engine: Engine, source: str | None = None, now: datetime | None = None,
+            known: tuple[str, ...] = ()) -> ReportData:
+    """What the report shows. `now` (default: the clock) dates the report and, as a day in Korea,
+    is the day health is judged on (default: BULLETINS_TODAY, else today in Korea); `known`:
+    source names to show in the health table even when the database holds nothing of them."""
     article = Article.__table__
     attachment = Attachment.__table__
     observation = ViewObservation.__table__
@@ -115,10 +123,13 @@ def collect(engine: Engine, source: str | None = None, now: datetime | None = No
 
         summary = _summaries(con, scoped, article, attachment, languages)
         top = _top_series(con, scoped, article, observation)
+    today = utc(now).astimezone(KOREA).date() if now else korea_today()
+    health = [h for h in source_health(engine, () if source else known, today)
+              if source is None or h.source == source]
     return ReportData(
         database=engine.url.render_as_string(hide_password=True),
         source=source, generated_at=utc(now or datetime.now(UTC)), monthly=dict(monthly),
-        languages=dict(languages), top=top, summary=summary)
+        languages=dict(languages), top=top, summary=summary, health=health, today=today)
 
 
 def _summaries(con: Connection, scoped, article, attachment, languages) -> list[SourceSummary]:
@@ -482,6 +493,26 @@ def summary_table(data: ReportData) -> str:
     return f'<table class="summary"><thead>{head}</thead><tbody>{"".join(body)}</tbody></table>'
 
 
+def health_table(data: ReportData) -> str:
+    """One row per source: its verdict, last run, newest article and usual gap (as `bulletins
+    status` prints them), problems first."""
+    if not data.health:
+        return '<p class="empty">No source known.</p>'
+    order = {"drift": 0, "failed": 1, "stale": 2, "never": 3, "ok": 4}
+    ranked = sorted(data.health, key=lambda h: (order.get(h.verdict, 5), h.source))
+    header, *rows = table_rows(ranked)
+    head = "<tr>" + "".join(f"<th>{_e(cell.lower())}</th>" for cell in header) + "</tr>"
+    body = []
+    for h, cells in zip(ranked, rows):
+        tds = "".join(f'<td class="verdict {_e(h.verdict)}">{_e(c)}</td>' if i == 1 else f"<td>{_e(c)}</td>"
+                      for i, c in enumerate(cells))
+        body.append(f'<tr data-source="{_e(h.source)}" data-verdict="{_e(h.verdict)}">{tds}</tr>')
+    note = (f'<p class="note">{_e(summary_line(data.health))}, judged on {data.today}. '
+            f"Verdicts: ok; failed (the last run is not ok); drift (the last run found layout "
+            f"drift); {_e(STALE_RULE)}; never (no crawl run recorded).</p>")
+    return f'<table class="health"><thead>{head}</thead><tbody>{"".join(body)}</tbody></table>{note}'
+
+
 STYLE = """
 :root { color-scheme: light; }
 body { font-family: system-ui, -apple-system, "Segoe UI", "Noto Sans KR", "Noto Sans CJK KR",
@@ -510,6 +541,13 @@ table.summary th, table.summary td { border-bottom: 1px solid #e5e5e5; padding: 
 table.summary td.num { text-align: right; font-variant-numeric: tabular-nums; }
 table.summary tr.total td { font-weight: 600; border-top: 2px solid #999; }
 .empty { color: #999; font-style: italic; }
+table.health { border-collapse: collapse; width: 100%; font-size: 0.85em; }
+table.health th, table.health td { border-bottom: 1px solid #e5e5e5; padding: 4px 6px; text-align: left;
+                                   vertical-align: top; }
+td.verdict { font-weight: 600; }
+td.verdict.ok { color: #1a7f37; }
+td.verdict.failed, td.verdict.drift { color: #b3261e; }
+td.verdict.stale, td.verdict.never { color: #9a6700; }
 """
 
 
@@ -533,6 +571,8 @@ def render(data: ReportData) -> str:
 generated {data.generated_at:%Y-%m-%d %H:%M} UTC</p>
 <h2>Summary</h2>
 {summary_table(data)}
+<h2>Health</h2>
+{health_table(data)}
 <h2>Articles per month</h2>
 {monthly_chart(data)}
 <h2>Languages</h2>
@@ -544,9 +584,10 @@ generated {data.generated_at:%Y-%m-%d %H:%M} UTC</p>
 """
 
 
-def write_report(engine: Engine, path, source: str | None = None, now: datetime | None = None) -> ReportData:
+def write_report(engine: Engine, path, source: str | None = None, now: datetime | None = None,
+                 known: tuple[str, ...] = ()) -> ReportData:
     """Collect and write the report to `path`; returns what it showed."""
-    data = collect(engine, source, now)
+    data = collect(engine, source, now, known)
     html = render(data)  # rendered before the file is touched: a failure leaves no half report
     target = Path(path)
     partial = target.with_name(target.name + ".partial")

@@ -6,8 +6,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
 import sqlite3
+import subprocess
 from datetime import UTC, date, datetime
 from pathlib import Path
 from uuid import uuid4
@@ -20,7 +22,7 @@ from storage.articles import ArticleRecord, AttachmentRecord, save_article
 from storage.db import make_engine, session
 from storage.export import COLUMN_NAMES, EXPORT_COLUMNS, data_dictionary_table
 
-from .conftest import REPO, run_cli
+from .conftest import BIN, REPO, run_cli
 from .services import postgres_server
 
 DOC = REPO / "docs" / "data-dictionary.md"
@@ -310,3 +312,148 @@ def test_postgresql_exports_what_sqlite_exports(postgres, small_db, tmp_path):
         assert export(url, "--format", "parquet", "-o", str(tmp_path / name)).returncode == 0
     assert pq.read_table(tmp_path / "pg.parquet").equals(pq.read_table(tmp_path / "sqlite.parquet"))
     assert pq.read_table(tmp_path / "pg.parquet").num_rows == len(RECORDS)
+
+
+# --- Excel: xlsx and CSV with a byte-order mark ---------------------------------------------------
+
+
+def xlsx_rows(path: Path) -> tuple[list[str], list[list]]:
+    """(header, data rows as cells) of the export's `articles` sheet."""
+    import openpyxl
+
+    workbook = openpyxl.load_workbook(path)  # not read-only: cells keep their number formats
+    rows = [list(r) for r in workbook["articles"].iter_rows()]
+    return [c.value for c in rows[0]], rows[1:]
+
+
+def test_xlsx_reads_back_typed_and_equal_to_the_database(crawl, expected, tmp_path):
+    import openpyxl
+
+    out = tmp_path / "articles.xlsx"
+    result = export(crawl.database_url, "--format", "xlsx", "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.strip() == f"exported {len(expected)} articles to {out}"
+    header, rows = xlsx_rows(out)
+    assert header == list(COLUMN_NAMES)
+    assert len(rows) == len(expected)
+    for cells, want in zip(rows, expected):
+        got = dict(zip(COLUMN_NAMES, cells))
+        for name in COLUMN_NAMES:
+            cell, value = got[name], want[name]
+            if value is None:
+                assert cell.value is None, (want["id"], name)
+            elif name == "published":  # a real Excel date, shown as one
+                assert cell.is_date and cell.number_format == "yyyy-mm-dd"
+                assert cell.value.date() == date.fromisoformat(value), (want["id"], name)
+            elif name in ("first_seen", "last_seen"):  # UTC wall time; Excel keeps milliseconds
+                assert cell.is_date and cell.number_format == "yyyy-mm-dd hh:mm:ss"
+                assert abs((cell.value - datetime.fromisoformat(value)).total_seconds()) < 0.001
+            elif name == "attachment_names":
+                assert json.loads(cell.value) == value
+            else:
+                assert cell.value == value, (want["id"], name)
+    bodies = [cells[COLUMN_NAMES.index("body_text")].value for cells in rows]
+    korean = [text for text in bodies if text and HANGUL.search(text)]
+    assert korean and any("\n\n" in text for text in korean)
+    assert "관리자" in {cells[COLUMN_NAMES.index("author")].value for cells in rows}
+    dictionary = list(openpyxl.load_workbook(out)["columns"].iter_rows(values_only=True))
+    assert dictionary[0] == ("column", "type", "meaning", "example")
+    assert dictionary[1:] == [(c.name, c.type, c.meaning, c.example) for c in EXPORT_COLUMNS]
+    assert not list(tmp_path.glob(".*partial"))
+
+
+def test_xlsx_cuts_a_body_over_the_cell_limit_and_says_so(tmp_path):
+    from storage.export import XLSX_CELL_LIMIT, cut_marker
+
+    long_body = ("경기도 보도자료 본문입니다. " * 3000)[:40_000]
+    astral = "𝐀" * 20_000   # outside the BMP: two UTF-16 units each, as Excel counts them
+    records = [
+        record("alpha", "1", date(2020, 1, 2), "ko", body_text=long_body),
+        record("alpha", "2", date(2020, 1, 3), body_text=astral),
+        record("alpha", "3", date(2020, 1, 4), title="=HYPERLINK(\"http://x\",\"y\")",
+               body_text="a\x00b\x0bc\td\ne\ufffef"),
+        record("alpha", "4", date(2020, 1, 5), body_text="short"),
+    ]
+    url = store(f"sqlite:///{tmp_path / 'long.sqlite'}", records)
+    out = tmp_path / "long.xlsx"
+    result = export(url, "--format", "xlsx", "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    _, rows = xlsx_rows(out)
+    body = {r[COLUMN_NAMES.index("board_id")].value: r[COLUMN_NAMES.index("body_text")].value for r in rows}
+    marker = cut_marker(40_000)
+    assert len(body["1"]) == XLSX_CELL_LIMIT and body["1"].endswith(marker)
+    assert body["1"] == long_body[:XLSX_CELL_LIMIT - len(marker)] + marker
+    assert "40,000 characters" in marker and "32,767" in marker
+    units = len(body["2"].encode("utf-16-le")) // 2
+    assert units <= XLSX_CELL_LIMIT and body["2"].endswith(cut_marker(20_000))
+    assert body["3"] == "a\ufffdb\ufffdc\td\ne\ufffdf"  # what XML cannot hold is marked, not dropped
+    assert body["4"] == "short"
+    title = next(r for r in rows if r[COLUMN_NAMES.index("board_id")].value == "3")[COLUMN_NAMES.index("title")]
+    assert (title.data_type, title.value) == ("s", "=HYPERLINK(\"http://x\",\"y\")")  # never a formula
+
+
+def test_csv_with_bom_starts_with_the_byte_order_mark_and_is_otherwise_the_same(small_db, tmp_path):
+    url = f"sqlite:///{small_db}"
+    plain = run_cli_bytes("export", "--database-url", url)
+    with_bom = run_cli_bytes("export", "--database-url", url, "--bom")
+    assert with_bom.returncode == 0, with_bom.stderr
+    assert with_bom.stdout[:3] == b"\xef\xbb\xbf" and with_bom.stdout[3:] == plain.stdout
+    assert with_bom.stdout[3:].startswith(b"id,source,") and "관리자".encode() in with_bom.stdout
+    out = tmp_path / "bom.csv"
+    assert run_cli("export", "--database-url", url, "--bom", "-o", str(out)).returncode == 0
+    assert out.read_bytes() == with_bom.stdout
+    assert plain.stdout[:3] != b"\xef\xbb\xbf"
+    wrong = run_cli("export", "--database-url", url, "--bom", "--format", "jsonl")
+    assert (wrong.returncode, wrong.stderr.strip()) == (2, "bulletins: error: --bom is for CSV only, not jsonl")
+
+
+def run_cli_bytes(*args: str) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k not in ("BULLETINS_DATABASE_URL", "BULLETINS_WARC_DIR")}
+    return subprocess.run([str(BIN / "bulletins"), *args], env=env, capture_output=True, timeout=300)
+
+
+BLOCK_OPENPYXL = '''
+import sys
+
+
+class _Blocked:
+    def find_spec(self, name, path=None, target=None):
+        if name == "openpyxl" or name.startswith("openpyxl."):
+            raise ImportError(f"{name} hidden by the test")
+        return None
+
+
+sys.meta_path.insert(0, _Blocked())
+'''
+
+
+def test_without_openpyxl_xlsx_export_names_the_extra(small_db, tmp_path):
+    blocker = tmp_path / "blocked"
+    blocker.mkdir()
+    (blocker / "sitecustomize.py").write_text(BLOCK_OPENPYXL)
+    env = {"PYTHONPATH": str(blocker)}
+    result = run_cli("export", "--database-url", f"sqlite:///{small_db}", "--format", "xlsx",
+                     "-o", str(tmp_path / "x.xlsx"), env=env)
+    assert result.returncode == 2
+    assert result.stderr.strip() == ("bulletins: error: Excel export needs openpyxl: "
+                                     "pip install 'bulletin-archiver[xlsx]'")
+    assert not (tmp_path / "x.xlsx").exists() and not list(tmp_path.glob(".*partial"))
+    csv_still_works = run_cli("export", "--database-url", f"sqlite:///{small_db}", "--bom", env=env)
+    assert csv_still_works.returncode == 0, csv_still_works.stderr
+
+
+def test_an_empty_xlsx_export_has_the_header_row_alone(small_db, tmp_path):
+    out = tmp_path / "empty.xlsx"
+    result = export(f"sqlite:///{small_db}", "--format", "xlsx", "-o", str(out), "--lang", "ja")
+    assert result.returncode == 0, result.stderr
+    header, rows = xlsx_rows(out)
+    assert (header, rows) == (list(COLUMN_NAMES), [])
+    binary = export(f"sqlite:///{small_db}", "--format", "xlsx")
+    assert (binary.returncode, binary.stderr.strip()) == (
+        2, "bulletins: error: xlsx is binary: give a file with -o/--output")
+
+
+def test_help_names_the_excel_options():
+    result = run_cli("export", "--help")
+    for needle in ("xlsx", "--bom", "bulletin-archiver[xlsx]", "32,767"):
+        assert needle in result.stdout

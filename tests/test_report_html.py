@@ -278,3 +278,24 @@ def test_report_help_and_missing_database(tmp_path):
     missing = run_cli("report", "--database-url", f"sqlite:///{tmp_path / 'none.sqlite'}", cwd=tmp_path)
     assert (missing.returncode, missing.stderr.strip()) == (2, f"bulletins: error: no database at {tmp_path / 'none.sqlite'}")
     assert not (tmp_path / "bulletins-report.html").exists()
+
+
+def test_the_health_section_gives_each_sources_verdict_as_status_does(report, tmp_path):
+    import json
+
+    path, _ = report
+    url = f"sqlite:///{path}"
+    for today, verdict in (("2024-01-05", "ok"), ("2026-11-20", "stale")):
+        out = tmp_path / f"report-{today}.html"
+        result = run_cli("report", "-o", str(out), "--database-url", url, env={"BULLETINS_TODAY": today})
+        assert result.returncode == 0, result.stderr
+        soup = BeautifulSoup(out.read_text(encoding="utf-8"), "html.parser")
+        rows = {tr["data-source"]: tr for tr in soup.select("table.health tbody tr")}
+        assert {name: tr["data-verdict"] for name, tr in rows.items()} == {"gyeonggi-en": verdict}
+        status = json.loads(run_cli("status", "--json", "--source", "gyeonggi-en", "--today", today,
+                                    "--database-url", url).stdout)["sources"][0]
+        cells = [td.get_text() for td in rows["gyeonggi-en"].find_all("td")]
+        assert cells[1] == status["verdict"] == verdict
+        assert cells[7] == status["newest_article"] == sql(path, "select max(published) from article")[0][0]
+        assert cells[-1] == status["why"]
+        assert f"judged on {today}" in soup.select_one("table.health + p.note").get_text()

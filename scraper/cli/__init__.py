@@ -67,5 +67,5 @@ def main():
 # Commands register themselves on `main` when imported.
 from . import (  # noqa: E402,F401
     archive, archive_list, archive_repair, crawl, db, demo, export, replay, report, reparse, serve,
-    search, show, sources, eval, probe, discover,
+    search, show, sources, eval, probe, discover, status,
 )

@@ -1,4 +1,4 @@
-"""`bulletins export`: the articles as CSV, JSON Lines or Parquet (storage.export)."""
+"""`bulletins export`: the articles as CSV, JSON Lines, Parquet or Excel (storage.export)."""
 
 from __future__ import annotations
 
@@ -16,9 +16,13 @@ from .db import database_url_option, reader
 
 @main.command()
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="csv", show_default=True,
-              help="csv (UTF-8, header row), jsonl (one JSON object per line) or parquet (needs -o).")
+              help="csv (UTF-8, header row), jsonl (one JSON object per line), parquet or xlsx "
+                   "(an Excel workbook); parquet and xlsx need -o.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
               help="File to write (replaced only once complete) [default: stdout; csv and jsonl only]")
+@click.option("--bom", is_flag=True,
+              help="CSV only: start with a UTF-8 byte-order mark, so that Excel reads the Korean "
+                   "text right when the file is opened by a double click.")
 @click.option("--source", "sources", multiple=True, metavar="SOURCE",
               help="Only this source; repeat for several.")
 @click.option("--since", callback=month_option, metavar="YYYY-MM",
@@ -28,7 +32,7 @@ from .db import database_url_option, reader
 @click.option("--lang", "language", metavar="CODE",
               help="Only articles in this language (ISO 639-1: ko, en).")
 @database_url_option
-def export(fmt, output, sources, since, until, language, database_url):
+def export(fmt, output, bom, sources, since, until, language, database_url):
     """Export the articles, one row each, with a fixed set of columns.
 
     The columns (name, type, meaning, example) are listed in the data dictionary: the article's
@@ -38,14 +42,22 @@ def export(fmt, output, sources, since, until, language, database_url):
     flat on a large database. Prints the number of rows on stderr. The database is opened
     read-only; the text is exported as stored (control characters included).
 
+    For Excel: --format xlsx writes a workbook (sheet "articles", dates and UTC times as real
+    Excel dates, and sheet "columns", the data dictionary); a text longer than Excel's 32,767
+    characters per cell is cut and ends with "[cut: N characters, ...]", and characters a
+    workbook cannot hold (control characters) become U+FFFD. Or CSV with --bom.
+
     \b
     Data dictionary: docs/data-dictionary.md
     Parquet needs pyarrow: pip install 'bulletin-archiver[parquet]'
+    xlsx needs openpyxl: pip install 'bulletin-archiver[xlsx]'
     """
     if since and until and month_start(since) > month_start(until):
         fail(f"--since {since} is after --until {until}")
     if language is not None and not (language.isascii() and language.isalpha() and 2 <= len(language) <= 3):
         fail(f"--lang expects an ISO 639-1 code such as ko or en, got {language!r}")
+    if bom and fmt != "csv":
+        fail(f"--bom is for CSV only, not {fmt}")
     if output is not None and not Path(output).name:  # "", or a path ending in ".." or "/"
         fail(f"-o/--output: expected a file name, got {output!r}")
     output = None if output in (None, "-") else Path(output)
@@ -53,9 +65,7 @@ def export(fmt, output, sources, since, until, language, database_url):
     filters = Filters(sources=tuple(sources), since=since, until=until,
                       language=language.lower() if language else None)
     try:
-        if fmt == "parquet" and output is None:
-            raise ExportError("Parquet is binary: give a file with -o/--output")
-        count = export_articles(engine, fmt, output, filters, stdout=sys.stdout.buffer)
+        count = export_articles(engine, fmt, output, filters, stdout=sys.stdout.buffer, bom=bom)
     except ExportError as exc:
         fail(str(exc))
     except BrokenPipeError:  # `bulletins export | head`: the reader has had enough
