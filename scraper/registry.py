@@ -27,13 +27,13 @@ import re
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 REGISTRY_FILE = Path(__file__).resolve().parent / "profiles" / "registry.csv"
 REGISTRY_ENV = "BULLETINS_REGISTRY"      # another registry file (tests, a user's own list)
 
 LEVELS = ("province", "city", "county", "district")
-FAMILIES = ("yb-cms", "cs-board", "jsp-board", "egov-bbs")
+FAMILIES = ("yb-cms", "cs-board", "jsp-board", "egov-bbs", "neocms", "es-board", "rfc3-board")
 # the suffix of a name that says its level (시 city, 군 county, 구 autonomous district)
 LEVEL_SUFFIX = {"city": "시", "county": "군", "district": "구"}
 PROVINCE_SUFFIXES = ("특별시", "광역시", "특별자치시", "도", "특별자치도")
@@ -60,7 +60,7 @@ class Government:
     home_page_source: str = ""
     press_board_url: str = ""
     press_board_source: str = ""
-    family: str = ""          # yb-cms | cs-board | jsp-board | egov-bbs, when a source says so
+    family: str = ""          # one of FAMILIES (yb-cms, neocms, …), when a source says so
     family_source: str = ""
     profile: str = ""         # a built-in profile that crawls it (it may not exist yet)
     line: int = 0             # where it is in the file
@@ -222,14 +222,22 @@ _KR_SECOND_LEVEL = {
 
 
 def family_base_url(board_url: str, family_profile=None) -> str:
-    """The --base-url a board family takes for a board: the board page itself for families that
-    list the base URL's own page (yb-cms, cs-board: `[listing] url = ""`), else the site with the
-    board's query (jsp-board `?boardId=…`, egov-bbs `?bbsId=…`), which goes with every request."""
-    listing = getattr(getattr(family_profile, "listing", None), "url", "")
-    if family_profile is None or not listing:
+    """The --base-url a board family takes for a board: the board page itself, with its query, for
+    families that list the base URL's own page (`[listing] url = ""`: yb-cms, cs-board, neocms,
+    es-board, rfc3-board), else the site with the board's query (jsp-board `?boardId=…`, egov-bbs
+    `?bbsId=…`). The query goes with every listing request, so a page number the board URL
+    happens to carry (the family's pagination parameter: `pageIndex=3`) is left out of it."""
+    listing = getattr(family_profile, "listing", None)
+    if family_profile is None or listing is None:
         return board_url
     parts = urlsplit(board_url)
-    return urlunsplit((parts.scheme, parts.netloc, "", parts.query, ""))
+    param = listing.pagination.param if listing.pagination.kind in ("param", "offset", "form") else None
+    query = parts.query
+    if param and any(k == param for k, _ in parse_qsl(query, keep_blank_values=True)):
+        query = urlencode([(k, v) for k, v in parse_qsl(query, keep_blank_values=True) if k != param])
+    if not listing.url:
+        return urlunsplit(parts._replace(query=query))
+    return urlunsplit((parts.scheme, parts.netloc, "", query, ""))
 
 
 def crawlability(gov: Government, profiles: Mapping[str, object],

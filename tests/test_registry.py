@@ -7,12 +7,15 @@ from __future__ import annotations
 import csv
 import json
 import re
+import sqlite3
 from collections import Counter
 from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
 import pytest
 
 from scraper.profiles import load_profiles
+from scraper.replica.sites import SiteServer, es_board, neocms, rfc3_board
 from scraper.registry import (COLUMNS, FAMILIES, REGISTRY_FILE, RegistryError, crawlability,
                               family_base_url, load_registry, site_of)
 
@@ -125,6 +128,92 @@ def test_a_family_board_gets_the_base_url_its_family_takes():
     crawl = crawlability(goheung, profiles)
     assert crawl.kind == "family"
     assert crawl.command == "bulletins crawl jsp-board --base-url 'https://www.goheung.go.kr?pageId=www102&boardId=BD_00025'"
+
+
+# What each board family's URLs look like (its template profile says so): a row names a family
+# only where its press-board URL shows it, and every URL that shows one names it.
+FAMILY_URL = {
+    "neocms": re.compile(r"/selectBbsNttList\.do\?(?=.*\bbbsNo=\d+)(?=.*\bkey=\d+)"),
+    "es-board": re.compile(r"/(?:board|gallery)\.es\?(?=.*\bmid=)(?=.*\bbid=)"),
+    "rfc3-board": re.compile(r"/board/list\.[a-z]+\?(?=.*\bboardId=BBS_)(?=.*\bmenuCd=DOM_)"),
+}
+
+
+def test_every_family_the_registry_knows_is_a_built_in_board_family():
+    templates = {name for name, p in load_profiles("").items() if p.template}
+    assert set(FAMILIES) == templates
+
+
+def test_a_family_is_said_of_exactly_the_boards_whose_url_shows_it():
+    for family, pattern in FAMILY_URL.items():
+        said = {g.code for g in REGISTRY if g.family == family}
+        shown = {g.code for g in REGISTRY if pattern.search(g.press_board_url)}
+        assert said == shown, family
+        for g in REGISTRY:
+            if g.family == family:
+                assert g.family_source.startswith(f"URL pattern of {g.press_board_source}: "), g
+    # NeoCMS: 충청북도 (its own profile) and ten Gyeonggi cities and counties; the .es CMS: 광양;
+    # the rfc3 board: 전북 and 경남 (own profiles). 담양's /board/list?domainId=… is not rfc3.
+    assert Counter(g.family for g in REGISTRY if g.family in FAMILY_URL) == {
+        "neocms": 11, "es-board": 1, "rfc3-board": 2}
+    assert BY_CODE["jeonnam-damyang"].family == ""
+
+
+def test_a_page_number_on_a_board_url_is_not_made_part_of_the_base_url():
+    profiles = load_profiles("")
+    assert (family_base_url("https://www.guri.go.kr/www/selectBbsNttList.do?bbsNo=42&pageIndex=3&key=393",
+                            profiles["neocms"])
+            == "https://www.guri.go.kr/www/selectBbsNttList.do?bbsNo=42&key=393")
+    assert (family_base_url("https://www.goheung.go.kr/boardList.do?pageId=www102&boardId=BD_00025&movePage=4",
+                            profiles["jsp-board"])
+            == "https://www.goheung.go.kr?pageId=www102&boardId=BD_00025")
+
+
+def _family_replica(family: str, board_url: str):
+    """The family's replica serving the board at the path and with the query of `board_url`."""
+    parts = urlsplit(board_url)
+    query = dict(parse_qsl(parts.query))
+    if family == "neocms":
+        return neocms.Site(articles=14, board=parts.path, bbs_no=query["bbsNo"], key=query["key"])
+    if family == "es-board":
+        return es_board.Site(articles=14, board=parts.path, mid=query["mid"], bid=query["bid"])
+    ext = parts.path.rsplit(".", 1)[1]
+    return rfc3_board.Site(articles=14, board=parts.path, ext=ext, board_id=query["boardId"],
+                           menu_cd=query["menuCd"])
+
+
+@pytest.mark.parametrize("code", ["gyeonggi-anyang", "jeonnam-gwangyang", "jeonbuk"])
+def test_the_base_url_a_registry_row_gives_crawls_its_familys_board(tmp_path, code):
+    """The --base-url `sources --registry` prints for a board, pointed at the family's replica of
+    that board (same path, same query): the crawl walks that board and stores every article."""
+    gov = BY_CODE[code]
+    profiles = load_profiles("")
+    crawl = crawlability(gov, profiles)
+    if crawl.kind == "family":
+        base = re.fullmatch(rf"bulletins crawl {gov.family} --base-url '(.+)'", crawl.command).group(1)
+    else:                             # 전북 has a profile of its own: the family's base URL alone
+        assert crawl.kind == "profile"
+        base = family_base_url(gov.press_board_url, profiles[gov.family])
+    parts = urlsplit(base)
+    assert parts.hostname == urlsplit(gov.press_board_url).hostname and parts.query
+    site = _family_replica(gov.family, gov.press_board_url)
+    with SiteServer(site) as server:
+        local = urlunsplit(urlsplit(server.base_url)._replace(path=parts.path, query=parts.query))
+        result = run_cli("crawl", gov.family, "--base-url", local,
+                         "--database-url", f"sqlite:///{tmp_path / 'bulletins.sqlite'}",
+                         "--warc-dir", str(tmp_path / "warc"), "--log-level", "WARNING", cwd=tmp_path)
+        requests = list(server.requests)
+    assert result.returncode == 0, result.stdout + result.stderr
+    con = sqlite3.connect(tmp_path / "bulletins.sqlite")
+    try:
+        stored = {row[0] for row in con.execute("select board_id from article")}
+    finally:
+        con.close()
+    assert stored == {str(p.id) for p in site.posts}
+    listings = [path for method, path, body in requests if site.is_listing(method, path, body)]
+    assert len(listings) >= 2, requests          # more than one page, each naming the board
+    board_query = set(parse_qsl(parts.query))
+    assert all(board_query <= set(parse_qsl(urlsplit(path).query)) for path in listings), listings
 
 
 # A registry of one government of each kind, crawled with the built-in profiles.
@@ -255,7 +344,7 @@ BROKEN = [
     (lambda ls: ls[:3] + [ls[3].replace(",county,", ",city,")] + ls[4:], 4,
      "column 4 (level): city, but 베타군 does not end with 시"),
     (lambda ls: ls[:3] + [ls[3].replace(",a scraper,,", ",a scraper,yb,")] + ls[4:], 4,
-     "column 10 (family): 'yb' is not one of yb-cms, cs-board, jsp-board, egov-bbs"),
+     "column 10 (family): 'yb' is not one of yb-cms, cs-board, jsp-board, egov-bbs, neocms, es-board, rfc3-board"),
     (lambda ls: ls[:3] + [ls[3] + ",extra"] + ls[4:], 4, "13 fields, expected 12"),
     (lambda ls: [ls[0].replace(",profile", "")] + ls[1:], 1, "header: missing column profile"),
 ]
