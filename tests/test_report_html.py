@@ -291,7 +291,11 @@ def test_the_health_section_gives_each_sources_verdict_as_status_does(report, tm
         assert result.returncode == 0, result.stderr
         soup = BeautifulSoup(out.read_text(encoding="utf-8"), "html.parser")
         rows = {tr["data-source"]: tr for tr in soup.select("table.health tbody tr")}
-        assert {name: tr["data-verdict"] for name, tr in rows.items()} == {"gyeonggi-en": verdict}
+        verdicts = {name: tr["data-verdict"] for name, tr in rows.items()}
+        # every source a nightly run crawls is judged, those never crawled too
+        runnable = set(run_cli("sources", "--runnable").stdout.split())
+        assert set(verdicts) == runnable | {"gyeonggi-en"}
+        assert verdicts.pop("gyeonggi-en") == verdict and set(verdicts.values()) == {"never"}
         status = json.loads(run_cli("status", "--json", "--source", "gyeonggi-en", "--today", today,
                                     "--database-url", url).stdout)["sources"][0]
         cells = [td.get_text() for td in rows["gyeonggi-en"].find_all("td")]

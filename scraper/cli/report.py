@@ -11,6 +11,7 @@ from storage.report_html import write_report
 from . import fail, main
 from ..terminal import printable
 from .db import database_url_option, reader
+from .status import known_sources
 
 DEFAULT_OUTPUT = "bulletins-report.html"
 
@@ -25,13 +26,14 @@ def report(output, source, database_url):
 
     Charts: articles per month of publication per source, the language mix of each source, the
     view counts over time of the 10 most viewed articles (one point per crawl that
-    read the counter), and a summary table per source. The file is self-contained (inline SVG,
+    read the counter), a summary table per source, and the health of every source as
+    `bulletins status` judges it (profiles never crawled included). The file is self-contained (inline SVG,
     no scripts, fonts or outside URLs): it opens offline and can be mailed or archived. The
     database is opened read-only.
     """
     engine = reader(database_url)
     try:
-        data = write_report(engine, output, source)
+        data = write_report(engine, output, source, known=tuple(known_sources()[0]))
     except OSError as exc:
         fail(f"cannot write {output}: {exc.strerror or exc}")
     if source and not data.summary:
