@@ -7,6 +7,7 @@ import sqlite3
 import subprocess
 from datetime import date
 
+import click
 import pytest
 
 from scraper.replica import Board, ReplicaServer
@@ -16,16 +17,41 @@ from storage.warc import read_record
 
 from .conftest import BIN, REPO, run_cli
 
-COMMANDS = [[], ["crawl"], ["sources"], ["demo"], ["archive"], ["archive", "list"], ["archive", "repair"],
-            ["replay"], ["reparse"], ["show"], ["db"], ["db", "upgrade"], ["db", "current"]]
+def registered_commands() -> list[list[str]]:
+    """Every command and subcommand registered on `bulletins`, walked as click sees them (as
+    sqlite-utils' documentation test does), so a new command is checked without being listed."""
+    from scraper.cli import main
+
+    found: list[list[str]] = [[]]
+
+    def walk(group: click.Group, path: list[str]) -> None:
+        ctx = click.Context(group)
+        for name in group.list_commands(ctx):
+            command = group.get_command(ctx, name)
+            found.append([*path, name])
+            if isinstance(command, click.Group):
+                walk(command, [*path, name])
+
+    walk(main, [])
+    return found
+
+
+COMMANDS = registered_commands()
+
+
+def test_the_walk_finds_every_command_group_and_subcommand():
+    assert {"crawl", "status", "discover", "export", "eval"} <= {c[0] for c in COMMANDS if c}
+    assert ["archive", "list"] in COMMANDS and ["db", "upgrade"] in COMMANDS
 
 
 @pytest.mark.parametrize("command", COMMANDS, ids=lambda c: " ".join(c) or "main")
-def test_every_command_has_help(command):
+def test_every_command_has_help_and_the_readme_names_it(command):
     result = run_cli(*command, "--help")
     assert result.returncode == 0
     assert result.stdout.startswith("Usage: bulletins")
     assert len(result.stdout.splitlines()) > 4
+    if command:
+        assert f"bulletins {' '.join(command)}" in README, f"README never shows `bulletins {' '.join(command)}`"
 
 
 def test_crawl_help_documents_options_and_environment():
@@ -35,6 +61,7 @@ def test_crawl_help_documents_options_and_environment():
         assert word in out
 
 
+README = (REPO / "README.md").read_text(encoding="utf-8")
 PROFILES = sorted(path.stem for path in (REPO / "scraper" / "profiles").glob("*.toml"))
 
 
