@@ -1,5 +1,6 @@
 """The layers hold: import-linter's contracts in pyproject.toml (storage never imports scraper,
-the extractor never imports Scrapy, nothing below the CLI imports it)."""
+the extractor never imports Scrapy, nothing below the CLI imports it), and ruff finds no unused
+or undefined name ([tool.ruff] in pyproject.toml)."""
 
 from __future__ import annotations
 
@@ -13,3 +14,9 @@ def test_import_contracts_are_kept():
                             text=True, timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "3 kept, 0 broken" in result.stdout
+
+
+def test_ruff_finds_no_unused_or_undefined_names():
+    result = subprocess.run([str(BIN / "ruff"), "check", "--no-cache", "scraper", "storage", "tests", "benchmarks"],
+                            cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -945,10 +945,10 @@ def _form_field(doc: Doc, rows_container) -> Pagination | None:
         action = doc.join(form.get("action") or doc.url)
         if not _same_host(doc, action) or urlsplit(action).path != here:
             continue
-        for field in form.iter("input"):
-            if ((field.get("type") or "").lower() == "hidden" and _PAGE_FIELD.fullmatch(field.get("name") or "")
-                    and (field.get("value") or "").strip().isdigit()):
-                return _form_pagination(doc, field, form, "the list form carries")
+        for box in form.iter("input"):
+            if ((box.get("type") or "").lower() == "hidden" and _PAGE_FIELD.fullmatch(box.get("name") or "")
+                    and (box.get("value") or "").strip().isdigit()):
+                return _form_pagination(doc, box, form, "the list form carries")
     return None
 
 
