@@ -14,7 +14,10 @@ to a temporary file as they come, so memory stays flat.
 
 The WARC writer (capture.py) closes its last file on ``spider_closed``; this extension works on
 ``engine_stopped``, which Scrapy sends after every ``spider_closed`` handler has run, and packs the
-files named in the ``bulletins/warc_files`` stat. Switched off by BULLETINS_WARC_ENABLED or
+files named in the ``bulletins/warc_files`` stat. It packs in a thread of the reactor's pool: the
+other crawls of the process (``bulletins crawl --all``) go on downloading meanwhile, and the run
+recorder (scraper.runs) waits for it (``start_packaging``) before writing the run's row.
+Switched off by BULLETINS_WARC_ENABLED or
 BULLETINS_PACKAGE_ENABLED = False. A failure to package is logged and counted in the stat
 ``bulletins/package_failed``; the WARC files and the database are untouched by it.
 
@@ -32,6 +35,9 @@ from pathlib import Path
 
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
+from scrapy.utils.defer import maybe_deferred_to_future
+from twisted.internet.defer import Deferred
+from twisted.internet.threads import deferToThread
 
 from storage.cdxj import write_cdxj
 from storage.config import StorageError, ensure_writable_dir, warc_dir
@@ -71,6 +77,8 @@ class RunPackager:
         self.started: datetime | None = None
         self.source = ""
         self.pages: PageList | None = None
+        self._packaging: Deferred | None = None  # the thread packing the run, while it runs
+        self._waiting: list[Deferred] = []
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -141,17 +149,47 @@ class RunPackager:
         if page is not None and page.captured_at >= self.started:
             self.pages.add(page)
 
-    def engine_stopped(self):
-        if self.pages is None:
-            return
+    async def engine_stopped(self):
+        await maybe_deferred_to_future(self.start_packaging())
+
+    def start_packaging(self) -> Deferred:
+        """Index and package the run in a thread (started on the first call); the Deferred fires,
+        with None, once the run is packaged (or its packaging failed, or there is nothing to do)."""
+        if self.pages is not None and self._packaging is None:
+            self._packaging = deferToThread(self._package_quietly)
+            self._packaging.addBoth(self._packed)
+        waiter = Deferred()
+        if self._packaging is None:
+            waiter.callback(None)
+        else:
+            self._waiting.append(waiter)
+        return waiter
+
+    def _package_quietly(self) -> None:
         try:
             self.package()
         except Exception:
             self.stats.set_value("bulletins/package_failed", 1)
             log.exception("could not index and package the run's WARC files")
+
+    def _packed(self, result) -> None:
+        """In the reactor's thread, once the packaging thread is done: whoever waits goes on,
+        whatever happened (a full disk may fail even the closing of the page list)."""
+        try:
+            if hasattr(result, "raiseException"):  # a Failure: _package_quietly lets none through
+                self.stats.set_value("bulletins/package_failed", 1)
+                log.error("could not index and package the run's WARC files: %s", result.getErrorMessage())
+            pages, self.pages = self.pages, None
+            if pages is not None:
+                try:
+                    pages.close()
+                except OSError as error:
+                    log.warning("could not close the run's page list: %s", error)
         finally:
-            self.pages.close()
-            self.pages = None
+            self._packaging = None
+            waiting, self._waiting = self._waiting, []
+            for waiter in waiting:
+                waiter.callback(None)
 
     def package(self) -> None:
         names = self.stats.get_value("bulletins/warc_files") or []

@@ -88,8 +88,8 @@ class CrawlReport:
 
     def spider_closed(self, spider, reason):
         self.finish_reason = reason
-        for line in self.summary_lines():
-            log.info(line)
+        for line in self.summary_lines():  # named: crawls of several sources share the log
+            log.info("%s: %s", self.source, line)
 
     def crawl_count(self, key: str) -> int:
         """A count of the whole crawl: processes sharing a frontier (scraper/frontier) each do a

@@ -9,12 +9,14 @@ import socket
 from datetime import datetime, timezone
 
 from scrapy import signals
+from scrapy.utils.defer import maybe_deferred_to_future
 
 from storage.articles import register_source
 from storage.runs import finish_run, mark_killed, process_alive, start_run
 from storage.unfinished import finished_listings, record_failures
 
 from .database import CrawlDatabase
+from .packaging import RunPackager
 from .report import CrawlReport
 
 
@@ -23,7 +25,9 @@ log = logging.getLogger(__name__)
 
 class RunRecorder:
     """Extension writing the crawl's CrawlRun row (needs the database). The row is the crawl's
-    last write: the recorder then closes the crawl's database."""
+    last write, once the run is packaged (it names the package): the recorder then closes the
+    crawl's handle on the process's database (scraper.database), which other crawls of the
+    process may still use."""
 
     def __init__(self, crawler, database: CrawlDatabase):
         self.crawler = crawler
@@ -76,7 +80,16 @@ class RunRecorder:
     def _started(self, run) -> None:
         self.run_id = self.database.run_id = run.id
 
-    def engine_stopped(self):
+    async def engine_stopped(self):
+        """The row once the packager (if any) has packed the run (in a thread: other crawls of
+        the process go on meanwhile)."""
+        packager = next((ext for ext in self.crawler.extensions.middlewares
+                         if isinstance(ext, RunPackager)), None)
+        if packager is not None:
+            await maybe_deferred_to_future(packager.start_packaging())
+        self._close_run()
+
+    def _close_run(self) -> None:
         try:
             if self.run_id is not None:
                 self._finish()

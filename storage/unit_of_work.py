@@ -15,6 +15,10 @@ batch is committed:
 
 Reads go through the same session (`read`), so they see the batch's rows and never wait on a
 lock this process holds.
+
+Several crawls of one process share one unit of work (scraper.database): each write may carry
+its own `on_failure`, so a write lost is reported to the crawl it belongs to, whichever crawl's
+commit found the fault.
 """
 
 from __future__ import annotations
@@ -41,6 +45,7 @@ class _Write:
     run: Callable[[Session], Any]
     label: str
     on_commit: Callable[[Any], None] | None = None
+    on_failure: Callable[[Any, BaseException], None] | None = None
     result: Any = None
 
 
@@ -58,11 +63,13 @@ class UnitOfWork:
     def __post_init__(self) -> None:
         self.session = open_session(self.engine)
 
-    def write(self, run: Callable[[Session], Any], *, label: str,
-              on_commit: Callable[[Any], None] | None = None) -> None:
+    def write(self, run: Callable[[Session], Any], *, label: Any,
+              on_commit: Callable[[Any], None] | None = None,
+              on_failure: Callable[[Any, BaseException], None] | None = None) -> None:
         """Run `run(session)` now and keep it in the batch; `on_commit(result)` once committed.
-        `label` names the write when it fails (a URL, a run)."""
-        write = _Write(run, label, on_commit)
+        `label` names the write when it fails (a URL, a run); `on_failure(label, error)` is told
+        then (the unit's own `on_failure` when the write names none)."""
+        write = _Write(run, label, on_commit, on_failure)
         self.batch.append(write)
         try:
             write.result = run(self.session)
@@ -113,9 +120,10 @@ class UnitOfWork:
             except WRITE_ERRORS as error:
                 self.session.rollback()
                 self.failures += 1
-                log.error("not stored: %s: %s", write.label, one_line(error))
-                if self.on_failure is not None:
-                    self.on_failure(write.label, error)
+                log.error("not stored: %s: %s", getattr(write.label, "url", write.label), one_line(error))
+                report = write.on_failure or self.on_failure
+                if report is not None:
+                    report(write.label, error)
                 continue
             self._committed([write])
 

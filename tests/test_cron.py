@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import gzip
 import os
+import re
+import sqlite3
 import subprocess
 import time
 from datetime import datetime, timezone
 
 from scraper.replica import Board, ReplicaServer
 
-from .conftest import BIN, REPO
+from .conftest import BIN, REPO, run_cli
 
 SCRIPT = REPO / "cron" / "nightly.sh"
 
@@ -35,6 +37,9 @@ def test_nightly_crawls_every_source_into_a_dated_log(tmp_path):
     assert result.returncode == 0, result.stderr
     log = todays_log(tmp_path)
     assert "crawl gyeonggi-en: ok" in log and "nightly: all sources ok" in log
+    health = log.split("nightly: source health (bulletins status):", 1)[1]
+    assert re.search(r"^gyeonggi-en\s+(ok|stale)\s", health, re.M)  # judged: only the source asked for
+    assert re.search(r"^1 source: ", health, re.M)
     assert "articles: 22 parsed, 22 new" in log
     assert (tmp_path / "data" / "bulletins.sqlite").exists()
 
@@ -43,7 +48,40 @@ def test_nightly_exits_non_zero_and_names_the_failed_source(tmp_path):
     result = nightly(tmp_path, "--base-url http://127.0.0.1:9")
     assert result.returncode == 1
     assert "failed sources: gyeonggi-en" in result.stderr
-    assert "crawl gyeonggi-en: FAILED (exit 1)" in todays_log(tmp_path)
+    # the source's own status line, read from the crawl's summary
+    assert "crawl gyeonggi-en: FAILED (status: FAILED - no listing page could be read)" in todays_log(tmp_path)
+
+
+def test_nightly_crawls_every_runnable_source_in_one_process_and_names_the_failed_one(tmp_path):
+    from .test_crawl_all import replicas
+
+    runnable = run_cli("sources", "--runnable", cwd=tmp_path).stdout.split()
+    with replicas(tmp_path, runnable, articles=12) as (servers, profiles):
+        servers["gyeongbuk"].stop()  # its site refuses connections tonight
+        env = {**os.environ, "BULLETINS_HOME": str(tmp_path), "BULLETINS_LOG_DIR": str(tmp_path / "logs"),
+               "BULLETINS": str(BIN / "bulletins"), "BULLETINS_PROFILE_DIRS": str(profiles),
+               "BULLETINS_TODAY": "2026-12-01"}
+        for name in ("BULLETINS_SOURCES", "BULLETINS_CRAWL_ARGS", "BULLETINS_DATABASE_URL", "BULLETINS_WARC_DIR"):
+            env.pop(name, None)
+        result = subprocess.run(["bash", str(SCRIPT)], env=env, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 1
+    assert "failed sources: gyeongbuk (log: " in result.stderr
+    log = todays_log(tmp_path)
+    for name in runnable:
+        assert f"crawl {name}: start" in log
+        if name != "gyeongbuk":
+            assert f"crawl {name}: ok" in log
+    assert "crawl gyeongbuk: FAILED (status: FAILED - no listing page could be read)" in log
+    # the log ends with the health table of every source
+    health = log.split("nightly: source health (bulletins status):", 1)[1]
+    assert re.search(r"^gyeongbuk\s+failed\s", health, re.M)
+    assert re.search(rf"^{len(runnable)} sources: ", health, re.M)
+    # one `bulletins crawl --all` process for all of them, a run row each
+    with sqlite3.connect(tmp_path / "data" / "bulletins.sqlite") as db:
+        rows = db.execute("select source, status, pid from crawlrun").fetchall()
+    assert sorted(source for source, _, _ in rows) == sorted(runnable)
+    assert {source: status for source, status, _ in rows if status != "ok"} == {"gyeongbuk": "failed"}
+    assert len({pid for _, _, pid in rows}) == 1
 
 
 def test_two_nightly_runs_at_once_never_overlap(tmp_path):

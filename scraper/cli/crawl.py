@@ -1,4 +1,4 @@
-"""`bulletins crawl SOURCE` and `bulletins crawl --url LISTING_URL`."""
+"""`bulletins crawl SOURCE...`, `bulletins crawl --all` and `bulletins crawl --url LISTING_URL`."""
 
 from __future__ import annotations
 
@@ -11,12 +11,15 @@ from scrapy.spiderloader import get_spider_loader
 from storage.config import database_url as configured_database_url
 from storage.db import check_url
 
-from ..run import UsageError, make_settings, run_crawl
+from ..run import CrawlOutcome, UsageError, make_settings, run_crawl, run_crawls, runnable_sources
 from . import fail, main, month_option, with_storage_options
 
 
 @main.command()
-@click.argument("source", required=False)
+@click.argument("sources", nargs=-1, metavar="[SOURCE]...")
+@click.option("--all", "every_source", is_flag=True,
+              help="Crawl every source `bulletins sources --runnable` lists, side by side in this "
+                   "process (each site keeps its own delay and connection limit).")
 @click.option("--url", "listing_url", default=None, metavar="LISTING_URL",
               help="Crawl the board at this listing URL with no profile (zero-config extraction); "
                    "the source is named after the site and the board, e.g. "
@@ -31,10 +34,10 @@ from . import fail, main, month_option, with_storage_options
               help="Fetch every article again, not only new ones and those of the horizon months.")
 @click.option("--horizon-months", type=click.IntRange(1), default=None,
               help="Re-fetch stored articles of this many recent months [default 2: this and last].")
-@click.option("--json", "as_json", is_flag=True, help="Print the run's summary as one JSON object.")
+@click.option("--json", "as_json", is_flag=True, help="Print the run's summary as one JSON object (several sources: one per line).")
 @with_storage_options
-def crawl(source, listing_url, source_name, since, until, base_url, full, horizon_months, as_json, database_url, warc_dir,
-          contact, log_level):
+def crawl(sources, every_source, listing_url, source_name, since, until, base_url, full, horizon_months, as_json,
+          database_url, warc_dir, contact, log_level):
     """Crawl SOURCE's bulletin listings (or, with --url, any board's) into the database and WARC files.
 
     Incremental: listings are walked newest first; new articles and those of the horizon months are
@@ -42,17 +45,32 @@ def crawl(source, listing_url, source_name, since, until, base_url, full, horizo
     first page holding nothing else; what earlier runs left unfinished is fetched again. Exits 0
     when the run is complete (every URL it discovered archived and stored), 1 when it failed or
     left URLs unfinished (named in the summary, retried by the next run), 2 on a usage error.
+
+    Several SOURCEs, or --all, crawl side by side in this one process: each source keeps its own
+    run record, summary (a `== SOURCE` block ending in its status line), WARC files, CDXJ index
+    and WACZ package; a source that cannot be crawled (a broken profile) fails alone, named.
+    Exits 0 when every source's run is complete, 1 when any is not. With --json, one JSON object
+    per source, one per line.
     """
     # On a terminal a live progress line replaces the log; under cron the log is the record.
     settings = make_settings(database=database_url, warcs=warc_dir, contact=contact,
                              log_level=log_level or ("WARNING" if sys.stderr.isatty() else "INFO"),
                              overrides={"BULLETINS_HORIZON_MONTHS": horizon_months} if horizon_months else None)
-    if (source is None) == (listing_url is None):
+    if every_source and (sources or listing_url is not None):
+        fail("--all crawls every source: give no SOURCE and no --url with it")
+    if not every_source and bool(sources) == (listing_url is not None):
         fail("give a SOURCE (see `bulletins sources`) or --url LISTING_URL, not both")
+    if len(sources) != len(set(sources)):
+        fail("a SOURCE is named twice")
+    if base_url is not None and (every_source or len(sources) > 1):
+        fail("--base-url names one site: give it with one SOURCE")
     check_url(configured_database_url(database_url))  # one that cannot be used: one line, before anything
     spider_args = dict(base_url=base_url, since=since, until=until, full="true" if full else None)
     if source_name is not None and listing_url is None:
         fail("--name goes with --url: it names a board crawled with no profile")
+    if every_source or len(sources) > 1:
+        _crawl_many(sources, settings, spider_args, as_json)
+    source = sources[0] if sources else None
     if listing_url is not None:
         from ..spiders.zero_config import check_name, zero_config_spider
 
@@ -75,3 +93,34 @@ def crawl(source, listing_url, source_name, since, until, base_url, full, horizo
         fail(str(exc))
     click.echo(json.dumps(outcome.as_dict(), ensure_ascii=False) if as_json else outcome.summary())
     sys.exit(0 if outcome.ok else 1)
+
+
+def _crawl_many(sources: tuple[str, ...], settings, spider_args: dict, as_json: bool) -> None:
+    """Crawl several sources (or every runnable one) side by side; a broken profile, or a source
+    refused by its own checks, fails alone and named. Exits."""
+    from ..profiles.loader import broken_profiles
+
+    if sources:
+        broken = {name: problem for name, problem in broken_profiles(settings).items() if name in sources}
+        names = list(sources)
+    else:
+        names, broken = runnable_sources(settings)
+    outcomes = {name: CrawlOutcome.refused(name, f"source {name!r} cannot be crawled: {problem}")
+                for name, problem in broken.items()}
+    jobs = [(name, dict(spider_args)) for name in names if name not in broken]
+    try:
+        crawled = run_crawls(jobs, settings, alone=True) if jobs else []
+    except (UsageError, ValueError) as exc:
+        fail(str(exc))
+    outcomes.update((outcome.source, outcome) for outcome in crawled)
+    ordered = [outcomes[name] for name in names]
+    if as_json:
+        for outcome in ordered:
+            click.echo(json.dumps(outcome.as_dict(), ensure_ascii=False))
+    else:
+        for outcome in ordered:
+            click.echo(outcome.summary())
+        bad = [f"{o.source} ({o.status})" for o in ordered if not o.ok]
+        click.echo(f"all sources: {len(ordered) - len(bad)} of {len(ordered)} ok"
+                   + (f"; not ok: {', '.join(bad)}" if bad else ""))
+    sys.exit(0 if all(o.ok for o in ordered) else 1)

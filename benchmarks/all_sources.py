@@ -1,0 +1,240 @@
+"""Every source at once: one `bulletins crawl A B C ...` process against one crawl per source.
+
+    .venv/bin/python benchmarks/all_sources.py [--articles 30] [--delay 0.2] [--sources a,b,...]
+
+Issue 13, point 2. Serves the replica of every runnable source that has one (the Gyeonggi-do
+English board, `scraper.replica.Board`, and `scraper.replica.sites.site_for(name)` for the
+others) in a server process of this script, points a user profile folder (BULLETINS_PROFILE_DIRS)
+at them (copies of the built-in profiles, base_url set to each replica), and crawls them twice,
+each time into a new SQLite database and WARC folder:
+
+1. one after another: a `bulletins crawl SOURCE` process per source, as cron/nightly.sh did;
+2. side by side: one `bulletins crawl SOURCE SOURCE ...` process for all of them, as
+   `bulletins crawl --all` and nightly.sh do now.
+
+A crawl of a replica on loopback lifts the download delay; here it is put back (`--delay`,
+default 0.2 s, Scrapy's jitter of 0.5-1.5x on; 2 connections per host), so the crawls wait on
+their politeness as real crawls do. The `bulletins` command runs in a child of this script
+(`--child`) that sets those two settings at command-line priority and then runs the command as
+installed, so each figure is the whole process: start-up, crawl, closing, CDXJ index and WACZ.
+
+Printed: each single source's wall time, their sum, the longest, the side-by-side wall time and
+its ratio to the longest single source (target <= 1.3), and the peak RSS of the side-by-side
+process: `ru_maxrss` from os.wait4 (Linux counts the parent's peak at fork in it; this parent
+imports nothing heavy, and serves the replicas from another process) and the child's own VmHWM.
+Checks: every run exits 0, every source has its articles stored and one run row, in each mode.
+Exit 0 whatever the figures (a check that does not hold prints FAIL), 1 when a crawl failed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+TODAY = "2026-12-01"
+
+
+# --------------------------------------------------------------------------- child processes
+
+def serve(names: list[str], articles: int) -> None:
+    """The replicas, one per source, until stdin closes: prints `NAME URL` lines, then `ready`."""
+    from contextlib import ExitStack
+
+    from scraper.replica import Board, ReplicaServer
+    from scraper.replica.sites import SiteServer, site_for
+
+    with ExitStack() as stack:
+        for name in names:
+            if name == "gyeonggi-en":
+                server = stack.enter_context(ReplicaServer(Board(articles=articles), flaky=False))
+            else:
+                server = stack.enter_context(SiteServer(site_for(name, articles=articles)))
+            print(name, server.base_url, flush=True)
+        print("ready", flush=True)
+        sys.stdin.read()
+
+
+def child(delay: float, args: list[str]) -> None:
+    """`bulletins ARGS` with the download delay put back (loopback crawls lift it), and this
+    process's VmHWM printed to stderr at exit."""
+    import atexit
+
+    import scraper.cli.crawl as crawl_command
+
+    made = crawl_command.make_settings
+
+    def make_settings(**kwargs):
+        settings = made(**kwargs)
+        # above the spider's loopback lift (priority "spider")
+        settings.set("DOWNLOAD_DELAY", delay, priority="cmdline")
+        settings.set("CONCURRENT_REQUESTS_PER_DOMAIN", 2, priority="cmdline")
+        return settings
+
+    crawl_command.make_settings = make_settings
+
+    def hwm() -> None:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                print(f"benchmark-vmhwm-kb {line.split()[1]}", file=sys.stderr, flush=True)
+
+    atexit.register(hwm)
+    from scraper.cli import main
+
+    main(args, prog_name="bulletins")
+
+
+# --------------------------------------------------------------------------- the parent
+
+def runnable_with_replicas() -> list[str]:
+    """Runnable sources (`bulletins sources --runnable`) that have a replica."""
+    out = subprocess.run([str(Path(sys.executable).parent / "bulletins"), "sources", "--runnable"],
+                         capture_output=True, text=True, check=True, cwd=ROOT,
+                         env={k: v for k, v in os.environ.items() if k != "BULLETINS_PROFILE_DIRS"}).stdout
+    check = ("import importlib.util, sys\nfrom scraper.replica.sites import SITES, site_module\n"
+             "for n in sys.argv[1:]:\n"
+             "    if n == 'gyeonggi-en' or n in SITES or importlib.util.find_spec(site_module(n)):\n"
+             "        print(n)\n")
+    return subprocess.run([sys.executable, "-c", check, *out.split()], capture_output=True, text=True,
+                          check=True, cwd=ROOT).stdout.split()
+
+
+def profile_folder(folder: Path, urls: dict[str, str]) -> Path:
+    profiles = folder / "profiles"
+    profiles.mkdir()
+    for name, url in urls.items():
+        text = (ROOT / "scraper" / "profiles" / f"{name}.toml").read_text(encoding="utf-8")
+        text, n = re.subn(r'(?m)^base_url = ".*"$', f'base_url = "{url}"', text, count=1)
+        if n != 1:
+            raise SystemExit(f"{name}.toml: no base_url line to point at the replica")
+        (profiles / f"{name}.toml").write_text(text, encoding="utf-8")
+    return profiles
+
+
+def run(folder: Path, profiles: Path, delay: float, args: list[str]) -> dict:
+    """One `bulletins` process (through --child): wall time, exit code, ru_maxrss, VmHWM."""
+    env = {**os.environ, "BULLETINS_PROFILE_DIRS": str(profiles), "BULLETINS_TODAY": TODAY,
+           "BULLETINS_PROGRESS": "off"}
+    for name in ("BULLETINS_DATABASE_URL", "BULLETINS_WARC_DIR"):
+        env.pop(name, None)
+    command = [sys.executable, str(Path(__file__).resolve()), "--child", "--delay", str(delay), "--",
+               *args, "--database-url", f"sqlite:///{folder / 'bulletins.sqlite'}",
+               "--warc-dir", str(folder / "warc"), "--json", "--log-level", "WARNING"]
+    started = time.perf_counter()
+    proc = subprocess.Popen(command, cwd=folder, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
+    texts: dict[str, str] = {}
+    readers = [threading.Thread(target=lambda n=n, f=f: texts.__setitem__(n, f.read()))
+               for n, f in (("out", proc.stdout), ("err", proc.stderr))]
+    for reader in readers:
+        reader.start()
+    _, status, usage = os.wait4(proc.pid, 0)  # reaped here, with its resource usage
+    seconds = time.perf_counter() - started
+    proc.returncode = code = os.waitstatus_to_exitcode(status)
+    for reader in readers:
+        reader.join()
+    out, err = texts["out"], texts["err"]
+    hwm = re.search(r"benchmark-vmhwm-kb (\d+)", err)
+    return {"seconds": seconds, "code": code, "maxrss_mb": usage.ru_maxrss / 1024,
+            "vmhwm_mb": int(hwm.group(1)) / 1024 if hwm else None,
+            "outcomes": [json.loads(line) for line in out.splitlines() if line.startswith("{")],
+            "stderr": err}
+
+
+def stored(folder: Path) -> tuple[dict[str, int], dict[str, int]]:
+    db = sqlite3.connect(folder / "bulletins.sqlite")
+    try:
+        articles = dict(db.execute("select source, count(*) from article group by source").fetchall())
+        runs = dict(db.execute("select source, count(*) from crawlrun group by source").fetchall())
+    finally:
+        db.close()
+    return articles, runs
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--articles", type=int, default=30, help="posts per replica [30]")
+    parser.add_argument("--delay", type=float, default=0.2, help="DOWNLOAD_DELAY in seconds [0.2]")
+    parser.add_argument("--sources", default=None, help="comma-separated [every runnable one with a replica]")
+    parser.add_argument("--serve", nargs="*", help=argparse.SUPPRESS)
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("rest", nargs="*", help=argparse.SUPPRESS)
+    options = parser.parse_args()
+    if options.serve is not None:
+        serve(options.serve, options.articles)
+        return 0
+    if options.child:
+        child(options.delay, options.rest)
+        return 0
+
+    names = options.sources.split(",") if options.sources else runnable_with_replicas()
+    server = subprocess.Popen([sys.executable, str(Path(__file__).resolve()), "--articles", str(options.articles),
+                               "--serve", *names], cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                              text=True)
+    urls = {}
+    for line in server.stdout:
+        if line.strip() == "ready":
+            break
+        name, url = line.split()
+        urls[name] = url
+    failed = False
+    try:
+        with tempfile.TemporaryDirectory(prefix="all-sources-") as tmp:
+            tmp = Path(tmp)
+            profiles = profile_folder(tmp, urls)
+            print(f"sources: {', '.join(names)}; {options.articles} posts each; DOWNLOAD_DELAY "
+                  f"{options.delay} s (jitter on), 2 connections per host; SQLite")
+            single = {}
+            (tmp / "one-by-one").mkdir()
+            for name in names:
+                single[name] = run(tmp / "one-by-one", profiles, options.delay, ["crawl", name])
+            (tmp / "side-by-side").mkdir()
+            together = run(tmp / "side-by-side", profiles, options.delay, ["crawl", *names])
+
+            print(f"\n{'source':<14} {'one by one (s)':>15} {'articles':>9}")
+            for name in names:
+                r = single[name]
+                articles = sum(o.get("articles_new", 0) for o in r["outcomes"])
+                print(f"{name:<14} {r['seconds']:>15.1f} {articles:>9}  exit {r['code']}")
+            total = sum(r["seconds"] for r in single.values())
+            longest_name = max(single, key=lambda n: single[n]["seconds"])
+            longest = single[longest_name]["seconds"]
+            print(f"\none after another, sum:       {total:7.1f} s")
+            print(f"longest single source:        {longest:7.1f} s ({longest_name})")
+            print(f"side by side, one process:    {together['seconds']:7.1f} s  exit {together['code']}")
+            ratio = together["seconds"] / longest
+            print(f"side by side / longest:       {ratio:7.2f}x  (target <= 1.3)  {'ok' if ratio <= 1.3 else 'FAIL'}")
+            print(f"one after another / side by side: {total / together['seconds']:.1f}x")
+            print(f"peak RSS of the side-by-side process: ru_maxrss {together['maxrss_mb']:.0f} MB (os.wait4), "
+                  f"VmHWM {together['vmhwm_mb'] or float('nan'):.0f} MB")
+            print(f"peak RSS of single crawls: ru_maxrss max {max(r['maxrss_mb'] for r in single.values()):.0f} MB")
+
+            for label, folder, runs in (("one by one", tmp / "one-by-one", list(single.values())),
+                                        ("side by side", tmp / "side-by-side", [together])):
+                articles, run_rows = stored(folder)
+                ok = all(r["code"] == 0 for r in runs)
+                failed |= not ok
+                complete = set(articles) == set(names) and all(run_rows.get(n) == 1 for n in names)
+                print(f"check {label}: exit 0 {'ok' if ok else 'FAIL'}; every source stored with one run row "
+                      f"{'ok' if complete else 'FAIL'} ({sum(articles.values())} articles)")
+                if not ok:
+                    for r in runs:
+                        if r["code"]:
+                            print(r["stderr"][-2000:])
+    finally:
+        server.stdin.close()
+        server.wait(timeout=30)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
