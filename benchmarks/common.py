@@ -8,6 +8,10 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))  # the project, when it is not installed
+
+from scraper.processes import start, stop  # noqa: E402  (stop: for the benchmark scripts too)
 
 
 def start_replica(articles: int, *options: str) -> tuple[subprocess.Popen, str]:
@@ -17,15 +21,14 @@ def start_replica(articles: int, *options: str) -> tuple[subprocess.Popen, str]:
     (The replica's sockets are TCP_NODELAY: Nagle's algorithm held each answer ~40 ms, so crawls
     of it measured the replica's waits rather than their own work.)
     """
-    proc = subprocess.Popen(
+    proc = start(
         [sys.executable, "-m", "scraper.replica", "--host", "127.0.0.1", "--port", "0",
          "--articles", str(articles), "--no-flaky", *options],
         cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     base_url = proc.stdout.readline().strip()
     proc.stdout.readline()  # the description line; "stopped" comes at the end
     if not base_url.startswith("http://127.0.0.1:"):
-        proc.kill()
-        proc.wait()
+        stop(proc)
         raise RuntimeError(f"replica did not start (first line {base_url!r})")
     return proc, base_url
 
@@ -43,16 +46,6 @@ def peak_rss_mb() -> float:
     except OSError:
         pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
-
-
-def stop(proc: subprocess.Popen) -> None:
-    """Terminate a helper process (the replica), killing it if it does not stop."""
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
 
 
 

@@ -55,6 +55,7 @@ from collections import Counter
 from pathlib import Path
 
 from common import peak_rss_mb
+from scraper.processes import start, stop
 from urllib.parse import unquote, urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -95,7 +96,7 @@ class Replica:
     """The parent's handle on the server process."""
 
     def __init__(self, articles: int):
-        self.proc = subprocess.Popen(
+        self.proc = start(
             [sys.executable, str(Path(__file__).resolve()), "--serve", "--articles", str(articles)],
             cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
             text=True)
@@ -121,14 +122,10 @@ class Replica:
 
     def stop(self) -> None:
         try:
-            self.proc.stdin.close()
+            self.proc.stdin.close()  # end of input: the server stops by itself
         except OSError:
             pass
-        try:
-            self.proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
+        stop(self.proc, None)
 
 
 # --------------------------------------------------------------------------- child: one crawl

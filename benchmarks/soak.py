@@ -70,7 +70,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from common import ROOT, peak_rss_mb, start_replica, stop
+from common import ROOT, peak_rss_mb, start_replica
+from scraper.processes import start, stop, stopped_like_ctrl_c
 
 SOURCE = "gyeonggi-en"
 BIN = Path(sys.executable).parent          # the venv's bin: bulletins, warcio
@@ -119,17 +120,14 @@ def board_facts(articles: int, every: int, payloads: int) -> BoardFacts:
 
 def start_burner(seconds: float) -> subprocess.Popen:
     """One CPU burner, stopping by itself after `seconds` at most."""
-    return subprocess.Popen([sys.executable, "-c", BURNER, str(seconds)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return start([sys.executable, "-c", BURNER, str(seconds)],
+                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 def kill_all(procs: list[subprocess.Popen]) -> None:
     """Kill the burners (each by its own pid) and reap them."""
     for proc in procs:
-        if proc.poll() is None:
-            proc.kill()
-    for proc in procs:
-        proc.wait()
+        stop(proc, signal.SIGKILL)
 
 
 class Postgres:
@@ -191,7 +189,7 @@ def run_crawl(cmd: list[str], env: dict[str, str], workdir: Path, timeout: float
     timed_out, hwm_kb = False, 0
     with open(out, "wb") as stdout, open(err, "wb") as stderr:
         t0 = time.perf_counter()
-        proc = subprocess.Popen(cmd, cwd=workdir, env=env, stdout=stdout, stderr=stderr)
+        proc = start(cmd, cwd=workdir, env=env, stdout=stdout, stderr=stderr)
         try:
             while True:
                 pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
@@ -203,8 +201,7 @@ def run_crawl(cmd: list[str], env: dict[str, str], workdir: Path, timeout: float
                     proc.kill()
                 time.sleep(POLL_SECONDS)
         except BaseException:
-            proc.kill()
-            proc.wait()
+            stop(proc, signal.SIGKILL)
             raise
         seconds = time.perf_counter() - t0
     proc.returncode = os.waitstatus_to_exitcode(status)   # reaped here, not by Popen
@@ -509,10 +506,6 @@ def code_of(root: Path) -> str:
     return f"{root}{described}" + (f"; PYTHONPATH={pythonpath}" if pythonpath else "")
 
 
-def _terminate(signum, frame):   # SIGTERM unwinds like Ctrl-C, so every finally block runs
-    raise KeyboardInterrupt
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--articles", type=int, default=10000,
@@ -540,7 +533,6 @@ def main(argv: list[str] | None = None) -> int:
     if args.articles < 4 or args.busy < 0 or args.attachment_every < 1 or args.payloads < 1:
         parser.error("--articles must be at least 4, --busy at least 0, --attachment-every and "
                      "--payloads at least 1")
-    signal.signal(signal.SIGTERM, _terminate)
 
     wall0 = time.perf_counter()
     import scrapy
@@ -602,7 +594,8 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     try:
-        raise SystemExit(main())
+        with stopped_like_ctrl_c():   # SIGTERM unwinds like Ctrl-C, so every finally block runs
+            raise SystemExit(main())
     except KeyboardInterrupt:   # every helper process was stopped on the way out
         print("interrupted", file=sys.stderr)
         raise SystemExit(130) from None

@@ -14,13 +14,11 @@ still being written, are never indexed. Only files directly in the folder count.
 
 from __future__ import annotations
 
-import ctypes
 import fcntl
 import hashlib
 import json
 import os
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -36,6 +34,8 @@ from sqlmodel import Session, select
 from storage import provenance
 from storage.models import Article, Capture
 from storage.warc import OPEN_SUFFIX, read_record
+
+from . import processes
 
 PYWB_REQUIREMENT = "pywb~=2.10.0"  # the version replay was measured with (guides/warc.md)
 VENV_ENV = "BULLETINS_PYWB_VENV"
@@ -204,20 +204,6 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def _parent_death_signal() -> Callable[[], None] | None:
-    """Linux: a function asking the kernel to SIGTERM the child if we die first, even by SIGKILL.
-
-    Looked up here, before any fork: the child must only call it (PR_SET_PDEATHSIG is option 1).
-    """
-    if not sys.platform.startswith("linux"):
-        return None
-    try:
-        prctl = ctypes.CDLL(None, use_errno=True).prctl
-    except (OSError, AttributeError):
-        return None
-    return lambda: prctl(1, signal.SIGTERM)
-
-
 class Wayback:
     """A running `wayback` serving the collection in `root` on 127.0.0.1:port (a context manager).
 
@@ -230,11 +216,9 @@ class Wayback:
         self.port = port or free_port()
         self.log = self.root / f"wayback-{self.port}.log"
         with open(self.log, "wb") as out:
-            self.process = subprocess.Popen(
-                [str(bin_dir / "wayback"), "-p", str(self.port), "-b", "127.0.0.1"],
-                cwd=self.root, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                # Its own session: a Ctrl-C reaches only us, and we stop it in order.
-                start_new_session=True, preexec_fn=_parent_death_signal())
+            self.process = processes.start(
+                [str(bin_dir / "wayback"), "-p", str(self.port), "-b", "127.0.0.1"], own_session=True,
+                cwd=self.root, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
         try:
             self._wait_until_listening()
         except BaseException:
@@ -266,13 +250,7 @@ class Wayback:
             return ""
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        processes.stop(self.process)
 
     def __enter__(self) -> Wayback:
         return self

@@ -22,6 +22,8 @@ from pathlib import Path
 
 import pytest
 
+from scraper.processes import start, stop
+
 INSTALL_HINT = "apt-get install -y redis-server postgresql"
 # The server runs in Korea time, so a test shows we store UTC whatever the server's zone.
 SERVER_TIMEZONE = "Asia/Seoul"
@@ -67,7 +69,7 @@ class RedisServer:
 
     def start(self) -> "RedisServer":
         log = self.folder / "redis.log"
-        self.process = subprocess.Popen(
+        self.process = start(
             [self.binary, "--bind", "127.0.0.1", "--port", str(self.port), "--save", "",
              "--appendonly", "no", "--dir", str(self.folder), "--logfile", str(log)],
             stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
@@ -83,13 +85,8 @@ class RedisServer:
             return False
 
     def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        if self.process is not None:
+            stop(self.process, timeout=30)
         shutil.rmtree(self.folder, ignore_errors=True)
 
 

@@ -20,6 +20,7 @@ from random import Random
 
 import pytest
 
+from scraper.processes import start, stop
 from scraper.replica import Board, ReplicaServer
 from storage.articles import ArticleRecord, save_article
 from storage.db import make_engine, session
@@ -264,7 +265,7 @@ def test_a_file_whose_writer_holds_its_lock_is_left_alone(tmp_path):
     with open(path, "r+b") as fh:
         fh.truncate(locations[1].offset + 10)
     before = path.read_bytes()
-    holder = subprocess.Popen(
+    holder = start(
         [sys.executable, "-c", "import fcntl, sys; f = open(sys.argv[1], 'rb');"
          " fcntl.flock(f, fcntl.LOCK_EX); print('locked', flush=True); sys.stdin.read()", str(path)],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
@@ -276,7 +277,7 @@ def test_a_file_whose_writer_holds_its_lock_is_left_alone(tmp_path):
         assert path.read_bytes() == before
     finally:
         holder.stdin.close()
-        holder.wait(timeout=30)
+        stop(holder, None, timeout=30)
     assert [f.action for f in repair_directory(path.parent).files] == ["closed"]
 
 
@@ -299,8 +300,8 @@ writer.close()
 
 def test_repair_while_another_crawl_writes_leaves_its_file_to_it(tmp_path):
     """Repair runs at every crawl start, maybe while another source's crawl writes here."""
-    writer = subprocess.Popen([sys.executable, "-c", WRITER, str(tmp_path)], cwd=REPO,
-                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    writer = start([sys.executable, "-c", WRITER, str(tmp_path)], cwd=REPO,
+                   stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:
         open_path = Path(writer.stdout.readline().strip())
         with open(open_path, "rb") as probe:
@@ -317,7 +318,7 @@ def test_repair_while_another_crawl_writes_leaves_its_file_to_it(tmp_path):
         assert open_path.read_bytes() == before
     finally:
         writer.stdin.close()
-        assert writer.wait(timeout=60) == 0
+        assert stop(writer, None, timeout=60) == 0
     final = open_path.with_name(open_path.name.removesuffix(".open"))
     assert len(list(iter_records(final))) == 5  # warcinfo and two exchanges, by its own writer
     warcio_check(final)
@@ -448,11 +449,11 @@ class CrashedCrawls:
                        "-a", f"full={full}", "-s", f"BULLETINS_WARC_MAX_SIZE={rotate_at}"]
             cwd, env = REPO, clean_env(BULLETINS_DATABASE_URL=self.url, BULLETINS_WARC_DIR=str(self.warc))
         with open(self.folder / f"crawl-{self.runs}.log", "w") as log:
-            return subprocess.Popen(command, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT)
+            return start(command, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT)
 
     def crawl_to_the_end(self, *, full: bool) -> None:
         crawl = self.start(full=full)
-        assert crawl.wait(timeout=300) == 0, (self.folder / f"crawl-{self.runs}.log").read_text()
+        assert stop(crawl, None, timeout=300) == 0, (self.folder / f"crawl-{self.runs}.log").read_text()
 
     def kill_when(self, crawl: subprocess.Popen, reached, moment: str) -> None:
         deadline = time.monotonic() + 300  # a safety net for a hung crawl, not a measurement
@@ -460,8 +461,7 @@ class CrashedCrawls:
             assert crawl.poll() is None, f"crawl {self.runs} ended before {moment}"
             assert time.monotonic() < deadline, f"crawl {self.runs} never reached {moment}"
             time.sleep(0.002)
-        crawl.send_signal(signal.SIGKILL)
-        assert crawl.wait(timeout=60) == -signal.SIGKILL
+        assert stop(crawl, signal.SIGKILL, timeout=60) == -signal.SIGKILL
 
     def open_bytes(self) -> int:
         total = 0

@@ -10,12 +10,14 @@ import json
 import os
 import sqlite3
 import subprocess
+import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
+from scraper.processes import run_measured
 from scraper.replica.hostile import CASES, FILE_HOST, KOREAN, REFUSED_HOST, HostileReplica
 from scraper.spiders.base import site_hosts
 
@@ -44,13 +46,10 @@ def crawl(folder: Path, server: HostileReplica) -> tuple[subprocess.CompletedPro
         env.pop(name, None)
     out, err = folder / "stdout", folder / "stderr"
     with out.open("w") as stdout, err.open("w") as stderr:
-        proc = subprocess.Popen([str(BIN / "bulletins"), "crawl", SOURCE, "--base-url", server.base_url, "--json",
-                                 "--database-url", f"sqlite:///{folder / 'b.sqlite'}", "--warc-dir",
-                                 str(folder / "warc")], cwd=folder, env=env, stdout=stdout, stderr=stderr, text=True)
-        _, status, usage = os.wait4(proc.pid, 0)   # this child's own peak memory (kilobytes)
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    result = subprocess.CompletedProcess(proc.args, proc.returncode, out.read_text(), err.read_text())
-    return result, usage.ru_maxrss * 1024
+        command = [str(BIN / "bulletins"), "crawl", SOURCE, "--base-url", server.base_url, "--json",
+                   "--database-url", f"sqlite:///{folder / 'b.sqlite'}", "--warc-dir", str(folder / "warc")]
+        status, peak = run_measured(command, cwd=folder, env=env, stdout=stdout, stderr=stderr, text=True)
+    return subprocess.CompletedProcess(command, status, out.read_text(), err.read_text()), peak
 
 
 @pytest.fixture(scope="module")
@@ -245,6 +244,54 @@ def test_the_hosts_a_site_is_fetched_from():
     assert site_hosts("https://www.gg.go.kr") == ["www.gg.go.kr", "gg.go.kr"]
     assert site_hosts("https://english.gg.go.kr", ["file.gg.go.kr"]) == ["english.gg.go.kr", "file.gg.go.kr"]
     assert site_hosts("http://127.0.0.1:8000") == ["127.0.0.1"]
+
+
+COOKIES = r"""
+import json, sys
+outside = []
+
+
+def audit(event, args):  # every name looked up or connected to that is not this machine
+    host = args[0] if event == "socket.getaddrinfo" else args[1][0] if event == "socket.connect" else None
+    if isinstance(host, (str, bytes)) and (host.decode() if isinstance(host, bytes) else host) not in (
+            "127.0.0.1", "::1", "localhost"):
+        outside.append(str(host))
+
+
+sys.addaudithook(audit)
+import scraper.settings  # what every crawl loads first: Scrapy reads the project's settings
+from scrapy.downloadermiddlewares.cookies import CookiesMiddleware
+from scrapy.http import Request, Response
+from scrapy.utils.test import get_crawler
+
+cookies = CookiesMiddleware.from_crawler(get_crawler(settings_dict={"COOKIES_ENABLED": True}))
+
+
+def visit(url, *set_cookies):
+    request = Request(url)
+    cookies.process_request(request)
+    cookies.process_response(request, Response(url, headers={"Set-Cookie": list(set_cookies)}))
+    return request.headers.get("Cookie", b"").decode()
+
+
+visit("https://www.gb.go.kr/list", "site=1; Domain=gb.go.kr; Path=/", "suffix=1; Domain=go.kr; Path=/")
+print(json.dumps({"file_server": visit("https://file.gb.go.kr/a.hwp"),
+                  "other_site": visit("https://www.gg.go.kr/list"), "outside": outside}))
+"""
+
+
+def test_cookies_go_by_site_domain_and_the_suffix_list_is_never_fetched(tmp_path):
+    """Scrapy's cookie middleware tells `gb.go.kr` (a site: its cookie goes to its file server)
+    from `go.kr` (a public suffix: a cookie for it is refused) with the Public Suffix List; a
+    crawler must not fetch that list from the web (scraper/__init__.py). A fresh interpreter,
+    an empty tldextract cache: no name but this machine's is looked up."""
+    env = {k: v for k, v in os.environ.items() if k != "TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS"}
+    env["TLDEXTRACT_CACHE"] = str(tmp_path / "tldextract")
+    result = subprocess.run([sys.executable, "-c", COOKIES], cwd=REPO, env=env, capture_output=True,
+                            text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout.splitlines()[-1]) == {"file_server": "site=1", "other_site": "",
+                                                          "outside": []}
 
 
 def test_a_profile_host_that_is_no_host_name_is_refused():

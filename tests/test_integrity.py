@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import signal
 import socket
 import sqlite3
 import subprocess
@@ -15,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from scraper.processes import start, stop
 from scraper.replica import Board, ReplicaServer
 from scraper.replica.pages import listing_path, view_path
 
@@ -160,8 +162,8 @@ def test_what_a_killed_run_left_unarchived_is_fetched_by_the_next_plain_run(tmp_
 
 
 def dead_pid() -> int:
-    child = subprocess.Popen([sys.executable, "-c", "pass"])
-    child.wait()
+    child = start([sys.executable, "-c", "pass"])
+    stop(child, None)
     return child.pid
 
 
@@ -188,7 +190,7 @@ def test_a_run_left_running_by_a_dead_process_is_marked_killed_at_the_next_start
 def burners(seconds: float) -> list[subprocess.Popen]:
     """One CPU-burning process per core, each ending by itself after `seconds`."""
     spin = f"import time\nend = time.monotonic() + {seconds}\nwhile time.monotonic() < end: pass\n"
-    return [subprocess.Popen([sys.executable, "-c", spin]) for _ in range(os.cpu_count() or 1)]
+    return [start([sys.executable, "-c", spin]) for _ in range(os.cpu_count() or 1)]
 
 
 def test_thousands_of_articles_with_repeated_attachments_on_a_busy_machine_lose_nothing(tmp_path):
@@ -206,8 +208,7 @@ def test_thousands_of_articles_with_repeated_attachments_on_a_busy_machine_lose_
             result = crawl(tmp_path, server)
     finally:
         for burner in busy:
-            burner.kill()
-            burner.wait()
+            stop(burner, signal.SIGKILL)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     out = summary(result)
     assert out["status"] == "ok" and out["failed_items"] == [] and out["failed_pages"] == []

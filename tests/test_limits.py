@@ -22,6 +22,7 @@ except ImportError:
     import brotlicffi as brotli
 
 from scraper.limits import CorruptBody, decompresses_beyond
+from scraper.processes import run_measured
 from scraper.replica import Board, ReplicaServer
 from scraper.replica.pages import view_path
 from scraper.replica.server import _Response
@@ -308,16 +309,14 @@ def test_a_1_gib_gzip_bomb_fails_at_the_default_limit_without_the_memory_it_woul
                      "BULLETINS_MAX_ATTACHMENT_SIZE"):
             env.pop(name, None)  # the default limits
         with open(tmp_path / "out", "w") as out, open(tmp_path / "err", "w") as err:
-            process = subprocess.Popen([str(BIN / "bulletins"), *crawl_args(tmp_path, server)],
-                                       cwd=tmp_path, env=env, stdout=out, stderr=err, text=True)
-            _, status, usage = os.wait4(process.pid, 0)  # this crawl's own peak, no other process'
-            process.returncode = os.waitstatus_to_exitcode(status)
+            command = [str(BIN / "bulletins"), *crawl_args(tmp_path, server)]
+            status, peak = run_measured(command, cwd=tmp_path, env=env, stdout=out, stderr=err, text=True)
         url = server.url(view_path(article.id))
-    result = subprocess.CompletedProcess(process.args, process.returncode,
-                                         (tmp_path / "out").read_text(), (tmp_path / "err").read_text())
+    result = subprocess.CompletedProcess(command, status, (tmp_path / "out").read_text(),
+                                         (tmp_path / "err").read_text())
     assert failed(result) == {url: "too large: decompresses to more than 5,000,000 bytes (BULLETINS_MAX_PAGE_SIZE)"}
     assert not stored(tmp_path, article.id)
-    peak_mb = usage.ru_maxrss / 1024  # KiB on Linux
+    peak_mb = peak / 1024 / 1024  # this crawl's own peak, no other process's
     assert peak_mb < 500, f"peak memory {peak_mb:.0f} MB"
     [(_, _, payload)] = response_records(tmp_path, url)
     assert payload == one_gib_bomb

@@ -15,10 +15,8 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
-import time
 import zipfile
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -29,6 +27,7 @@ from sqlmodel import select
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+from scraper.replay import Wayback
 from scraper.replica import Board, ReplicaServer
 from storage.cdxj import CdxjLine, iter_cdxj, write_cdxj
 from storage.db import make_engine, session
@@ -37,7 +36,7 @@ from storage.wacz import INDEX_PATH, iter_index_lines, iter_pages, read_datapack
 from storage.warc import HttpExchange, WarcWriter, iter_records, read_record
 
 from .conftest import BIN, REPO
-from .pywb_harness import fetch, free_port, pywb_bin
+from .pywb_harness import fetch, pywb_bin
 
 WACZ_VENV = REPO / ".cache" / "wacz-venv"
 WACZ_MARKER = WACZ_VENV / ".wacz-installed"
@@ -67,30 +66,10 @@ def wacz_bin() -> Path:
 
 @contextmanager
 def wayback(bin_dir: Path, workdir: Path):
-    """A pywb `wayback` on loopback over the collections in workdir; yields its base URL."""
-    port, log = free_port(), workdir / "wayback.log"
-    with open(log, "wb") as out:
-        process = subprocess.Popen([str(bin_dir / "wayback"), "-p", str(port), "-b", "127.0.0.1"],
-                                   cwd=workdir, stdout=out, stderr=subprocess.STDOUT,
-                                   stdin=subprocess.DEVNULL)
-    try:
-        deadline = time.monotonic() + 60  # a readiness wait, not an assertion on speed
-        while True:
-            if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"wayback did not start:\n{log.read_text()[-3000:]}", pytrace=False)
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                time.sleep(0.1)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+    """A pywb `wayback` on loopback over the collections in workdir (the one `bulletins replay`
+    runs); yields its base URL."""
+    with Wayback(workdir, bin_dir) as server:
+        yield server.base_url
 
 
 def run_tool(bin_dir: Path, cwd: Path, *args: str) -> None:

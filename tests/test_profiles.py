@@ -51,23 +51,51 @@ def with_(**changes) -> dict:
     ({k: v for k, v in BASE.items() if k != "base_url"}, "missing key 'base_url' (or set template = true)"),
     (with_(name="Bad Name"), "name 'Bad Name' must be lower-case letters, digits and '-'"),
     (with_(listing_colour="blue"), "[listing]: unknown key 'colour'"),
-    (with_(listing_method="PUT"), "[listing]: method must be GET or POST"),
+    (with_(listing_method="PUT"), "[listing]: method must be 'GET' or 'POST'"),
     (with_(listing_pagination={"kind": "offset"}), "[listing.pagination]: kind 'offset' needs 'param'"),
     (with_(listing_pagination={"kind": "pages"}), "[listing.pagination]: kind must be one of"),
-    (with_(listing_onclick="fn(('"), "[listing]: bad regular expression"),
+    (with_(listing_onclick="fn(('"), "[listing]: 'onclick' is a bad regular expression"),
     (with_(view={"labels": {"작성자": "writer"}}), "[view]: labels: '작성자' maps to unknown field 'writer'"),
     (with_(listing_id_param=None), "[listing]: needs 'id_param' or 'id_pattern' to tell article ids"),
     (with_(view={"absent": ["writer"]}), "[view]: absent: unknown field 'writer'"),
     (with_(checked={"real_page": "Dec 2025", "real_pages": ["x.html"]}), "[checked]: real_page must be a date"),
     (with_(checked={"real_page": "2025-12-10"}), "[checked]: real_page (a date) and real_pages (file names) go together"),
+    (with_(listing_rows=3), "[listing]: 'rows' must be str, got int"),
+    (with_(listing_pagination={"kind": "offset", "param": "p", "colour": 1}),
+     "[listing.pagination]: unknown key 'colour'"),
+    (with_(listing_pagination={"kind": "offset", "param": "p", "first": "0"}),
+     "[listing.pagination]: 'first' must be int, got str"),
+    (with_(listing_pagination={"kind": "next_link"}), "[listing.pagination]: kind 'next_link' needs 'selector'"),
+    (with_(listing_link=None), "[listing]: needs 'link', or 'onclick' with 'view_url', or 'view_url'"),
+    (with_(listing_onclick="go\\((?P<id>\\d+)\\)"), "[listing]: 'onclick' needs 'view_url'"),
+    (with_(listing_format="json"), "[listing]: a JSON listing needs fields.id"),
+    (with_(listing_fields={"id": "no"}), "[listing]: fields: unknown field 'id'"),
+    (with_(listing_form={"page": ["1"]}), "[listing]: 'form.page' must be str, got list"),
+    (with_(listing="/list"), "x.toml: 'listing' must be dict, got str"),
+    (with_(view={"page": "os.system('x')"}), "[view]: page \"os.system('x')\" must be a page object"),
+    (with_(view={"attachment_onclick": "f\\((?P<n>\\d+)\\)"}), "[view]: 'attachment_onclick' needs 'attachment_url'"),
+    (with_(checked={"tested": True}), "x.toml [checked]: unknown key 'tested'"),
+    (with_(path="/etc"), "x.toml: unknown key 'path'"),
+    ({k: v for k, v in BASE.items() if k != "name"}, "x.toml: missing key 'name'"),
 ])
 def test_a_broken_profile_is_refused_naming_file_and_key(data, message):
     data = {k: v for k, v in data.items()}
-    data["listing"] = {k: v for k, v in data["listing"].items() if v is not None}
+    if isinstance(data["listing"], dict):
+        data["listing"] = {k: v for k, v in data["listing"].items() if v is not None}
     with pytest.raises(ProfileError) as raised:
         parse_profile(data, "x.toml")
     assert str(raised.value).startswith("x.toml")
     assert message in str(raised.value)
+
+
+def test_a_profile_is_read_as_written_with_the_formats_conveniences():
+    """Numbers in a form table are its text, the method any case, the base URL without its last
+    slash, allowed hosts in lower case; left-out tables take their defaults."""
+    profile = parse_profile(with_(base_url="https://x.example/", allowed_hosts=["Files.X.example"],
+                                  listing_method="post", listing_form={"page": 1, "q": "a"}), "x.toml")
+    assert (profile.base_url, profile.allowed_hosts) == ("https://x.example", ("files.x.example",))
+    assert (profile.listing.method, profile.listing.form) == ("POST", {"page": "1", "q": "a"})
+    assert (profile.listing.pagination.kind, profile.view.version, profile.checked.real_pages) == ("none", 1, ())
 
 
 def test_every_built_in_profile_loads_and_is_named_after_its_file():

@@ -22,6 +22,7 @@ from bs4 import BeautifulSoup
 from sqlmodel import select
 
 from scraper import replay
+from scraper.processes import start, stop
 from storage.db import make_engine, session
 from storage.models import Article, Capture
 from storage.warc import decoded_payload, iter_records, read_record
@@ -94,10 +95,10 @@ def first_line(process: subprocess.Popen, pattern: re.Pattern) -> re.Match:
         try:
             line = lines.get(timeout=WAIT_FOR_SERVER)
         except queue.Empty:
-            process.kill()
+            stop(process, signal.SIGKILL)
             pytest.fail(f"no replay URL within {WAIT_FOR_SERVER:.0f} s; stdout so far: {seen}")
         if line is None:
-            process.wait()
+            stop(process, None)
             pytest.fail(f"bulletins replay exited with {process.returncode} before printing a URL:\n"
                         f"{seen}\n{process.stderr.read()}", pytrace=False)
         seen.append(line)
@@ -106,15 +107,18 @@ def first_line(process: subprocess.Popen, pattern: re.Pattern) -> re.Match:
             return match
 
 
+def start_replay(crawl, env: dict, port: int) -> subprocess.Popen:
+    return start(bulletins("replay", "--port", str(port), "--warc-dir", str(crawl.warc_dir),
+                           "--database-url", crawl.database_url),
+                 cwd=crawl.folder, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
 @pytest.mark.parametrize("stop_signal", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
 def test_replay_serves_the_newest_capture_byte_identical_and_stops_cleanly(crawl, env, stop_signal):
     capture = newest_capture(crawl)
     record = read_record(crawl.warc_dir, capture.warc_file, capture.warc_offset)
     port = free_port()
-    process = subprocess.Popen(
-        bulletins("replay", "--port", str(port), "--warc-dir", str(crawl.warc_dir),
-                  "--database-url", crawl.database_url),
-        cwd=crawl.folder, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = start_replay(crawl, env, port)
     try:
         line = first_line(process, SOURCE_LINE)
         assert (line["source"], int(line["port"])) == ("gyeonggi-en", port)
@@ -127,12 +131,7 @@ def test_replay_serves_the_newest_capture_byte_identical_and_stops_cleanly(crawl
         assert body == record.payload
         assert wayback_processes(port)
     finally:
-        process.send_signal(stop_signal)
-        try:
-            process.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process, stop_signal, timeout=60)
     stderr = process.stderr.read()
     assert process.returncode == 0, stderr
     assert "Traceback" not in stderr
@@ -144,16 +143,12 @@ def test_replay_serves_the_newest_capture_byte_identical_and_stops_cleanly(crawl
 def test_a_killed_replay_takes_its_wayback_along(crawl, env):
     """Even `kill -9` of `bulletins replay`, which it cannot catch, leaves no pywb behind."""
     port = free_port()
-    process = subprocess.Popen(
-        bulletins("replay", "--port", str(port), "--warc-dir", str(crawl.warc_dir),
-                  "--database-url", crawl.database_url),
-        cwd=crawl.folder, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = start_replay(crawl, env, port)
     try:
         first_line(process, SOURCE_LINE)
         assert wayback_processes(port)
     finally:
-        process.kill()
-        process.wait()
+        stop(process, signal.SIGKILL)
     deadline = time.monotonic() + 30  # a wait for the kernel's signal, not a timing assertion
     while wayback_processes(port) and time.monotonic() < deadline:
         time.sleep(0.1)

@@ -23,6 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # the project is not installed in the test venv
     sys.path.insert(0, str(ROOT))
 
+from scraper.processes import running  # noqa: E402
 from scraper.replica import Board, ReplicaServer  # noqa: E402
 from scraper.replica import pages  # noqa: E402
 
@@ -365,13 +366,9 @@ def test_head_post_and_request_log(board):
 
 
 def test_command_line_serves_and_prints_the_base_url():
-    proc = subprocess.Popen([sys.executable, "-m", "scraper.replica", "--port", "0", "--articles", "40"],
-                            cwd=ROOT, stdout=subprocess.PIPE, text=True)
-    try:
+    with running([sys.executable, "-m", "scraper.replica", "--port", "0", "--articles", "40"],
+                 timeout=10, cwd=ROOT, stdout=subprocess.PIPE, text=True) as proc:
         base_url = proc.stdout.readline().strip()
         assert re.fullmatch(r"http://127\.0\.0\.1:\d+", base_url)
         status, _, body = get(base_url + "/blog/english-news/")
         assert status == 200 and b'<table class="board-list">' in body
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)

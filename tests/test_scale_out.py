@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
+from scraper.processes import start
 from scraper.replica import Board, ReplicaServer
 
 from .conftest import BIN, REPO, run_cli
@@ -45,7 +46,7 @@ def article_path(path: str) -> bool:
 
 def start_crawl(base_url: str, warc_dir: Path, env: dict, *extra: str) -> subprocess.Popen:
     warc_dir.parent.mkdir(parents=True, exist_ok=True)
-    return subprocess.Popen(
+    return start(
         [str(BIN / "bulletins"), "crawl", "gyeonggi-en", "--base-url", base_url, "--warc-dir", str(warc_dir),
          "--json", *extra],
         cwd=warc_dir.parent, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -174,20 +175,20 @@ def test_a_killed_process_does_not_hold_the_crawl_and_the_next_crawl_fills_the_g
     expected = sorted(str(a.id) for a in board.articles + board.notices)
     folders = [tmp_path / "a" / "warc", tmp_path / "b" / "warc"]
     with ReplicaServer(board, flaky=False) as server:
-        def start(folder: Path) -> subprocess.Popen:
+        def launch(folder: Path) -> subprocess.Popen:
             # `scrapy crawl` from the project folder, to set a setting: a worker whose heartbeat
             # is 2 s old counts as dead (60 s by default).
-            return subprocess.Popen(
+            return start(
                 [str(BIN / "scrapy"), "crawl", "gyeonggi-en", "-a", f"base_url={server.base_url}", "-a", "full=true",
                  "-s", "BULLETINS_REDIS_WORKER_TTL=2", "-s", f"BULLETINS_WARC_DIR={folder}"],
                 cwd=REPO, env=crawl_env(redis_url, database), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                 text=True)
 
         # The survivor first: it takes the first listing page (so the crawl has begun) ...
-        survivor = start(folders[0])
+        survivor = launch(folders[0])
         assert wait_for_work(folders[0], survivor)
         # ... then the victim, killed (-9) once it holds work: it has begun writing a WARC file.
-        victim = start(folders[1])
+        victim = launch(folders[1])
         assert wait_for_work(folders[1], victim), "the second process ended before it could be killed"
         victim.send_signal(signal.SIGKILL)
         victim.communicate(timeout=60)

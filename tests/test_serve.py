@@ -4,7 +4,6 @@ facets, full-text search, the stored queries' numbers, and a clean stop; errors 
 from __future__ import annotations
 
 import json
-import signal
 import socket
 import sqlite3
 import subprocess
@@ -24,6 +23,8 @@ from storage.datasette_config import TABLE_DESCRIPTIONS
 from storage.db import make_engine, session
 from storage.export import EXPORT_COLUMNS
 from storage.models import Article
+
+from scraper.processes import start, stop
 
 from .conftest import BIN, run_cli
 from .services import free_port
@@ -60,8 +61,8 @@ def add_observations(url: str, count: int) -> None:
 def start_serve(url: str, log: Path, port: int | None = None) -> tuple[subprocess.Popen, int]:
     port = port or free_port()
     with open(log, "wb") as out:
-        process = subprocess.Popen([str(BIN / "bulletins"), "serve", "--port", str(port), "--database-url", url],
-                                   stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        process = start([str(BIN / "bulletins"), "serve", "--port", str(port), "--database-url", url],
+                        stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
     for _ in range(START_ATTEMPTS):
         if process.poll() is not None:
             break
@@ -71,19 +72,8 @@ def start_serve(url: str, log: Path, port: int | None = None) -> tuple[subproces
                     return process, port
         except OSError:
             time.sleep(0.1)
-    stop(process)
+    stop(process, timeout=30)
     raise AssertionError(f"bulletins serve did not start:\n{log.read_text(errors='replace')[-3000:]}")
-
-
-def stop(process: subprocess.Popen) -> int:
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-    return process.returncode
 
 
 def get(url: str):
@@ -109,7 +99,7 @@ def served(crawl, tmp_path_factory):
     try:
         yield Served(f"http://127.0.0.1:{port}/bulletins", path, process)
     finally:
-        stop(process)
+        stop(process, timeout=30)
 
 
 def sql(path: Path, query: str, *params) -> list[tuple]:
@@ -214,7 +204,7 @@ def test_fastest_growing_ranks_views_gained_per_day(served):
 def test_serve_stops_datasette_on_sigterm(crawl, tmp_path):
     process, port = start_serve(crawl.database_url, tmp_path / "serve.log")
     assert listening(port)
-    assert stop(process) == 0
+    assert stop(process, timeout=30) == 0  # SIGTERM: Datasette stopped, exit 0
     for _ in range(100):  # Datasette is a child of ours: it must go with us
         if not listening(port):
             break

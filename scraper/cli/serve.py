@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import importlib
 import json
-import signal
 import sqlite3
 import subprocess
 import sys
@@ -17,15 +16,12 @@ from storage.config import database_url as configured_database_url
 from storage.config import sqlite_path
 from storage.datasette_config import PLUGIN_SOURCE, SERVE_EXTRA, SETTINGS, datasette_metadata
 
-from ..replay import _parent_death_signal, port_in_use
+from ..processes import running, stopped_like_ctrl_c
+from ..replay import port_in_use
 from . import fail, main
 from .db import database_url_option
 
 DEFAULT_PORT = 8001
-
-
-def _interrupted(signum, frame):
-    raise KeyboardInterrupt
 
 
 @main.command()
@@ -65,9 +61,7 @@ def serve(port, host, database_url):
         metadata = datasette_metadata(path)
     except sqlite3.DatabaseError as exc:
         fail(f"cannot read {path} as a SQLite database: {exc}")
-    signal.signal(signal.SIGTERM, _interrupted)
-    signal.signal(signal.SIGHUP, _interrupted)
-    with tempfile.TemporaryDirectory(prefix="bulletins-serve-") as folder:
+    with stopped_like_ctrl_c(), tempfile.TemporaryDirectory(prefix="bulletins-serve-") as folder:
         meta_file = Path(folder) / "metadata.json"
         meta_file.write_text(json.dumps(metadata, ensure_ascii=False, indent=2), encoding="utf-8")
         plugins = Path(folder) / "plugins"
@@ -80,23 +74,12 @@ def serve(port, host, database_url):
             command += ["--setting", name, str(value)]
         shown = f"http://{host}:{port}/" if port else "the port Datasette prints"
         click.echo(f"bulletins: Datasette serves {path} on {shown} ; Ctrl-C to stop", err=True)
-        process = None
         try:
-            # Its own session: a Ctrl-C reaches only us, and we stop it in order.
-            process = subprocess.Popen(command, stdin=subprocess.DEVNULL, start_new_session=True,
-                                       preexec_fn=_parent_death_signal())
-            status = process.wait()
+            with running(command, own_session=True, stdin=subprocess.DEVNULL) as process:
+                status = process.wait()
         except KeyboardInterrupt:
             click.echo("bulletins: stopping Datasette", err=True)
             status = 0
-        finally:
-            if process is not None and process.poll() is None:
-                process.terminate()
-                try:
-                    process.wait(timeout=15)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-                    process.wait()
     if status:
         click.echo(f"bulletins: error: Datasette exited with status {status}", err=True)
         sys.exit(1)

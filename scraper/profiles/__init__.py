@@ -18,16 +18,19 @@ from __future__ import annotations
 import os
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import field, is_dataclass
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
 from urllib.parse import urljoin, urlsplit
+
+from pydantic import (BeforeValidator, ConfigDict, Strict, TypeAdapter, ValidationError,
+                      field_validator, model_validator)
+from pydantic.dataclasses import dataclass
 
 BUILTIN_DIR = Path(__file__).parent
 NAME = re.compile(r"^[a-z][a-z0-9-]*$")
 HOST = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$")
 FIELDS = ("title", "author", "published", "views", "department")
-PAGINATION_KINDS = ("next_link", "param", "offset", "form", "none")
 # `view.page`: a page object class of the project's own page modules, or one an installed package
 # declares in this entry point group (scraper.spiders.profiled.page_class checks and imports it).
 PAGE_GROUP = "bulletins.pages"
@@ -39,7 +42,33 @@ class ProfileError(ValueError):
     """A profile file that cannot be used; the message names the file and the key."""
 
 
-@dataclass(frozen=True)
+# The file format is these dataclasses: pydantic checks a profile's tables against them (unknown
+# keys refused, types checked, the rules between keys in their validators) and `parse_profile`
+# turns its first complaint into one line naming the file, the table and the key.
+_STRICT = ConfigDict(extra="forbid")
+Str = Annotated[str, Strict()]
+Int = Annotated[int, Strict()]
+Bool = Annotated[bool, Strict()]
+# Values of the key = value tables (form fields, headers, selectors): a number is taken as its text.
+Text = Annotated[str, BeforeValidator(lambda v: str(v) if type(v) is int else v), Strict()]
+
+
+def _compiles(pattern: str | None, key: str) -> str | None:
+    if pattern is not None:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise ValueError(f"{key!r} is a bad regular expression ({exc})") from None
+    return pattern
+
+
+def _known(keys, what: str) -> None:
+    for key in keys:
+        if key not in FIELDS:
+            raise ValueError(f"{what}: unknown field {key!r} (known: {', '.join(FIELDS)})")
+
+
+@dataclass(frozen=True, config=_STRICT)
 class Pagination:
     """How listing page N is asked for.
 
@@ -47,51 +76,118 @@ class Pagination:
     rows (`first`, `first+step`, ...); form: POST the listing form with `param=N`; none: one page.
     """
 
-    kind: str = "none"
-    param: str | None = None
-    first: int = 1
-    step: int = 1
-    selector: str | None = None
+    kind: Literal["next_link", "param", "offset", "form", "none"] = "none"
+    param: Str | None = None
+    first: Int = 1
+    step: Int = 1
+    selector: Str | None = None
+
+    @model_validator(mode="after")
+    def _needs(self) -> Pagination:
+        if self.kind in ("param", "offset", "form") and not self.param:
+            raise ValueError(f"kind {self.kind!r} needs 'param'")
+        if self.kind == "next_link" and not self.selector:
+            raise ValueError("kind 'next_link' needs 'selector'")
+        return self
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, config=_STRICT)
 class ListingSpec:
-    url: str
-    method: str = "GET"
-    format: str = "html"                      # or "json"
-    form: dict[str, str] = field(default_factory=dict)   # POST fields; "{page}" / "{offset}"
-    headers: dict[str, str] = field(default_factory=dict)
-    session_first: str | None = None          # a page to GET first (session cookie)
-    rows: str = ""                            # CSS (html) or dotted key path (json)
-    link: str | None = None                   # CSS giving the href, e.g. "a::attr(href)"
-    onclick: str | None = None                # regex over the row's onclick/href, named groups
-    view_url: str | None = None               # template for onclick groups / JSON keys: "{id}"
-    id_param: str | None = None               # query parameter of the view URL holding the id
-    id_pattern: str | None = None             # or a regex over the view URL with group "id"
-    fields: dict[str, str] = field(default_factory=dict)  # title/author/published/views: selector
-    notice: str | None = None                 # selector matching pinned notice rows
-    notice_text: tuple[str, ...] = ("공지", "notice", "Notice", "NOTICE")
-    number: str | None = None                 # selector of the row's number cell (notice test)
+    url: Str
+    rows: Str                                 # CSS (html) or dotted key path (json)
+    method: Literal["GET", "POST"] = "GET"
+    format: Literal["html", "json"] = "html"
+    form: dict[str, Text] = field(default_factory=dict)     # POST fields; "{page}" / "{offset}"
+    headers: dict[str, Text] = field(default_factory=dict)
+    session_first: Str | None = None          # a page to GET first (session cookie)
+    link: Str | None = None                   # CSS giving the href, e.g. "a::attr(href)"
+    onclick: Str | None = None                # regex over the row's onclick/href, named groups
+    view_url: Str | None = None               # template for onclick groups / JSON keys: "{id}"
+    id_param: Str | None = None               # query parameter of the view URL holding the id
+    id_pattern: Str | None = None             # or a regex over the view URL with group "id"
+    fields: dict[str, Text] = field(default_factory=dict)   # title/author/published/views: selector
+    notice: Str | None = None                 # selector matching pinned notice rows
+    notice_text: tuple[Str, ...] = ("공지", "notice", "Notice", "NOTICE")
+    number: Str | None = None                 # selector of the row's number cell (notice test)
     pagination: Pagination = field(default_factory=Pagination)
 
+    @field_validator("method", mode="before")
+    @classmethod
+    def _upper(cls, value):
+        return value.upper() if isinstance(value, str) else value
 
-@dataclass(frozen=True)
+    @field_validator("onclick", "id_pattern")
+    @classmethod
+    def _regex(cls, value, info):
+        return _compiles(value, info.field_name)
+
+    @model_validator(mode="after")
+    def _rules(self) -> ListingSpec:
+        if not (self.link or self.onclick or self.view_url):
+            raise ValueError("needs 'link', or 'onclick' with 'view_url', or 'view_url'")
+        if self.onclick and not self.view_url:
+            raise ValueError("'onclick' needs 'view_url'")
+        if not (self.id_param or self.id_pattern or self.onclick or self.format == "json"):
+            raise ValueError("needs 'id_param' or 'id_pattern' to tell article ids")
+        # `id` names the JSON key holding the article id (HTML rows take it from the link).
+        _known([k for k in self.fields if not (k == "id" and self.format == "json")], "fields")
+        if self.format == "json" and "id" not in self.fields:
+            raise ValueError("a JSON listing needs fields.id (the key holding the article id)")
+        return self
+
+
+@dataclass(frozen=True, config=_STRICT)
 class ViewSpec:
-    title: str | None = None
-    labels: dict[str, str] = field(default_factory=dict)  # printed label -> field
-    fields_in: str | None = None              # CSS of the field block(s) labels are looked up in
-    fields: dict[str, str] = field(default_factory=dict)  # field -> selector (wins over labels)
-    body: str | None = None
-    attachments: str | None = None            # CSS of the attachment <a> elements
-    attachment_onclick: str | None = None     # regex over href/onclick, named groups
-    attachment_url: str | None = None         # template for those groups
-    attachment_name: str | None = None        # selector, from each attachment, of its printed name
-    page: str | None = None                   # "scraper.pages.MODULE:Class" (or an entry point) instead
-    absent: tuple[str, ...] = ()              # fields this board never prints: not looked for
-    version: int = 1
+    title: Str | None = None
+    labels: dict[str, Text] = field(default_factory=dict)   # printed label -> field
+    fields_in: Str | None = None              # CSS of the field block(s) labels are looked up in
+    fields: dict[str, Text] = field(default_factory=dict)   # field -> selector (wins over labels)
+    body: Str | None = None
+    attachments: Str | None = None            # CSS of the attachment <a> elements
+    attachment_onclick: Str | None = None     # regex over href/onclick, named groups
+    attachment_url: Str | None = None         # template for those groups
+    attachment_name: Str | None = None        # selector, from each attachment, of its printed name
+    page: Str | None = None                   # "scraper.pages.MODULE:Class" (or an entry point) instead
+    absent: tuple[Str, ...] = ()              # fields this board never prints: not looked for
+    version: Int = 1
+
+    @field_validator("labels")
+    @classmethod
+    def _labels(cls, labels):
+        for label, target in labels.items():
+            if target not in FIELDS:
+                raise ValueError(f"labels: {label!r} maps to unknown field {target!r} "
+                                 f"(known: {', '.join(FIELDS)})")
+        return labels
+
+    @field_validator("fields", "absent")
+    @classmethod
+    def _fields(cls, value, info):
+        _known(value, info.field_name)
+        return value
+
+    @field_validator("attachment_onclick")
+    @classmethod
+    def _regex(cls, value, info):
+        return _compiles(value, info.field_name)
+
+    @field_validator("page")
+    @classmethod
+    def _page(cls, page):
+        if page is not None and not (PAGE_IN_PROJECT.match(page) or PAGE_ENTRY_POINT.match(page)):
+            raise ValueError(f"page {page!r} must be a page object of the project "
+                             f"(\"scraper.pages.MODULE:Class\") or an entry point of group {PAGE_GROUP!r} "
+                             "(its name, or its \"module:Class\")")
+        return page
+
+    @model_validator(mode="after")
+    def _rules(self) -> ViewSpec:
+        if self.attachment_onclick and not self.attachment_url:
+            raise ValueError("'attachment_onclick' needs 'attachment_url'")
+        return self
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, config=_STRICT)
 class Checked:
     """What a profile's structure was checked against, said by `bulletins sources -v`.
 
@@ -100,9 +196,22 @@ class Checked:
     board's URLs and selectors were learned ("owner/repo: path" of a public scraper, or a page).
     """
 
-    real_page: str = ""
-    real_pages: tuple[str, ...] = ()
-    structure_from: str = ""
+    real_page: Str = ""
+    real_pages: tuple[Str, ...] = ()
+    structure_from: Str = ""
+
+    @field_validator("real_page")
+    @classmethod
+    def _date(cls, real_page):
+        if real_page and not re.match(r"^\d{4}-\d{2}-\d{2}$", real_page):
+            raise ValueError("real_page must be a date, such as \"2025-12-10\"")
+        return real_page
+
+    @model_validator(mode="after")
+    def _together(self) -> Checked:
+        if bool(self.real_page) != bool(self.real_pages):
+            raise ValueError("real_page (a date) and real_pages (file names) go together")
+        return self
 
     def mark(self) -> str:
         if self.real_page:
@@ -112,21 +221,46 @@ class Checked:
                 "start with a one-month --since crawl")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, config=_STRICT)
 class Profile:
-    name: str
-    description: str
-    base_url: str
+    name: Str
     listing: ListingSpec
-    view: ViewSpec
-    charset: str | None = None                # force when the server's header lies or is absent
-    template: bool = False                    # a board family: needs --base-url
+    description: Str = ""
+    base_url: Str = ""
+    view: ViewSpec = field(default_factory=ViewSpec)
+    charset: Str | None = None                # force when the server's header lies or is absent
+    template: Bool = False                    # a board family: needs --base-url
     politeness: dict[str, Any] = field(default_factory=dict)  # Scrapy settings, spider priority
     # Other hosts the site serves its pages and files from (file servers): host names, each
     # with its subdomains. The site's own host, its `www.` twin, http and https always are.
     allowed_hosts: tuple[str, ...] = ()
     checked: Checked = field(default_factory=Checked)
-    path: Path | None = None
+    path: Path | None = None                  # the file, set by the loader (no key of the file)
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, name):
+        if not NAME.match(name):
+            raise ValueError(f"name {name!r} must be lower-case letters, digits and '-'")
+        return name
+
+    @field_validator("base_url")
+    @classmethod
+    def _base_url(cls, base_url):
+        return base_url.rstrip("/")
+
+    @field_validator("allowed_hosts", mode="before")
+    @classmethod
+    def _hosts(cls, hosts):
+        if not (isinstance(hosts, (list, tuple)) and all(isinstance(h, str) and HOST.match(h) for h in hosts)):
+            raise ValueError("'allowed_hosts' must be host names, such as \"file.gg.go.kr\"")
+        return tuple(h.lower() for h in hosts)
+
+    @model_validator(mode="after")
+    def _rules(self) -> Profile:
+        if not self.base_url and not self.template:
+            raise ValueError("missing key 'base_url' (or set template = true)")
+        return self
 
     def listing_url(self, base_url: str) -> str:
         return join(base_url, self.listing.url)
@@ -146,162 +280,46 @@ def join(base_url: str, path: str) -> str:
 
 # --------------------------------------------------------------------------- loading
 
-
-def _take(table: dict, key: str, kind, where: str, default=None, required=False):
-    if key not in table:
-        if required:
-            raise ProfileError(f"{where}: missing key {key!r}")
-        return default
-    value = table.pop(key)
-    if kind is float and isinstance(value, int):
-        value = float(value)
-    if not isinstance(value, kind):
-        raise ProfileError(f"{where}: {key!r} must be {getattr(kind, '__name__', kind)}, "
-                           f"got {type(value).__name__}")
-    return value
+_PROFILE = TypeAdapter(Profile)
+_TYPES = {"string_type": "str", "int_type": "int", "bool_type": "bool", "dict_type": "dict",
+          "dataclass_type": "dict", "list_type": "list", "tuple_type": "list"}
 
 
-def _strings(value: dict, where: str) -> dict[str, str]:
-    bad = [k for k, v in value.items() if not isinstance(v, (str, int))]
-    if bad:
-        raise ProfileError(f"{where}: {bad[0]!r} must be a string")
-    return {str(k): str(v) for k, v in value.items()}
-
-
-def _leftover(table: dict, where: str) -> None:
-    if table:
-        raise ProfileError(f"{where}: unknown key {sorted(table)[0]!r}")
-
-
-def _regex(pattern: str | None, where: str) -> str | None:
-    if pattern is not None:
-        try:
-            re.compile(pattern)
-        except re.error as exc:
-            raise ProfileError(f"{where}: bad regular expression ({exc})") from None
-    return pattern
+def _one_line(error: dict, where: str) -> str:
+    """pydantic's complaint as `FILE [TABLE]: message naming the key`."""
+    rest, table, kind = list(error["loc"]), Profile, error["type"]
+    tables = []
+    while rest and isinstance(rest[0], str) and (len(rest) > 1 or kind == "value_error"):
+        sub = table.__pydantic_fields__.get(rest[0])
+        if sub is None or not is_dataclass(sub.annotation):
+            break
+        table = sub.annotation
+        tables.append(rest.pop(0))
+    at = f"{where} [{'.'.join(tables)}]" if tables else where
+    key = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in rest).lstrip(".")
+    if kind == "value_error":
+        message = str(error["ctx"]["error"])
+    elif kind == "missing":
+        message = f"missing key {key!r}"
+    elif kind in ("unexpected_keyword_argument", "extra_forbidden"):
+        message = f"unknown key {key!r}"
+    elif kind in _TYPES:
+        message = f"{key!r} must be {_TYPES[kind]}, got {type(error['input']).__name__}"
+    elif kind == "literal_error":
+        expected = error["ctx"]["expected"]
+        message = f"{key} must be {'one of ' if ', ' in expected else ''}{expected}"
+    else:
+        message = f"{key!r}: {error['msg']}"
+    return f"{at}: {message}"
 
 
 def parse_profile(data: dict, where: str, path: Path | None = None) -> Profile:
-    data = dict(data)
-    name = _take(data, "name", str, where, required=True)
-    if not NAME.match(name):
-        raise ProfileError(f"{where}: name {name!r} must be lower-case letters, digits and '-'")
-    description = _take(data, "description", str, where, "")
-    base_url = _take(data, "base_url", str, where, "")
-    template = _take(data, "template", bool, where, False)
-    if not base_url and not template:
-        raise ProfileError(f"{where}: missing key 'base_url' (or set template = true)")
-    charset = _take(data, "charset", str, where)
-    politeness = _take(data, "politeness", dict, where, {})
-    allowed_hosts = _take(data, "allowed_hosts", list, where, [])
-    if not all(isinstance(h, str) and HOST.match(h) for h in allowed_hosts):
-        raise ProfileError(f"{where}: 'allowed_hosts' must be host names, such as \"file.gg.go.kr\"")
-
-    raw_checked = dict(_take(data, "checked", dict, where, {}))
-    cw = f"{where} [checked]"
-    checked = Checked(real_page=_take(raw_checked, "real_page", str, cw, ""),
-                      real_pages=tuple(_take(raw_checked, "real_pages", list, cw, [])),
-                      structure_from=_take(raw_checked, "structure_from", str, cw, ""))
-    _leftover(raw_checked, cw)
-    if checked.real_page and not re.match(r"^\d{4}-\d{2}-\d{2}$", checked.real_page):
-        raise ProfileError(f"{cw}: real_page must be a date, such as \"2025-12-10\"")
-    if bool(checked.real_page) != bool(checked.real_pages):
-        raise ProfileError(f"{cw}: real_page (a date) and real_pages (file names) go together")
-
-    raw_listing = dict(_take(data, "listing", dict, where, required=True))
-    lw = f"{where} [listing]"
-    raw_pagination = dict(_take(raw_listing, "pagination", dict, lw, {}))
-    pw = f"{where} [listing.pagination]"
-    pagination = Pagination(
-        kind=_take(raw_pagination, "kind", str, pw, "none"),
-        param=_take(raw_pagination, "param", str, pw),
-        first=_take(raw_pagination, "first", int, pw, 1),
-        step=_take(raw_pagination, "step", int, pw, 1),
-        selector=_take(raw_pagination, "selector", str, pw),
-    )
-    _leftover(raw_pagination, pw)
-    if pagination.kind not in PAGINATION_KINDS:
-        raise ProfileError(f"{pw}: kind must be one of {', '.join(PAGINATION_KINDS)}")
-    if pagination.kind in ("param", "offset", "form") and not pagination.param:
-        raise ProfileError(f"{pw}: kind {pagination.kind!r} needs 'param'")
-    if pagination.kind == "next_link" and not pagination.selector:
-        raise ProfileError(f"{pw}: kind 'next_link' needs 'selector'")
-    listing = ListingSpec(
-        url=_take(raw_listing, "url", str, lw, required=True),
-        method=_take(raw_listing, "method", str, lw, "GET").upper(),
-        format=_take(raw_listing, "format", str, lw, "html"),
-        form=_strings(_take(raw_listing, "form", dict, lw, {}), lw),
-        headers=_strings(_take(raw_listing, "headers", dict, lw, {}), lw),
-        session_first=_take(raw_listing, "session_first", str, lw),
-        rows=_take(raw_listing, "rows", str, lw, required=True),
-        link=_take(raw_listing, "link", str, lw),
-        onclick=_regex(_take(raw_listing, "onclick", str, lw), lw),
-        view_url=_take(raw_listing, "view_url", str, lw),
-        id_param=_take(raw_listing, "id_param", str, lw),
-        id_pattern=_regex(_take(raw_listing, "id_pattern", str, lw), lw),
-        fields=_strings(_take(raw_listing, "fields", dict, lw, {}), lw),
-        notice=_take(raw_listing, "notice", str, lw),
-        notice_text=tuple(_take(raw_listing, "notice_text", list, lw, list(ListingSpec.notice_text))),
-        number=_take(raw_listing, "number", str, lw),
-        pagination=pagination,
-    )
-    _leftover(raw_listing, lw)
-    if listing.method not in ("GET", "POST"):
-        raise ProfileError(f"{lw}: method must be GET or POST")
-    if listing.format not in ("html", "json"):
-        raise ProfileError(f"{lw}: format must be html or json")
-    if not (listing.link or listing.onclick or listing.view_url):
-        raise ProfileError(f"{lw}: needs 'link', or 'onclick' with 'view_url', or 'view_url'")
-    if listing.onclick and not listing.view_url:
-        raise ProfileError(f"{lw}: 'onclick' needs 'view_url'")
-    if not (listing.id_param or listing.id_pattern or listing.onclick or listing.format == "json"):
-        raise ProfileError(f"{lw}: needs 'id_param' or 'id_pattern' to tell article ids")
-    for key in listing.fields:
-        # `id` names the JSON key holding the article id (HTML rows take it from the link).
-        if key not in FIELDS and not (key == "id" and listing.format == "json"):
-            raise ProfileError(f"{lw}: fields: unknown field {key!r} (known: {', '.join(FIELDS)})")
-    if listing.format == "json" and "id" not in listing.fields:
-        raise ProfileError(f"{lw}: a JSON listing needs fields.id (the key holding the article id)")
-
-    raw_view = dict(_take(data, "view", dict, where, {}))
-    vw = f"{where} [view]"
-    view = ViewSpec(
-        title=_take(raw_view, "title", str, vw),
-        labels=_strings(_take(raw_view, "labels", dict, vw, {}), vw),
-        fields_in=_take(raw_view, "fields_in", str, vw),
-        fields=_strings(_take(raw_view, "fields", dict, vw, {}), vw),
-        body=_take(raw_view, "body", str, vw),
-        attachments=_take(raw_view, "attachments", str, vw),
-        attachment_onclick=_regex(_take(raw_view, "attachment_onclick", str, vw), vw),
-        attachment_url=_take(raw_view, "attachment_url", str, vw),
-        attachment_name=_take(raw_view, "attachment_name", str, vw),
-        page=_take(raw_view, "page", str, vw),
-        absent=tuple(_take(raw_view, "absent", list, vw, [])),
-        version=_take(raw_view, "version", int, vw, 1),
-    )
-    _leftover(raw_view, vw)
-    for label, target in view.labels.items():
-        if target not in FIELDS:
-            raise ProfileError(f"{vw}: labels: {label!r} maps to unknown field {target!r} "
-                               f"(known: {', '.join(FIELDS)})")
-    for key in view.fields:
-        if key not in FIELDS:
-            raise ProfileError(f"{vw}: fields: unknown field {key!r} (known: {', '.join(FIELDS)})")
-    for key in view.absent:
-        if key not in FIELDS:
-            raise ProfileError(f"{vw}: absent: unknown field {key!r} (known: {', '.join(FIELDS)})")
-    if view.attachment_onclick and not view.attachment_url:
-        raise ProfileError(f"{vw}: 'attachment_onclick' needs 'attachment_url'")
-    if view.page is not None and not (PAGE_IN_PROJECT.match(view.page) or PAGE_ENTRY_POINT.match(view.page)):
-        raise ProfileError(f"{vw}: page {view.page!r} must be a page object of the project "
-                           f"(\"scraper.pages.MODULE:Class\") or an entry point of group {PAGE_GROUP!r} "
-                           "(its name, or its \"module:Class\")")
-    _leftover(data, where)
-    return Profile(name=name, description=description, base_url=base_url.rstrip("/"),
-                   listing=listing, view=view, charset=charset, template=template,
-                   politeness=politeness, allowed_hosts=tuple(h.lower() for h in allowed_hosts),
-                   checked=checked, path=path)
+    if "path" in data:  # the loader's own field, no key of the file
+        raise ProfileError(f"{where}: unknown key 'path'")
+    try:
+        return _PROFILE.validate_python({**data, "path": path})
+    except ValidationError as exc:
+        raise ProfileError(_one_line(exc.errors()[0], where)) from None
 
 
 def load_profile(path: Path | str) -> Profile:
