@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import signal
 import sys
 from pathlib import Path
 
@@ -13,6 +12,7 @@ from storage.config import sqlite_path
 from storage.config import warc_dir as resolve_warc_dir
 from storage.db import make_reader, session
 
+from ..processes import stopped_like_ctrl_c
 from ..replay import (COLLECTION, CaptureRef, ReplayError, Wayback, article_capture, collection_dir,
                       ensure_pywb, newest_captures, port_in_use, replay_url, sync_collection)
 from . import fail, main
@@ -81,14 +81,13 @@ def _note(message: str) -> None:
     click.echo(f"bulletins: {message}", err=True)
 
 
-def _interrupted(signum, frame):
-    raise KeyboardInterrupt
-
-
 def _serve(folder: Path, port: int, refs: list[CaptureRef], bare: bool) -> None:
     """Serve until Ctrl-C (or SIGTERM/SIGHUP): exit 0 then, 1 if pywb fails or stops by itself."""
-    signal.signal(signal.SIGTERM, _interrupted)
-    signal.signal(signal.SIGHUP, _interrupted)
+    with stopped_like_ctrl_c():
+        _serve_until_stopped(folder, port, refs, bare)
+
+
+def _serve_until_stopped(folder: Path, port: int, refs: list[CaptureRef], bare: bool) -> None:
     wayback = None
     try:
         bin_dir = ensure_pywb(on_install=lambda venv: _note(
