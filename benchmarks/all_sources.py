@@ -100,9 +100,10 @@ def runnable_with_replicas() -> list[str]:
     out = subprocess.run([str(Path(sys.executable).parent / "bulletins"), "sources", "--runnable"],
                          capture_output=True, text=True, check=True, cwd=ROOT,
                          env={k: v for k, v in os.environ.items() if k != "BULLETINS_PROFILE_DIRS"}).stdout
-    check = ("import importlib.util, sys\nfrom scraper.replica.sites import SITES, site_module\n"
+    check = ("import sys\nfrom scraper.replica.sites import replica_names\n"
+             "names = set(replica_names())\n"
              "for n in sys.argv[1:]:\n"
-             "    if n == 'gyeonggi-en' or n in SITES or importlib.util.find_spec(site_module(n)):\n"
+             "    if n == 'gyeonggi-en' or n in names:\n"
              "        print(n)\n")
     return subprocess.run([sys.executable, "-c", check, *out.split()], capture_output=True, text=True,
                           check=True, cwd=ROOT).stdout.split()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 import subprocess
 from datetime import date
@@ -11,7 +12,7 @@ import click
 import pytest
 
 from scraper.replica import Board, ReplicaServer
-from scraper.replica.sites import SITES
+from scraper.replica.sites import replica_names
 from scraper.spiders.base import horizon_start
 from storage.warc import read_record
 
@@ -268,14 +269,22 @@ def test_demo_in_an_empty_folder(tmp_path):
     assert list((tmp_path / "data" / "warc").glob("BULLETINS-*.warc.gz"))
     out = result.stdout
     assert "database: sqlite:///data/bulletins.sqlite" in out
-    assert "WARC files: data/warc/" in out
+    warcs = list((tmp_path / "data" / "warc").glob("BULLETINS-*.warc.gz"))
+    assert f"WARC files: data/warc/ ({len(warcs)} files; `bulletins archive list` lists them)" in out
     assert "| 2022-06-24 | 2022-06 | en | 87 | 관리자 | [JUN. 2022] Gyeonggi-do to Strengthen" in out
-    # every profiled region's replica was crawled too, into the same database
+    # every profile's replica (provinces, counties, board families) was crawled too, into one database
     sources = {row[0] for row in sqlite3.connect(db).execute("select distinct source from article")}
-    assert sources == set(SITES) | {"gyeonggi-en"}
+    assert sources == set(replica_names()) | {"gyeonggi-en"} and len(sources) >= 25
+    # one short line per source; the whole summary only of a source with something to look at
+    for name in sources:
+        stored = count(db, f"select count(*) from article where source = '{name}'")
+        assert re.search(rf"^{name}\s+ok\s+{stored} articles read, {stored} new, 0 updated; \d+ exchanges archived",
+                         out, re.M), name
+    assert [line for line in out.splitlines() if line.startswith("== ")] == ["== gyeonggi-en"]
+    assert "incomplete article: " in out  # the replica board's deliberate quirks, named
     again = run_cli("demo", cwd=tmp_path)  # nothing new on the boards, all of it older than 2 months
     assert again.returncode == 0, again.stderr
-    assert again.stdout.count("articles: 0 parsed, 0 new, 0 updated; listing pages: 1") == len(sources)
+    assert len(re.findall(r"^\S+\s+ok\s+0 articles read, 0 new, 0 updated", again.stdout, re.M)) == len(sources)
 
 
 def test_replica_and_real_site_articles_never_share_a_database(tmp_path):

@@ -13,7 +13,7 @@ from . import fail, main, with_storage_options
 @main.command()
 @click.option("--articles", default=300, show_default=True, help="Size of the replica board.")
 @click.option("--regions/--no-regions", default=True, show_default=True,
-              help="Also crawl a replica of every other profiled board (25 or so posts each).")
+              help="Also crawl the replica of every other profile (25 or so posts each), side by side.")
 @with_storage_options
 def demo(articles, regions, database_url, warc_dir, contact, log_level):
     """Serve the bundled replica boards on loopback and crawl them into ./data (no network needed)."""

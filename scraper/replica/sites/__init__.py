@@ -13,11 +13,6 @@ from __future__ import annotations
 from .corpus import Post, posts
 from .http import SiteRequest, SiteResponse, SiteServer
 
-# The first six profiles, whose replicas `bulletins demo` crawls beside its English board (and
-# tests/test_cli.py and benchmarks/all_sources.py name through it). Only a list of names: every
-# replica, these included, is found by the convention above.
-SITES: tuple[str, ...] = ("egov-bbs", "gangjin", "gyeongbuk", "gyeonggi", "korea-kr", "shinan")
-
 _NOT_REPLICAS = ("common", "corpus", "http")
 
 
@@ -48,4 +43,4 @@ def site_for(profile: str, **options):
     return importlib.import_module(site_module(profile)).Site(**options)
 
 
-__all__ = ["Post", "posts", "SiteRequest", "SiteResponse", "SiteServer", "SITES", "replica_names", "site_for", "site_module"]
+__all__ = ["Post", "posts", "SiteRequest", "SiteResponse", "SiteServer", "replica_names", "site_for", "site_module"]
