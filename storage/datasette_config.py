@@ -13,9 +13,8 @@ import sqlite3
 from functools import cache
 from pathlib import Path
 
-from sqlmodel import SQLModel
-
-from .export import EXPORT_COLUMNS  # (imports the models: every table is registered)
+from .export import EXPORT_COLUMNS
+from .models import TABLE_MODELS
 from .health import DRIFT_PREFIX, RHYTHM_ARTICLES, STALE_FACTOR, STALE_MIN_DAYS
 
 SERVE_EXTRA = "serve"
@@ -221,8 +220,7 @@ def sqlite_tables(path: Path) -> list[str]:
 def _model_descriptions() -> dict[str, tuple[str | None, dict[str, str]]]:
     """Table name -> (first docstring line, {column: field description}) of each model."""
     out = {}
-    for mapper in SQLModel._sa_registry.mappers:
-        cls = mapper.class_
+    for cls in TABLE_MODELS:
         table = getattr(cls, "__tablename__", None)
         if not isinstance(table, str):
             continue

@@ -301,3 +301,8 @@ for _statement in SQLITE_SEARCH_DDL:
     event.listen(Article.__table__, "after_create", DDL(_statement).execute_if(dialect="sqlite"))
 for _statement in POSTGRES_SEARCH_DDL:
     event.listen(Article.__table__, "after_create", DDL(_statement).execute_if(dialect="postgresql"))
+
+
+# Every table model, for code that describes the schema (Datasette's table and column notes).
+TABLE_MODELS: tuple[type[SQLModel], ...] = (Source, Bulletin, Article, Attachment, ViewObservation, Capture,
+                                            ArticleRevision, PayloadDigest, CrawlRun, Unfinished)
