@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
+
+from storage.months import parse_month  # noqa: F401  (the one month parser, re-exported)
 
 _MONTHS = {m: i for i, m in enumerate(
     ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"], 1)}
@@ -134,14 +136,6 @@ def parse_size(text: str | None) -> int | None:
     except ValueError:
         return None
     return int(round(number * _SIZE_UNITS[m.group(2).upper()]))
-
-
-def parse_month(text: str) -> date:
-    """'2022-06' -> date(2022, 6, 1); ValueError with a readable message otherwise."""
-    try:
-        return datetime.strptime(text, "%Y-%m").date()
-    except ValueError:
-        raise ValueError(f"expected a month as YYYY-MM, got {text!r}") from None
 
 
 _DISPOSITION_EXT = re.compile(rb"filename\*\s*=\s*([\w!#$&+.^`|~-]+)'[^']*'([^;\s]+)", re.IGNORECASE)

@@ -27,6 +27,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection, Engine
 
 from .models import Article, Attachment
+from .months import month_after, parse_month
 from .provenance import iso, utc
 
 FORMATS = ("csv", "jsonl", "parquet", "xlsx")
@@ -123,15 +124,7 @@ class Filters:
 
 def month_start(month: str) -> date:
     """'2022-06' -> date(2022, 6, 1); ValueError otherwise."""
-    try:
-        return datetime.strptime(month, "%Y-%m").date()
-    except ValueError:
-        raise ValueError(f"expected a month as YYYY-MM, got {month!r}") from None
-
-
-def month_after(month: str) -> date:
-    first = month_start(month)
-    return date(first.year + first.month // 12, first.month % 12 + 1, 1)
+    return parse_month(month)
 
 
 def data_dictionary_table() -> str:
@@ -155,7 +148,7 @@ def article_query(filters: Filters):
     if filters.since:
         stmt = stmt.where(table.c.published >= month_start(filters.since))
     if filters.until:
-        stmt = stmt.where(table.c.published < month_after(filters.until))
+        stmt = stmt.where(table.c.published < month_after(parse_month(filters.until)))
     if filters.language:
         stmt = stmt.where(table.c.language == filters.language)
     return stmt

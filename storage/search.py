@@ -100,6 +100,8 @@ from datetime import date
 from sqlalchemy import bindparam, text
 from sqlmodel import Session
 
+from .months import month_span
+
 CANDIDATES = 300       # newest matches ranked per tier (title matches, all matches)
 MAX_EXPANSION = 400    # trigrams a two-character term may stand for before LIKE takes over
 SHORT = 2              # PostgreSQL: a query with a term this short (no trigram) uses the gram indexes
@@ -162,22 +164,10 @@ def parse_terms(query: str) -> list[str]:
 
 def month_range(since: str | None, until: str | None) -> tuple[date | None, date | None]:
     """(first day of `since`, first day after `until`) for YYYY-MM months; SearchError if bad."""
-    def first_day(value: str, label: str) -> date:
-        if not re.fullmatch(r"\d{4}-\d{2}", value or ""):
-            raise SearchError(f"{label}: expected a month as YYYY-MM, got {value!r}")
-        try:
-            return date(int(value[:4]), int(value[5:]), 1)
-        except ValueError:
-            raise SearchError(f"{label}: expected a month as YYYY-MM, got {value!r}") from None
-
-    start = first_day(since, "--since") if since is not None else None
-    end = None
-    if until is not None:
-        last = first_day(until, "--until")
-        end = date(last.year + last.month // 12, last.month % 12 + 1, 1)
-    if start and end and start >= end:
-        raise SearchError(f"--since {since} is after --until {until}")
-    return start, end
+    try:
+        return month_span(since, until)
+    except ValueError as exc:
+        raise SearchError(str(exc)) from None
 
 
 def _pattern(terms: list[str]) -> re.Pattern:

@@ -108,3 +108,17 @@ def test_issue_prefix_with_long_or_lower_case_month_names(title, month):
 @pytest.mark.parametrize("text", ["24.06.2022", "No. 20220624", "tel 031-8008-2114"])
 def test_day_first_dates_and_other_numbers_are_not_taken_for_dates(text):
     assert parse_date(text) is None
+
+
+def test_one_month_parser_and_span_for_every_command():
+    from storage.months import month_end, month_span
+
+    assert month_end(date(2023, 12, 1)) == date(2023, 12, 31) and month_end(date(2024, 2, 1)) == date(2024, 2, 29)
+    assert month_span("2022-11", "2022-12") == (date(2022, 11, 1), date(2023, 1, 1))
+    assert month_span(None, None) == (None, None)
+    for since, until, message in (("2022-6", None, "--since: expected a month as YYYY-MM, got '2022-6'"),
+                                  (None, "2022-13", "--until: expected a month as YYYY-MM, got '2022-13'"),
+                                  ("2023-01", "2022-12", "--since 2023-01 is after --until 2022-12")):
+        with pytest.raises(ValueError) as raised:
+            month_span(since, until)
+        assert str(raised.value) == message

@@ -13,10 +13,12 @@ from scrapy.spidermiddlewares.httperror import HttpError
 
 from storage.articles import stored_dates
 from storage.runs import last_run_complete
+from storage.months import month_span
 from storage.unfinished import to_retry
 
 from ..database import CrawlDatabase, storage_enabled
-from ..fields import attachment_filename, parse_month, plausible
+
+from ..fields import attachment_filename, plausible
 from ..items import AttachmentDownload, ListingViews
 from ..pages.base import unusable_page
 from ..report import page_failed
@@ -54,18 +56,11 @@ def site_hosts(base_url: str, extra=()) -> list[str]:
     return list(dict.fromkeys(filter(None, [*hosts, *extra])))
 
 
-def month_end(first: date) -> date:
-    nxt = date(first.year + first.month // 12, first.month % 12 + 1, 1)
-    return date.fromordinal(nxt.toordinal() - 1)
-
-
 def month_window(since: str | None, until: str | None) -> tuple[date | None, date | None]:
-    """First day of `since` and last day of `until` (YYYY-MM); ValueError when reversed."""
-    first = parse_month(since) if since else None
-    last = month_end(parse_month(until)) if until else None
-    if first and last and first > last:
-        raise ValueError(f"--since {since} is after --until {until}")
-    return first, last
+    """First day of `since` and last day of `until` (YYYY-MM); ValueError when unreadable or
+    reversed."""
+    start, after = month_span(since, until)
+    return start, (after - timedelta(days=1) if after else None)
 
 
 def korea_today(setting: str | None = None) -> date:
