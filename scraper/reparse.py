@@ -45,7 +45,8 @@ from storage.config import StorageError, sqlite_path
 from storage.db import make_engine
 from storage.models import Article, Attachment, Capture
 from storage.unit_of_work import UnitOfWork, one_line
-from storage.warc import OPEN_SUFFIX, ArchivedRecord, decoded_payload, iter_records, read_record
+from storage.warc import (ArchivedRecord, decoded_payload, finished_warcs, iter_records, open_warcs,
+                          read_record)
 
 from .fields import parse_month
 from .language import detect_language
@@ -153,7 +154,7 @@ def warc_files(directory: Path | str) -> tuple[list[WarcFile], list[Path]]:
     """Closed WARC files in capture order, and the `.open` ones left aside."""
     directory = Path(directory)
     found = []
-    for path in directory.glob("*.warc.gz"):
+    for path in finished_warcs(directory):
         try:
             info = read_record(directory, path.name, 0)
         except (OSError, ValueError, EOFError, ArchiveLoadFailed):
@@ -162,7 +163,7 @@ def warc_files(directory: Path | str) -> tuple[list[WarcFile], list[Path]]:
         fields = _warcinfo_fields(info) if info.record_type == "warcinfo" else {}
         found.append(WarcFile(path, fields.get("source") or None, info.date or ""))
     found.sort(key=lambda f: (f.opened, f.path.name))
-    return found, sorted(directory.glob("*.warc.gz" + OPEN_SUFFIX))
+    return found, open_warcs(directory)
 
 
 def _warcinfo_fields(record: ArchivedRecord) -> dict[str, str]:

@@ -32,7 +32,7 @@ from sqlmodel import Session, func, select
 from .config import sqlite_path
 from .db import make_engine
 from .models import Article, Capture, PayloadDigest
-from .warc import OPEN_SUFFIX, fsync_directory
+from .warc import OPEN_SUFFIX, finished_warcs, fsync_directory, open_warcs
 
 _CHUNK = 1 << 16  # each member's leftover input is copied: bigger chunks cost more
 
@@ -114,7 +114,7 @@ def repair_directory(warc_dir: Path | str, database_url: str | None = None, *,
     report = RepairReport(directory)
     database = _Database(database_url, report)
     try:
-        open_files = sorted(directory.glob("*.warc.gz" + OPEN_SUFFIX))
+        open_files = open_warcs(directory)
         if open_files or verify_all:
             database.connect()  # a bad URL fails before any file is touched
         for path in open_files:
@@ -257,7 +257,7 @@ def _still_named(path: Path, fh: BinaryIO) -> bool:
 def _verify_finished(directory: Path, database: _Database, report: RepairReport) -> None:
     """Walk every finished file, read only; check the rows of the sound ones."""
     walked = set()
-    for path in sorted(directory.glob("*.warc.gz")):
+    for path in finished_warcs(directory):
         with open(path, "rb") as fh:
             size = os.fstat(fh.fileno()).st_size
             index, end = index_records(fh)

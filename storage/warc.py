@@ -86,6 +86,16 @@ class ArchivedRecord:
 # --- formatting ---------------------------------------------------------------------------
 
 
+def finished_warcs(directory: Path | str) -> list[Path]:
+    """The finished WARC files of a folder (`*.warc.gz`), by name."""
+    return sorted(Path(directory).glob("*.warc.gz"))
+
+
+def open_warcs(directory: Path | str) -> list[Path]:
+    """The WARC files of a folder still being written, or left by a crash (`*.warc.gz.open`)."""
+    return sorted(Path(directory).glob("*.warc.gz" + OPEN_SUFFIX))
+
+
 def warc_date(moment: datetime) -> str:
     """WARC 1.1 date, always with six fractional digits.
 
