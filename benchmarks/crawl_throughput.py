@@ -29,6 +29,13 @@ The summary gives each mode's median seconds and CPU seconds, and the ratio bare
 median seconds of the scrapy runs over the median of the mode's (target >= 0.70), with the
 range of the per-round ratios (each ours against the bare run of its round).
 
+With ``--before DIR`` (a copy of the code before a change; ``--after DIR`` likewise for the code
+after, else this checkout), each ``profile`` and ``url`` run has a ``profile-before`` /
+``url-before`` twin in its round, run just before it with ``PYTHONPATH=DIR``: the same command on
+the same board. The summary then gives each twin's median CPU seconds, and checks that the two
+stored the same rows (every column of ``article`` and ``attachment`` but row ids, times and WARC
+positions) and wrote the same WARC records (type, target URI and payload digest of each).
+
 Checks: the bare spider fetched every listing page, article and attachment of the board; each
 ``bulletins crawl`` exited 0 with status ok, stored one article row per board article, wrote one
 response (or revisit) WARC record per response received and left no ``.open`` file, and made a
@@ -79,6 +86,7 @@ class Run:
     summary: dict = field(default_factory=dict)
     checks: list[tuple[str, bool]] = field(default_factory=list)
     failure: str | None = None
+    fingerprint: tuple[str, str] | None = None   # (stored rows, WARC records): see fingerprint()
 
     @property
     def ok(self) -> bool:
@@ -116,9 +124,39 @@ def proc_cpu_seconds(pid: int) -> float | None:
         return None
 
 
+BEFORE = "-before"
+# Columns that differ from one run to the next whatever the code: row ids, times, WARC positions.
+VOLATILE = {"id", "article_id", "bulletin_id", "first_seen", "last_seen", "warc_file", "warc_offset",
+            "warc_record_id"}
+
+
+def fingerprint(database: Path, warcs: Path) -> tuple[str, str]:
+    """(digest of the stored rows, digest of the WARC records) of one crawl: every column of
+    `article` and `attachment` but VOLATILE ones, rows sorted; each WARC record's type, target URI
+    and payload digest, sorted. Two crawls of the same board that store the same thing match."""
+    import hashlib
+
+    from storage.warc import iter_records
+
+    rows = hashlib.sha256()
+    if database.exists():
+        with sqlite3.connect(database) as db:
+            for table in ("article", "attachment"):
+                columns = [r[1] for r in db.execute(f"pragma table_info({table})") if r[1] not in VOLATILE]
+                found = db.execute(f"select {', '.join(columns)} from {table}").fetchall()
+                rows.update(repr((table, columns, sorted(found, key=repr))).encode())
+    records = []
+    for path in sorted(warcs.glob("*.warc.gz")):
+        for _, record in iter_records(path):
+            digest = dict(record.warc_headers).get("WARC-Payload-Digest")
+            records.append((record.record_type, record.target_uri or "", digest or ""))
+    return rows.hexdigest(), hashlib.sha256(repr(sorted(records)).encode()).hexdigest()
+
+
 def command(mode: str, base_url: str) -> list[str]:
     from scraper.replica.pages import BOARD_PATH
 
+    mode = mode.removesuffix(BEFORE)
     if mode == "scrapy":
         return [sys.executable, str(BARE_SPIDER), base_url + BOARD_PATH, "--json"]
     crawl = [str(BIN / "bulletins"), "crawl"]
@@ -126,11 +164,16 @@ def command(mode: str, base_url: str) -> list[str]:
     return crawl + ["--json", "--log-level", "info"]
 
 
-def run(mode: str, round_: int, base_url: str, scratch: Path, server_pid: int, facts: BoardFacts) -> Run:
-    """One process to its end, timed from the outside; then what it left is checked."""
+def run(mode: str, round_: int, base_url: str, scratch: Path, server_pid: int, facts: BoardFacts,
+        code: dict[str, Path] | None = None) -> Run:
+    """One process to its end, timed from the outside; then what it left is checked. `code`:
+    {"before": DIR, "after": DIR}, the PYTHONPATH of the -before modes and of the others."""
     workdir = scratch / f"{round_:02d}-{mode}"
     workdir.mkdir()
     env = {k: v for k, v in os.environ.items() if not k.startswith("BULLETINS_")}
+    path = (code or {}).get("before" if mode.endswith(BEFORE) else "after")
+    if path and mode != "scrapy":
+        env["PYTHONPATH"] = str(path)
     database, warcs = workdir / "bulletins.sqlite", workdir / "warc"
     env.update(BULLETINS_DATABASE_URL=f"sqlite:///{database}", BULLETINS_WARC_DIR=str(warcs))
     parent_peak_kb = peak_rss_mb() * 1024
@@ -172,6 +215,8 @@ def run(mode: str, round_: int, base_url: str, scratch: Path, server_pid: int, f
         tail = "\n".join(log.splitlines()[-12:])
         result.failure = f"exit {proc.returncode}\n{tail}"
     result.checks = checks(result, facts, database, warcs)
+    if code and mode != "scrapy" and result.ok:
+        result.fingerprint = fingerprint(database, warcs)
     return result
 
 
@@ -370,6 +415,29 @@ def cprofile_report(path: Path) -> int:
     return 0
 
 
+def startup(code: dict[str, Path], runs: int) -> int:
+    """`bulletins crawl --help` (start-up: the imports of the crawl command) `runs` times with the
+    code before and after, by turns; the median CPU seconds (user + system) of each."""
+    found: dict[str, list[float]] = {"before": [], "after": []}
+    for _ in range(runs):
+        for version in found:
+            env = dict(os.environ)
+            if code.get(version):
+                env["PYTHONPATH"] = str(code[version])
+            with tempfile.TemporaryDirectory() as cwd:
+                proc = subprocess.Popen([str(BIN / "bulletins"), "crawl", "--help"], cwd=cwd, env=env,
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                _, status, usage = os.wait4(proc.pid, 0)
+            if os.waitstatus_to_exitcode(status) != 0:
+                print(f"bulletins crawl --help ({version}) failed")
+                return 1
+            found[version].append(usage.ru_utime + usage.ru_stime)
+    for version, seconds in found.items():
+        print(f"`bulletins crawl --help`, {version}: median CPU s {median(seconds):.2f} "
+              f"({', '.join(f'{x:.2f}' for x in seconds)})")
+    return 0
+
+
 def median(values: list[float]) -> float:
     return statistics.median(values) if values else float("nan")
 
@@ -390,6 +458,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cprofile-report", type=Path, metavar="FILE",
                         help="print the cumulative time of the crawl's parts in a cProfile file "
                              "(python -m cProfile -o FILE .venv/bin/bulletins crawl ...) and exit")
+    parser.add_argument("--before", type=Path, metavar="DIR",
+                        help="a copy of the code before a change: each profile/url run gets a twin "
+                             "run with PYTHONPATH=DIR, and their CPU time and outputs are compared")
+    parser.add_argument("--after", type=Path, metavar="DIR",
+                        help="with --before: the code after the change (default: this checkout)")
+    parser.add_argument("--startup", type=int, metavar="N",
+                        help="with --before: run `bulletins crawl --help` N times with each version, "
+                             "by turns, print the median CPU seconds of each and exit")
     parser.add_argument("--child-breakdown", choices=("profile", "url"), help=argparse.SUPPRESS)
     parser.add_argument("--base-url", help=argparse.SUPPRESS)
     parser.add_argument("--workdir", type=Path, help=argparse.SUPPRESS)
@@ -398,11 +474,22 @@ def main(argv: list[str] | None = None) -> int:
         return cprofile_report(args.cprofile_report)
     if args.child_breakdown:
         return breakdown_child(args.child_breakdown, args.base_url, args.workdir)
+    if args.startup:
+        if not args.before:
+            parser.error("--startup needs --before")
+        return startup({"before": args.before.resolve(), "after": args.after and args.after.resolve()},
+                       args.startup)
     modes = [m.strip() for m in args.modes.split(",") if m.strip()]
     if args.repeat < 1 or args.articles < 1 or args.attachment_every < 0:
         parser.error("--repeat and --articles must be at least 1, --attachment-every at least 0")
     if not modes or set(modes) - set(MODES):
         parser.error(f"--modes: a comma-separated list of {', '.join(MODES)}")
+    code = None
+    if args.before:
+        code = {"before": args.before.resolve()}
+        if args.after:
+            code["after"] = args.after.resolve()
+        modes = [twin for m in modes for twin in ((m + BEFORE, m) if m != "scrapy" else (m,))]
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))   # a checkout that was not installed
 
@@ -426,7 +513,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     print(f"replica: {base_url} (pid {server.pid}, own process, TCP_NODELAY)")
     for mode in modes:
-        print(f"{mode}: {shlex.join(command(mode, base_url))}")
+        where = f"PYTHONPATH={code['before' if mode.endswith(BEFORE) else 'after']} " if (
+            code and mode != "scrapy" and code.get("before" if mode.endswith(BEFORE) else "after")) else ""
+        print(f"{mode}: {where}{shlex.join(command(mode, base_url))}")
 
     scratch = Path(tempfile.mkdtemp(prefix="bulletins-crawl-bench-"))
     runs: list[Run] = []
@@ -438,7 +527,7 @@ def main(argv: list[str] | None = None) -> int:
             return max(breakdown(mode, base_url, scratch) for mode in args.breakdown)
         for round_ in range(1, args.repeat + 1):
             for mode in modes:
-                r = run(mode, round_, base_url, scratch, server.pid, facts)
+                r = run(mode, round_, base_url, scratch, server.pid, facts, code)
                 runs.append(r)
                 print(f"round {round_} {mode}: " + (f"{r.seconds:.2f} s" if r.ok else "FAILED"), flush=True)
     finally:
@@ -493,6 +582,24 @@ def main(argv: list[str] | None = None) -> int:
             spread = f"{min(rounds):.2f}-{max(rounds):.2f}" if rounds else "-"
         print(f"{mode:<7}  {len(mine):>4}  {seconds:>8.2f}  {cpu:>12.2f}  {per_response:>15.2f}  "
               f"{ratio:>9}  {spread:>11}")
+    if code:
+        print()
+        for mode in modes:
+            if not mode.endswith(BEFORE):
+                continue
+            after = mode.removesuffix(BEFORE)
+            pairs = {}
+            for r in runs:
+                if r.mode in (mode, after) and r.ok:
+                    pairs.setdefault(r.round, {})[r.mode] = r
+            cpu_before = median([p[mode].cpu_seconds for p in pairs.values() if mode in p])
+            cpu_after = median([p[after].cpu_seconds for p in pairs.values() if after in p])
+            same = [p[mode].fingerprint == p[after].fingerprint for p in pairs.values() if len(p) == 2]
+            rows_same = all(p[mode].fingerprint[0] == p[after].fingerprint[0] for p in pairs.values() if len(p) == 2)
+            print(f"{after}: median CPU s before {cpu_before:.2f}, after {cpu_after:.2f} "
+                  f"({(cpu_after - cpu_before) / cpu_before:+.1%}); same stored rows and WARC records "
+                  f"as before in {sum(same)} of {len(same)} rounds" + ("" if rows_same else " (rows differ)"))
+            failed |= not same or not all(same)
     print(f"bare/ours: the bare spider's median seconds over the mode's, whole processes "
           f"(target >= {TARGET:.2f}); per round: each run against the bare run of its round")
     print("load average at end: %.2f %.2f %.2f" % os.getloadavg())

@@ -40,6 +40,8 @@ _URL_CONTROL = re.compile(r"[\x00-\x20\x7f]+")
 # never part of what a page shows, so never kept. Carriage returns end lines; vertical tab and
 # form feed are spaces.
 _CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+# Any character strip_controls changes: every escape sequence starts with ESC or a C1 control.
+_ANY_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _LINE_ENDS = str.maketrans({"\r": "\n", "\x0b": " ", "\x0c": " "})
 
 # A fragment that is part of a table (rows, a row group): the HTML5 parser drops rows outside a
@@ -58,7 +60,7 @@ def strip_controls(text: str) -> str:
     newline, vertical tab and form feed as a space, every other C0 and C1 control and DEL gone
     (escape sequences whole: an `ESC ] 0 ; title BEL` that would retitle a terminal, a CSI
     colour; scraper.terminal)."""
-    if not text:
+    if not text or not _ANY_CONTROL.search(text):
         return text
     return _CONTROLS.sub("", SEQUENCES.sub("", text.replace("\r\n", "\n").translate(_LINE_ENDS)))
 

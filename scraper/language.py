@@ -196,15 +196,25 @@ class _Langdetect:
         langprob = [0.0] * len(langs)
         rnd = random.Random()
         rnd.seed(self.seed)
-        choice = rnd.choice
+        # rnd.choice(ngrams), inlined: ngrams[r] for the first r = getrandbits(k) below n, as
+        # Random.choice and Random._randbelow_with_getrandbits draw it (the same stream).
+        n, bits = len(ngrams), len(ngrams).bit_length()
+        getrandbits = rnd.getrandbits
+
+        def row() -> list[float]:
+            r = getrandbits(bits)
+            while r >= n:
+                r = getrandbits(bits)
+            return table[ngrams[r]]
+
         for _ in range(self.n_trial):
             alpha = self.alpha + rnd.gauss(0.0, 1.0) * Detector.ALPHA_WIDTH
             w = alpha / Detector.BASE_FREQ
-            prob = [1.0 / len(langs) * (w + q) for q in table[choice(ngrams)]]
+            prob = [1.0 / len(langs) * (w + q) for q in row()]
             prob, top = _normalized(prob)
             drawn = 0
             while top <= Detector.CONV_THRESHOLD and drawn < limit:
-                a, b, c, d, e = (table[choice(ngrams)] for _ in range(5))
+                a, b, c, d, e = row(), row(), row(), row(), row()
                 prob = [p * (w + qa) * (w + qb) * (w + qc) * (w + qd) * (w + qe)
                         for p, qa, qb, qc, qd, qe in zip(prob, a, b, c, d, e)]
                 prob, top = _normalized(prob)

@@ -336,3 +336,21 @@ def test_a_database_that_cannot_be_reached_is_one_line_with_the_password_hidden(
     assert len(lines) == 1 and lines[0].startswith(
         "bulletins: error: cannot open the database postgresql+psycopg://bulletins:***@127.0.0.1:9/archive: ")
     assert "secret" not in result.stderr
+
+
+def test_every_command_is_in_the_lazy_table_so_a_crawl_imports_only_its_own_module():
+    import importlib
+
+    from scraper.cli import LAZY_COMMANDS, main
+
+    ctx = click.Context(main)
+    assert set(main.list_commands(ctx)) == set(LAZY_COMMANDS)
+    for modules in LAZY_COMMANDS.values():
+        for module in modules:
+            importlib.import_module(f"scraper.cli.{module}")
+    # `bulletins crawl --help` in a fresh interpreter imports no other command's module
+    probe = ("import sys; from scraper.cli import main\n"
+             "try:\n    main(['crawl', '--help'])\nexcept SystemExit:\n    pass\n"
+             "print(sorted(m for m in sys.modules if m.startswith('scraper.cli.')))")
+    loaded = subprocess.run([str(BIN / "python"), "-c", probe], capture_output=True, text=True, cwd=REPO)
+    assert loaded.stdout.strip().splitlines()[-1] == "['scraper.cli.crawl']", loaded.stdout + loaded.stderr

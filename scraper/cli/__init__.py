@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 import sys
 
 import click
@@ -47,9 +49,55 @@ def with_storage_options(func):
     return func
 
 
+# Each command's module, imported only when the command runs or when `--help` lists the commands
+# (click's lazy-loading pattern): `bulletins crawl` then imports the crawl and nothing of export
+# (pyarrow), serve, replay or the archive commands. The modules register their commands on `main`
+# when imported (`@main.command()`), so a command is looked up on `main` after its modules are
+# imported. A name maps to every module that adds to it (`archive`'s subcommands live in two).
+# A new command module adds its line here; until it does, running it imports every module.
+LAZY_COMMANDS: dict[str, tuple[str, ...]] = {
+    "archive": ("archive", "archive_list", "archive_repair"),
+    "crawl": ("crawl",),
+    "db": ("db",),
+    "demo": ("demo",),
+    "discover": ("discover",),
+    "eval": ("eval",),
+    "export": ("export",),
+    "probe": ("probe",),
+    "reparse": ("reparse",),
+    "replay": ("replay",),
+    "report": ("report",),
+    "search": ("search",),
+    "serve": ("serve",),
+    "show": ("show",),
+    "sources": ("sources",),
+    "status": ("status",),
+}
+
+
+def _import_all() -> None:
+    """Import every module of this package: each registers its commands on `main`."""
+    for found in pkgutil.iter_modules(__path__):
+        importlib.import_module(f"{__name__}.{found.name}")
+
+
 class _Main(click.Group):
     """Storage problems (an outdated schema, an unusable folder) and unusable profile files end
-    any command in one line."""
+    any command in one line. Commands are loaded lazily (LAZY_COMMANDS)."""
+
+    def list_commands(self, ctx):
+        _import_all()   # --help: every module, listed in LAZY_COMMANDS or not
+        return sorted(self.commands)
+
+    def get_command(self, ctx, name):
+        modules = LAZY_COMMANDS.get(name)
+        if modules is None:
+            if name not in self.commands:
+                _import_all()   # a module missing from LAZY_COMMANDS still works (or a typo)
+        else:
+            for module in modules:   # a no-op once imported
+                importlib.import_module(f"{__name__}.{module}")
+        return self.commands.get(name)
 
     def invoke(self, ctx):
         try:
@@ -62,10 +110,3 @@ class _Main(click.Group):
 @click.version_option(package_name="bulletin-archiver")
 def main():
     """Archive regional-government press bulletins: WARC files plus a database of articles."""
-
-
-# Commands register themselves on `main` when imported.
-from . import (  # noqa: E402,F401
-    archive, archive_list, archive_repair, crawl, db, demo, export, replay, report, reparse, serve,
-    search, show, sources, eval, probe, discover, status,
-)
