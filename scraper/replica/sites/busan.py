@@ -14,7 +14,7 @@ end showing the last page again, site menus and a footer with its own phone and 
 
 from __future__ import annotations
 
-from .common import as_int, esc, file_response, page_slice, paragraphs_html, robots
+from .common import BoardReplica, esc, page_slice, paging, paragraphs_html
 from .corpus import Post, posts
 from .http import SiteRequest, SiteResponse
 
@@ -37,36 +37,27 @@ def view_path(post: Post) -> str:
     return f"{BOARD}/{post.id}"
 
 
-class Site:
+class Site(BoardReplica):
     name = "busan"
     per_page = PER_PAGE
 
     def __init__(self, articles: int = 25, seed: int = 31):
-        self.posts = posts(articles, seed, first_id=1712001, id_step=13)
-        self.by_id = {p.id: p for p in self.posts}
-        self.files = {(p.id, k): f for p in self.posts for k, f in enumerate(p.files, 1)}
+        self._posts(posts(articles, seed, first_id=1712001, id_step=13))
 
     def is_listing(self, method: str, path: str, body: bytes = b"") -> bool:
         return path.split("?", 1)[0] == BOARD
 
-    def respond(self, request: SiteRequest) -> SiteResponse:
-        if request.path == "/robots.txt":
-            return robots()
+    def route(self, request: SiteRequest) -> SiteResponse | None:
         if request.path == BOARD:
-            return SiteResponse.html(self.listing(as_int(request.query.get("curPage")) or 1))
+            return self.listed(request.query.get("curPage"))
         if request.path.startswith(BOARD + "/"):
-            post = self.by_id.get(as_int(request.path[len(BOARD) + 1:]))
-            return SiteResponse.html(self.view(post)) if post else SiteResponse.not_found()
-        if request.path == GET_FILE:
-            file = self.files.get((as_int(request.query.get("upperNo")), as_int(request.query.get("fileNo"))))
-            if file is None or request.query.get("srvcId") != "BBSTY1":
-                return SiteResponse.not_found()
-            return file_response(file)
-        return SiteResponse.not_found()
+            return self.shown(self.post(request.path[len(BOARD) + 1:]))
+        if request.path == GET_FILE and request.query.get("srvcId") == "BBSTY1":
+            return self.sent(self.file(request.query.get("upperNo"), request.query.get("fileNo")))
+        return None
 
     def listing(self, page: int) -> str:
-        pages = max(1, -(-len(self.posts) // PER_PAGE))
-        current = min(max(page, 1), pages)
+        pages, current = paging(len(self.posts), page, PER_PAGE)
         newest = self.posts[0].posted.date() if self.posts else None
         cards = "\n".join(f"""		<li>
 			<a href="{view_path(p)}?curPage={current}">

@@ -21,7 +21,7 @@ page, two notices pinned on every page (number cell 공지), a page past the end
 
 from __future__ import annotations
 
-from .common import as_int, esc, file_response, page_slice, paragraphs_html, robots
+from .common import BoardReplica, paging, as_int, esc, page_slice, paragraphs_html
 from .corpus import Post, notices, posts
 from .http import SiteRequest, SiteResponse
 
@@ -43,39 +43,35 @@ FOOTER = """<div class="p-satisfaction"><dl><dt>담당부서</dt><dd>대변인�
 <p>COPYRIGHT (C) CHUNGCHEONGBUK-DO. ALL RIGHTS RESERVED.</p></div>"""
 
 
-class Site:
+class Site(BoardReplica):
     name = "chungbuk"
     per_page = PER_PAGE
 
     def __init__(self, articles: int = 25, seed: int = 43, pinned: bool = True):
-        self.regular = posts(articles, seed, first_id=310021, id_step=9)
-        self.notices = notices(first_id=298001) if pinned else []
-        self.posts = self.regular + self.notices
-        self.by_id = {p.id: p for p in self.posts}
-        self.files = {self.file_no(p, k): f for p in self.posts for k, f in enumerate(p.files, 1)}
+        self._posts(posts(articles, seed, first_id=310021, id_step=9), notices(first_id=298001) if pinned else [],
+                    notices_last=True)
 
     @staticmethod
     def file_no(post: Post, number: int) -> int:
         return 2_400_000 + post.id * 3 + number
 
+    def file_key(self, post: Post, number: int) -> int:
+        return self.file_no(post, number)
+
     def is_listing(self, method: str, path: str, body: bytes = b"") -> bool:
         return path.split("?")[0] == LIST
 
-    def respond(self, request: SiteRequest) -> SiteResponse:
-        if request.path == "/robots.txt":
-            return robots()
+    def route(self, request: SiteRequest) -> SiteResponse | None:
         if request.path in (LIST, VIEW) and (request.query.get("key"), request.query.get("bbsNo")) != ("429", "65"):
-            return SiteResponse.not_found()
+            return None
         if request.path == LIST:
-            return SiteResponse.html(self.listing(as_int(request.query.get("pageIndex")) or 1))
+            return self.listed(request.query.get("pageIndex"))
         if request.path == VIEW:
-            post = self.by_id.get(as_int(request.query.get("nttNo")))
-            return SiteResponse.html(self.view(post)) if post else SiteResponse.html(
+            return self.shown(self.post(request.query.get("nttNo"))) or SiteResponse.html(
                 "<script>alert('존재하지 않는 게시물입니다.');history.back();</script>")
         if request.path == DOWNLOAD:
-            file = self.files.get(as_int(request.query.get("atchmnflNo")))
-            return file_response(file) if file else SiteResponse.not_found()
-        return SiteResponse.not_found()
+            return self.sent(self.files.get(as_int(request.query.get("atchmnflNo"))))
+        return None
 
     def page(self, content: str) -> str:
         return f"""<!DOCTYPE html>
@@ -105,8 +101,7 @@ class Site:
 </tr>"""
 
     def listing(self, page: int) -> str:
-        pages = max(1, -(-len(self.regular) // PER_PAGE))
-        current = min(max(page, 1), pages)
+        pages, current = paging(len(self.regular), page, PER_PAGE)
         first = len(self.regular) - (current - 1) * PER_PAGE
         rows = [self._row(p, '<span class="p-icon p-icon__notice">공지</span>', current) for p in self.notices]
         rows += [self._row(p, str(first - k), current)

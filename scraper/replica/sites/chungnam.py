@@ -17,7 +17,7 @@ the menus and footer. No author is printed (the list names a department).
 
 from __future__ import annotations
 
-from .common import as_int, esc, file_response, page_slice, paragraphs_html, robots
+from .common import BoardReplica, paging, esc, page_slice, paragraphs_html
 from .corpus import Post, posts
 from .http import SiteRequest, SiteResponse
 
@@ -39,33 +39,25 @@ FOOTER = """<div class="content-ft"><div class="satisfaction"><dl><dt>담당부�
 <p>COPYRIGHT© CHUNGCHEONGNAM-DO. ALL RIGHTS RESERVED.</p></footer>"""
 
 
-class Site:
+class Site(BoardReplica):
     name = "chungnam"
     per_page = PER_PAGE
 
     def __init__(self, articles: int = 25, seed: int = 53):
-        self.posts = posts(articles, seed, first_id=80431, id_step=2)
-        self.by_id = {p.id: p for p in self.posts}
+        self._posts(posts(articles, seed, first_id=80431, id_step=2))
 
     def is_listing(self, method: str, path: str, body: bytes = b"") -> bool:
         return path.split("?")[0] == LIST
 
-    def respond(self, request: SiteRequest) -> SiteResponse:
-        if request.path == "/robots.txt":
-            return robots()
+    def route(self, request: SiteRequest) -> SiteResponse | None:
         if request.path == LIST and request.query.get("menuNo") == MENU_NO:
-            return SiteResponse.html(self.listing(as_int(request.query.get("pageIndex")) or 1))
+            return self.listed(request.query.get("pageIndex"))
         if request.path == VIEW:
-            post = self.by_id.get(as_int(request.query.get("nttId")))
-            return SiteResponse.html(self.view(post)) if post else SiteResponse.html(
+            return self.shown(self.post(request.query.get("nttId"))) or SiteResponse.html(
                 "<script>alert('존재하지 않는 게시물입니다.');history.back();</script>")
         if request.path == DOWNLOAD:
-            post = self.by_id.get(as_int(request.query.get("nttId")))
-            number = as_int(request.query.get("fileSn"))
-            if post is None or not 1 <= number <= len(post.files):
-                return SiteResponse.not_found()
-            return file_response(post.files[number - 1])
-        return SiteResponse.not_found()
+            return self.sent(self.file(request.query.get("nttId"), request.query.get("fileSn")))
+        return None
 
     def page(self, content: str) -> str:
         return f"""<!DOCTYPE html>
@@ -79,8 +71,7 @@ class Site:
 </body></html>"""
 
     def listing(self, page: int) -> str:
-        pages = max(1, -(-len(self.posts) // PER_PAGE))
-        current = min(max(page, 1), pages)
+        pages, current = paging(len(self.posts), page, PER_PAGE)
         first = len(self.posts) - (current - 1) * PER_PAGE
         rows = "\n".join(f"""<tr>
 	<td>{first - k}</td>

@@ -15,7 +15,7 @@ from __future__ import annotations
 import base64
 import dataclasses
 
-from .common import as_int, esc, file_response, page_slice, paragraphs_html, robots
+from .common import paging, as_int, esc, file_response, page_slice, paragraphs_html, robots
 from .corpus import Post, posts
 from .http import SiteRequest, SiteResponse
 
@@ -69,8 +69,7 @@ class Site:
 </body></html>"""
 
     def listing(self, page: int) -> str:
-        total = max(1, -(-len(self.generated) // self.per_page))
-        current = min(max(page, 1), total)
+        total, current = paging(len(self.generated), page, self.per_page)
         query = f"categoryId=0&amp;m={self.menu}&amp;searchCondition=&amp;searchKeyword=&amp;"
         cards = "".join(f"""
 \t<li class="thumb_news"><a href="?act=read&amp;articleId={p.id}&amp;{query}pageIndex={current}">

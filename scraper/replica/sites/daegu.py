@@ -13,7 +13,7 @@ download URL, 15 rows a page, a page past the end showing the last one again, me
 
 from __future__ import annotations
 
-from .common import as_int, esc, file_response, page_slice, robots
+from .common import BoardReplica, paging, esc, page_slice
 from .corpus import Post, posts
 from .http import SiteRequest, SiteResponse
 
@@ -33,14 +33,12 @@ def view_query(post: Post, bpage: int = 1) -> str:
     return f"mtnkey=articleview&mkey=scatelist&mkey2=26&aid={post.id}&bpage={bpage}&stext="
 
 
-class Site:
+class Site(BoardReplica):
     name = "daegu"
     per_page = PER_PAGE
 
     def __init__(self, articles: int = 25, seed: int = 37):
-        self.posts = posts(articles, seed, first_id=289101, id_step=4)
-        self.by_id = {p.id: p for p in self.posts}
-        self.files = {(p.id, k): f for p in self.posts for k, f in enumerate(p.files, 1)}
+        self._posts(posts(articles, seed, first_id=289101, id_step=4))
 
     def is_listing(self, method: str, path: str, body: bytes = b"") -> bool:
         return path.startswith(MAIN + "?") and "mtnkey=scatelist" in path
@@ -48,26 +46,20 @@ class Site:
     def expected(self, post: Post) -> dict:
         return {"author": None}  # the board prints the department only
 
-    def respond(self, request: SiteRequest) -> SiteResponse:
-        if request.path == "/robots.txt":
-            return robots()
+    def route(self, request: SiteRequest) -> SiteResponse | None:
         if request.path == MAIN:
             key = request.query.get("mtnkey")
             if key == "scatelist" and request.query.get("mkey") == "26":
-                return SiteResponse.html(self.listing(as_int(request.query.get("bpage")) or 1))
+                return self.listed(request.query.get("bpage"))
             if key == "articleview":
-                post = self.by_id.get(as_int(request.query.get("aid")))
-                if post:
-                    return SiteResponse.html(self.view(post))
-                return SiteResponse.html("<script>alert('해당 기사가 없습니다.');history.back();</script>")
+                return self.shown(self.post(request.query.get("aid"))) or SiteResponse.html(
+                    "<script>alert('해당 기사가 없습니다.');history.back();</script>")
         if request.path == DOWNLOAD:
-            file = self.files.get((as_int(request.query.get("aid")), as_int(request.query.get("fno"))))
-            return file_response(file) if file else SiteResponse.not_found()
-        return SiteResponse.not_found()
+            return self.sent(self.file(request.query.get("aid"), request.query.get("fno")))
+        return None
 
     def listing(self, page: int) -> str:
-        pages = max(1, -(-len(self.posts) // PER_PAGE))
-        current = min(max(page, 1), pages)
+        pages, current = paging(len(self.posts), page, PER_PAGE)
         first_number = len(self.posts) - (current - 1) * PER_PAGE
         rows = "\n".join(f"""	<tr>
 		<td class="num">{first_number - k}</td>

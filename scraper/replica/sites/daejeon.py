@@ -13,7 +13,7 @@ a page past the end showing the last one again, site menus and footer.
 
 from __future__ import annotations
 
-from .common import as_int, esc, file_response, page_slice, paragraphs_html, robots
+from .common import BoardReplica, esc, page_slice, paging, paragraphs_html
 from .corpus import Post, notices, posts
 from .http import SiteRequest, SiteResponse
 
@@ -32,32 +32,25 @@ FOOTER = """<div id="footer"><div class="satisfy"><dl><dt>담당부서</dt><dd>�
 <address>(35242) 대전광역시 서구 둔산로 100 (둔산동) 대표전화 042-120</address></div>"""
 
 
-class Site:
+class Site(BoardReplica):
     name = "daejeon"
     per_page = PER_PAGE
 
     def __init__(self, articles: int = 25, seed: int = 43, pinned: bool = True):
-        self.regular = posts(articles, seed, first_id=1542001, id_step=17)
-        self.notices = notices(first_id=1500001) if pinned else []
-        self.posts = self.notices + self.regular        # notices are stored once, like any article
-        self.by_id = {p.id: p for p in self.posts}
-        self.files = {(p.id, k): f for p in self.posts for k, f in enumerate(p.files, 1)}
+        # notices are stored once, like any article
+        self._posts(posts(articles, seed, first_id=1542001, id_step=17), notices(first_id=1500001) if pinned else [])
 
     def is_listing(self, method: str, path: str, body: bytes = b"") -> bool:
         return path.split("?", 1)[0] == LIST
 
-    def respond(self, request: SiteRequest) -> SiteResponse:
-        if request.path == "/robots.txt":
-            return robots()
+    def route(self, request: SiteRequest) -> SiteResponse | None:
         if request.path == LIST and request.query.get("boardId") == "normal_0096":
-            return SiteResponse.html(self.listing(as_int(request.query.get("pageIndex")) or 1))
+            return self.listed(request.query.get("pageIndex"))
         if request.path == VIEW:
-            post = self.by_id.get(as_int(request.query.get("ntatcSeq")))
-            return SiteResponse.html(self.view(post)) if post else SiteResponse.not_found()
+            return self.shown(self.post(request.query.get("ntatcSeq")))
         if request.path == DOWNLOAD:
-            file = self.files.get((as_int(request.query.get("ntatcSeq")), as_int(request.query.get("fileSn"))))
-            return file_response(file) if file else SiteResponse.not_found()
-        return SiteResponse.not_found()
+            return self.sent(self.file(request.query.get("ntatcSeq"), request.query.get("fileSn")))
+        return None
 
     def _row(self, post: Post, number: str, page: int) -> str:
         href = f"{VIEW}?{BOARD.replace('&', '&amp;')}&amp;pageIndex={page}&amp;ntatcSeq={post.id}"
@@ -73,8 +66,7 @@ class Site:
 	</tr>"""
 
     def listing(self, page: int) -> str:
-        pages = max(1, -(-len(self.regular) // PER_PAGE))
-        current = min(max(page, 1), pages)
+        pages, current = paging(len(self.regular), page, PER_PAGE)
         top = len(self.regular) - (current - 1) * PER_PAGE
         rows = [self._row(p, '<span class="ico_notice">공지</span>', current) for p in self.notices]
         rows += [self._row(p, str(top - k), current)

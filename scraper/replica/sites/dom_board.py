@@ -24,14 +24,14 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from .common import as_int, esc, file_response, page_slice, paragraphs_html, robots
+from .common import BoardReplica, paging, esc, page_slice, paragraphs_html
 from .corpus import Post, posts
 from .http import SiteRequest, SiteResponse
 
 PER_PAGE = 10
 
 
-class DomBoardSite:
+class DomBoardSite(BoardReplica):
     """A press board of the rfc3 CMS. Subclasses set the site's extension, board and menu codes,
     its name and address, and the range of its article ids (dataSid)."""
 
@@ -46,9 +46,10 @@ class DomBoardSite:
     per_page = PER_PAGE
 
     def __init__(self, articles: int = 25, seed: int = 31):
-        self.posts = posts(articles, seed, first_id=self.first_id, id_step=self.id_step)
-        self.by_id = {p.id: p for p in self.posts}
-        self.files = {(p.id, self.file_sid(p, k)): f for p in self.posts for k, f in enumerate(p.files, 1)}
+        self._posts(posts(articles, seed, first_id=self.first_id, id_step=self.id_step))
+
+    def file_key(self, post: Post, number: int) -> tuple[int, int]:
+        return (post.id, self.file_sid(post, number))
 
     # ------------------------------------------------------------------ URLs
 
@@ -77,22 +78,17 @@ class DomBoardSite:
 
     # ------------------------------------------------------------------ serving
 
-    def respond(self, request: SiteRequest) -> SiteResponse:
-        if request.path == "/robots.txt":
-            return robots()
+    def route(self, request: SiteRequest) -> SiteResponse | None:
         if request.query.get("boardId") not in (None, self.board_id):
-            return SiteResponse.not_found()
+            return None
         if request.path == self.path("list"):
-            return SiteResponse.html(self.listing(as_int(request.query.get("startPage")) or 1))
+            return self.listed(request.query.get("startPage"))
         if request.path == self.path("view"):
-            post = self.by_id.get(as_int(request.query.get("dataSid")))
-            if post is None:
-                return SiteResponse.html("<script>alert('게시물이 존재하지 않습니다.');history.back();</script>")
-            return SiteResponse.html(self.view(post))
+            return self.shown(self.post(request.query.get("dataSid"))) or SiteResponse.html(
+                "<script>alert('게시물이 존재하지 않습니다.');history.back();</script>")
         if request.path == self.path("download") and request.query.get("command") == "update":
-            found = self.files.get((as_int(request.query.get("dataSid")), as_int(request.query.get("fileSid"))))
-            return file_response(found) if found else SiteResponse.not_found()
-        return SiteResponse.not_found()
+            return self.sent(self.file(request.query.get("dataSid"), request.query.get("fileSid")))
+        return None
 
     # ------------------------------------------------------------------ pages
 
@@ -113,8 +109,7 @@ class DomBoardSite:
 </body></html>"""
 
     def listing(self, page: int) -> str:
-        pages = max(1, -(-len(self.posts) // PER_PAGE))
-        current = min(max(page, 1), pages)
+        pages, current = paging(len(self.posts), page, PER_PAGE)
         rows = page_slice(self.posts, current, PER_PAGE)
         first_number = len(self.posts) - (current - 1) * PER_PAGE
         body = "\n".join(f"""		<tr>

@@ -18,7 +18,7 @@ last one, the menus and footer.
 
 from __future__ import annotations
 
-from .common import as_int, esc, file_response, page_slice, paragraphs_html, robots
+from .common import BoardReplica, paging, as_int, esc, page_slice, paragraphs_html
 from .corpus import Post, posts
 from .http import SiteRequest, SiteResponse
 
@@ -38,36 +38,33 @@ FOOTER = """<div class="satisfaction-bx"><dl><dt>담당부서</dt><dd>대변인�
 <p>Copyright © Gangwon State. All rights reserved.</p></footer>"""
 
 
-class Site:
+class Site(BoardReplica):
     name = "gangwon"
     per_page = PER_PAGE
 
     def __init__(self, articles: int = 25, seed: int = 41):
-        self.posts = posts(articles, seed, first_id=250401, id_step=3)
-        self.by_id = {p.id: p for p in self.posts}
-        self.files = {self.file_id(p, k): f for p in self.posts for k, f in enumerate(p.files, 1)}
+        self._posts(posts(articles, seed, first_id=250401, id_step=3))
 
     @staticmethod
     def file_id(post: Post, number: int) -> int:
         return 1_180_000 + post.id * 4 + number
 
+    def file_key(self, post: Post, number: int) -> int:
+        return self.file_id(post, number)
+
     def is_listing(self, method: str, path: str, body: bytes = b"") -> bool:
         return method == "POST" and path.split("?")[0] == BOARD
 
-    def respond(self, request: SiteRequest) -> SiteResponse:
-        if request.path == "/robots.txt":
-            return robots()
+    def route(self, request: SiteRequest) -> SiteResponse | None:
         if request.path == BOARD:
             seq = request.query.get("seq")
             if seq is not None and request.method == "GET":
-                post = self.by_id.get(as_int(seq))
-                return SiteResponse.html(self.view(post)) if post else SiteResponse.html(
+                return self.shown(self.post(seq)) or SiteResponse.html(
                     "<script>alert('잘못된 접근입니다.');location.href='/portal/briefing/pressRelease';</script>")
-            return SiteResponse.html(self.listing(as_int(request.param("pageIndex")) or 1))
+            return self.listed(request.param("pageIndex"))
         if request.path.startswith(DOWNLOAD) and request.path.endswith("/download"):
-            file = self.files.get(as_int(request.path[len(DOWNLOAD):-len("/download")]))
-            return file_response(file) if file else SiteResponse.not_found()
-        return SiteResponse.not_found()
+            return self.sent(self.files.get(as_int(request.path[len(DOWNLOAD):-len("/download")])))
+        return None
 
     def page(self, content: str) -> str:
         return f"""<!DOCTYPE html>
@@ -81,8 +78,7 @@ class Site:
 </body></html>"""
 
     def listing(self, page: int) -> str:
-        pages = max(1, -(-len(self.posts) // PER_PAGE))
-        current = min(max(page, 1), pages)
+        pages, current = paging(len(self.posts), page, PER_PAGE)
         first_number = len(self.posts) - (current - 1) * PER_PAGE
         rows = "\n".join(f"""<tr data-prboard-seq="{p.id}">
 	<td class="skinTb-num">{first_number - k}</td>

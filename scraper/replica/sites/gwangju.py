@@ -14,7 +14,7 @@ li labels (부서, 등록일, 조회수; no person is printed), downloads `board
 
 from __future__ import annotations
 
-from .common import as_int, esc, file_response, page_slice, paragraphs_html, robots
+from .common import BoardReplica, paging, esc, page_slice, paragraphs_html
 from .corpus import Post, posts
 from .http import SiteRequest, SiteResponse
 
@@ -38,14 +38,12 @@ def view_href(post: Post, page: int) -> str:
         "&bid", "&amp;bid")
 
 
-class Site:
+class Site(BoardReplica):
     name = "gwangju"
     per_page = PER_PAGE
 
     def __init__(self, articles: int = 25, seed: int = 59):
-        self.posts = posts(articles, seed, first_id=23101, id_step=2)
-        self.by_id = {p.id: p for p in self.posts}
-        self.files = {(p.id, k): f for p in self.posts for k, f in enumerate(p.files, 1)}
+        self._posts(posts(articles, seed, first_id=23101, id_step=2))
 
     def is_listing(self, method: str, path: str, body: bytes = b"") -> bool:
         return path.split("?", 1)[0] == GALLERY and "act=view" not in path
@@ -53,26 +51,20 @@ class Site:
     def expected(self, post: Post) -> dict:
         return {"author": None}  # the board prints the department only
 
-    def respond(self, request: SiteRequest) -> SiteResponse:
-        if request.path == "/robots.txt":
-            return robots()
-        if request.path == GALLERY and request.query.get("bid") == "0009":
+    def route(self, request: SiteRequest) -> SiteResponse | None:
+        if request.query.get("bid") != "0009":
+            return None
+        if request.path == GALLERY:
             if request.query.get("act") == "view":
-                post = self.by_id.get(as_int(request.query.get("list_no")))
-                if post:
-                    return SiteResponse.html(self.view(post))
-                return SiteResponse.html("<script>alert('게시물이 존재하지 않습니다.');history.back();</script>")
-            return SiteResponse.html(self.listing(as_int(request.query.get("nPage")) or 1))
+                return self.shown(self.post(request.query.get("list_no"))) or SiteResponse.html(
+                    "<script>alert('게시물이 존재하지 않습니다.');history.back();</script>")
+            return self.listed(request.query.get("nPage"))
         if request.path == DOWNLOAD:
-            file = self.files.get((as_int(request.query.get("list_no")), as_int(request.query.get("seq"))))
-            if file is None or request.query.get("bid") != "0009":
-                return SiteResponse.not_found()
-            return file_response(file)
-        return SiteResponse.not_found()
+            return self.sent(self.file(request.query.get("list_no"), request.query.get("seq")))
+        return None
 
     def listing(self, page: int) -> str:
-        pages = max(1, -(-len(self.posts) // PER_PAGE))
-        current = min(max(page, 1), pages)
+        pages, current = paging(len(self.posts), page, PER_PAGE)
         newest = self.posts[0].posted.date() if self.posts else None
         cards = "\n".join(f"""		<li>
 			<a href="{view_href(p, current)}">

@@ -14,7 +14,7 @@ the end showing the last one again, the menus and the footer.
 
 from __future__ import annotations
 
-from .common import as_int, esc, file_response, page_slice, paragraphs_html, robots
+from .common import BoardReplica, paging, esc, page_slice, paragraphs_html
 from .corpus import Post, posts
 from .http import SiteRequest, SiteResponse
 
@@ -33,34 +33,27 @@ FOOTER = """<footer id="footer"><div class="page-manager"><dl><dt>담당부서</
 <address>(21554) 인천광역시 남동구 정각로 29 (구월동) 인천광역시청 대표전화 032-120</address></footer>"""
 
 
-class Site:
+class Site(BoardReplica):
     name = "incheon"
     per_page = PER_PAGE
 
     def __init__(self, articles: int = 25, seed: int = 41):
-        self.posts = posts(articles, seed, first_id=10086601, id_step=9)
-        self.by_id = {p.id: p for p in self.posts}
-        self.files = {(p.id, k): f for p in self.posts for k, f in enumerate(p.files, 1)}
+        self._posts(posts(articles, seed, first_id=10086601, id_step=9))
 
     def is_listing(self, method: str, path: str, body: bytes = b"") -> bool:
         return path.split("?", 1)[0] == BOARD
 
-    def respond(self, request: SiteRequest) -> SiteResponse:
-        if request.path == "/robots.txt":
-            return robots()
+    def route(self, request: SiteRequest) -> SiteResponse | None:
         if request.path == BOARD:
-            return SiteResponse.html(self.listing(as_int(request.query.get("curPage")) or 1))
+            return self.listed(request.query.get("curPage"))
         if request.path == VIEW:
-            post = self.by_id.get(as_int(request.query.get("repSeq")))
-            return SiteResponse.html(self.view(post)) if post else SiteResponse.not_found()
+            return self.shown(self.post(request.query.get("repSeq")))
         if request.path == DOWNLOAD:
-            file = self.files.get((as_int(request.query.get("repSeq")), as_int(request.query.get("fileSn"))))
-            return file_response(file) if file else SiteResponse.not_found()
-        return SiteResponse.not_found()
+            return self.sent(self.file(request.query.get("repSeq"), request.query.get("fileSn")))
+        return None
 
     def listing(self, page: int) -> str:
-        pages = max(1, -(-len(self.posts) // PER_PAGE))
-        current = min(max(page, 1), pages)
+        pages, current = paging(len(self.posts), page, PER_PAGE)
         cards = "\n".join(f"""		<li>
 			<a href="{VIEW}?repSeq={p.id}&amp;curPage={current}&amp;beginDt=&amp;endDt=&amp;srchMainManagerDeptNm=&amp;srchRepTitle=">
 				<div class="board-article-group">

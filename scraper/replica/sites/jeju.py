@@ -18,7 +18,7 @@ repeating the last one, the menus and footer. No author is printed.
 
 from __future__ import annotations
 
-from .common import as_int, esc, file_response, page_slice, paragraphs_html, robots
+from .common import BoardReplica, paging, esc, page_slice, paragraphs_html
 from .corpus import Post, posts
 from .http import SiteRequest, SiteResponse
 
@@ -37,32 +37,26 @@ FOOTER = """<section class="page-manager"><dl><dt>담당부서</dt><dd>공보관
 <p>Copyright © Jeju Special Self-Governing Province. All rights reserved.</p></footer>"""
 
 
-class Site:
+class Site(BoardReplica):
     name = "jeju"
     per_page = PER_PAGE
 
     def __init__(self, articles: int = 25, seed: int = 47):
-        self.posts = posts(articles, seed, first_id=1180211, id_step=5)
-        self.by_id = {p.id: p for p in self.posts}
+        self._posts(posts(articles, seed, first_id=1180211, id_step=5))
 
     def is_listing(self, method: str, path: str, body: bytes = b"") -> bool:
         return path.split("?")[0] == BOARD and "act=" not in path
 
-    def respond(self, request: SiteRequest) -> SiteResponse:
-        if request.path == "/robots.txt":
-            return robots()
+    def route(self, request: SiteRequest) -> SiteResponse | None:
         if request.path != BOARD:
-            return SiteResponse.not_found()
+            return None
         act = request.query.get("act")
         if act in ("view", "download"):
-            post = self.by_id.get(as_int(request.query.get("seq")))
+            post = self.post(request.query.get("seq"))
             if post is None:
                 return SiteResponse.html("<script>alert('삭제되었거나 없는 게시물입니다.');history.back();</script>")
-            if act == "view":
-                return SiteResponse.html(self.view(post))
-            number = as_int(request.query.get("no"))
-            return file_response(post.files[number - 1]) if 1 <= number <= len(post.files) else SiteResponse.not_found()
-        return SiteResponse.html(self.listing(as_int(request.query.get("page")) or 1))
+            return self.shown(post) if act == "view" else self.sent(self.file(post.id, request.query.get("no")))
+        return self.listed(request.query.get("page"))
 
     def page(self, content: str) -> str:
         return f"""<!DOCTYPE html>
@@ -76,8 +70,7 @@ class Site:
 </body></html>"""
 
     def listing(self, page: int) -> str:
-        pages = max(1, -(-len(self.posts) // PER_PAGE))
-        current = min(max(page, 1), pages)
+        pages, current = paging(len(self.posts), page, PER_PAGE)
         cards = "\n".join(f"""	<li class="board-news__article">
 		<a href="{BOARD}?act=view&amp;seq={p.id}">
 			<strong class="text-ellipsis">{esc(p.title)}</strong>

@@ -8,7 +8,7 @@ th/td field table over `div.bbs_view_contnet` (sic) and files from `/M7124/board
 
 from __future__ import annotations
 
-from .common import as_int, esc, file_response, page_slice, paragraphs_html, robots
+from .common import paging, as_int, esc, file_response, page_slice, paragraphs_html, robots
 from .corpus import Post
 from .http import SiteRequest, SiteResponse
 from .jsp_board import Site as JspBoardSite
@@ -46,8 +46,7 @@ class Site(JspBoardSite):
         return SiteResponse.not_found()
 
     def listing(self, page: int) -> str:
-        total = max(1, -(-len(self.generated) // self.per_page))
-        current = min(max(page, 1), total)
+        total, current = paging(len(self.generated), page, self.per_page)
         first = len(self.generated) - (current - 1) * self.per_page
         rows = "".join(f"""<tr><td>{first - k}</td>
 <td class="title"><a href="{VIEW}?seq={p.id}&amp;menuId={MENU}">{esc(p.title)}</a></td>

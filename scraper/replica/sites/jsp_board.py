@@ -17,7 +17,7 @@ from __future__ import annotations
 import dataclasses
 from urllib.parse import parse_qs
 
-from .common import as_int, esc, file_response, page_slice, paragraphs_html, robots
+from .common import paging, as_int, esc, file_response, page_slice, paragraphs_html, robots
 from .corpus import Post, posts
 from .http import SiteRequest, SiteResponse
 
@@ -76,8 +76,7 @@ class Site:
 <div id="footer"><address>광주광역시 서구 내방로 111</address></div></body></html>"""
 
     def listing(self, page: int) -> str:
-        total = max(1, -(-len(self.generated) // self.per_page))
-        current = min(max(page, 1), total)
+        total, current = paging(len(self.generated), page, self.per_page)
         count = len(self.generated)
         first = count - (current - 1) * self.per_page
         rows = "".join(f"""

@@ -14,7 +14,7 @@ from __future__ import annotations
 import dataclasses
 
 from . import chungbuk
-from .common import as_int, file_response, robots
+from .common import as_int
 from .http import SiteRequest, SiteResponse
 
 
@@ -39,24 +39,20 @@ class Site(chungbuk.Site):
         given = (request.query.get("key"), request.query.get("bbsNo"))
         return given == (self.key, self.bbs_no) or (not required and given == (None, None))
 
-    def respond(self, request: SiteRequest) -> SiteResponse:
-        if request.path == "/robots.txt":
-            return robots()
+    def route(self, request: SiteRequest) -> SiteResponse | None:
         if request.path == self.board:
             # the family's board at the root is asked for with no query (the base URL has none)
             if not self._names_this_board(request, required=self.board != "/"):
-                return SiteResponse.not_found()
-            return SiteResponse.html(self.listing(as_int(request.query.get("pageIndex")) or 1))
+                return None
+            return self.listed(request.query.get("pageIndex"))
         if request.path == self.folder + "selectBbsNttView.do":
-            post = self.by_id.get(as_int(request.query.get("nttNo")))
             if not self._names_this_board(request, required=True):
-                return SiteResponse.not_found()
-            return SiteResponse.html(self.view(post)) if post else SiteResponse.html(
+                return None
+            return self.shown(self.post(request.query.get("nttNo"))) or SiteResponse.html(
                 "<script>alert('존재하지 않는 게시물입니다.');history.back();</script>")
         if request.path == self.folder + "downloadBbsFile.do":
-            file = self.files.get(as_int(request.query.get("atchmnflNo")))
-            return file_response(file) if file else SiteResponse.not_found()
-        return SiteResponse.not_found()
+            return self.sent(self.files.get(as_int(request.query.get("atchmnflNo"))))
+        return None
 
     def page(self, content: str) -> str:
         # the province's pages name its own board (key=429&bbsNo=65): name this one instead

@@ -14,7 +14,7 @@ showing the last one again, site menus and footer.
 
 from __future__ import annotations
 
-from .common import as_int, esc, file_response, page_slice, paragraphs_html, robots
+from .common import BoardReplica, paging, esc, page_slice, paragraphs_html
 from .corpus import Post, notices, posts
 from .http import SiteRequest, SiteResponse
 
@@ -32,32 +32,24 @@ FOOTER = """<div class="page--manager"><ul><li><strong>담당부서</strong><spa
 <footer id="footer"><address>(30151) 세종특별자치시 한누리대로 2130 (보람동) 대표전화 044-120</address></footer>"""
 
 
-class Site:
+class Site(BoardReplica):
     name = "sejong"
     per_page = PER_PAGE
 
     def __init__(self, articles: int = 25, seed: int = 53, pinned: bool = True):
-        self.regular = posts(articles, seed, first_id=118901, id_step=11)
-        self.notices = notices(first_id=100201) if pinned else []
-        self.posts = self.notices + self.regular
-        self.by_id = {p.id: p for p in self.posts}
-        self.files = {(p.id, k): f for p in self.posts for k, f in enumerate(p.files, 1)}
+        self._posts(posts(articles, seed, first_id=118901, id_step=11), notices(first_id=100201) if pinned else [])
 
     def is_listing(self, method: str, path: str, body: bytes = b"") -> bool:
         return path.split("?", 1)[0] == LIST
 
-    def respond(self, request: SiteRequest) -> SiteResponse:
-        if request.path == "/robots.txt":
-            return robots()
+    def route(self, request: SiteRequest) -> SiteResponse | None:
         if request.path == LIST:
-            return SiteResponse.html(self.listing(as_int(request.query.get("pageIndex")) or 1))
+            return self.listed(request.query.get("pageIndex"))
         if request.path == VIEW:
-            post = self.by_id.get(as_int(request.query.get("nttId")))
-            return SiteResponse.html(self.view(post)) if post else SiteResponse.not_found()
+            return self.shown(self.post(request.query.get("nttId")))
         if request.path == DOWNLOAD:
-            file = self.files.get((as_int(request.query.get("nttId")), as_int(request.query.get("fileSn"))))
-            return file_response(file) if file else SiteResponse.not_found()
-        return SiteResponse.not_found()
+            return self.sent(self.file(request.query.get("nttId"), request.query.get("fileSn")))
+        return None
 
     def _row(self, post: Post, number: str, page: int, new: bool) -> str:
         mark = ' <span class="bbs--new"><img src="/images/bbs/icon_new.gif" alt="새로운글"></span>' if new else ""
@@ -71,8 +63,7 @@ class Site:
 	</tr>"""
 
     def listing(self, page: int) -> str:
-        pages = max(1, -(-len(self.regular) // PER_PAGE))
-        current = min(max(page, 1), pages)
+        pages, current = paging(len(self.regular), page, PER_PAGE)
         top = len(self.regular) - (current - 1) * PER_PAGE
         newest = self.regular[0].posted.date() if self.regular else None
         rows = [self._row(p, "공지", current, False) for p in self.notices]

@@ -18,7 +18,7 @@ showing the last one again, menus and footer.
 
 from __future__ import annotations
 
-from .common import as_int, esc, file_response, page_slice, robots
+from .common import BoardReplica, paging, esc, page_slice
 from .corpus import Post, posts
 from .http import SiteRequest, SiteResponse
 
@@ -36,14 +36,12 @@ FOOTER = """<div id="footer"><div class="page-info"><dl><dt>담당부서</dt><dd
 <address>(04524) 서울특별시 중구 세종대로 110 서울특별시청 전화번호 02-120</address></div>"""
 
 
-class Site:
+class Site(BoardReplica):
     name = "seoul"
     per_page = PER_PAGE
 
     def __init__(self, articles: int = 25, seed: int = 61):
-        self.posts = posts(articles, seed, first_id=465001, id_step=7)
-        self.by_id = {p.id: p for p in self.posts}
-        self.files = {(p.id, k): f for p in self.posts for k, f in enumerate(p.files, 1)}
+        self._posts(posts(articles, seed, first_id=465001, id_step=7))
         self.without_department = {self.posts[NO_DEPARTMENT].id} if len(self.posts) > NO_DEPARTMENT else set()
 
     def is_listing(self, method: str, path: str, body: bytes = b"") -> bool:
@@ -56,24 +54,19 @@ class Site:
         # an empty 담당부서 cell is no department: stored as missing (None), never as ""
         return {"author": None, "department": self.department(post) or None}
 
-    def respond(self, request: SiteRequest) -> SiteResponse:
-        if request.path == "/robots.txt":
-            return robots()
-        if request.path == BOARD and request.query.get("bbsNo") == "158":
+    def route(self, request: SiteRequest) -> SiteResponse | None:
+        if request.query.get("bbsNo") != "158":
+            return None
+        if request.path == BOARD:
             if "nttNo" in request.query:
-                post = self.by_id.get(as_int(request.query.get("nttNo")))
-                return SiteResponse.html(self.view(post)) if post else SiteResponse.not_found()
-            return SiteResponse.html(self.listing(as_int(request.query.get("curPage")) or 1))
+                return self.shown(self.post(request.query.get("nttNo")))
+            return self.listed(request.query.get("curPage"))
         if request.path == GET_FILE:
-            file = self.files.get((as_int(request.query.get("upperNo")), as_int(request.query.get("fileNo"))))
-            if file is None or request.query.get("bbsNo") != "158":
-                return SiteResponse.not_found()
-            return file_response(file)
-        return SiteResponse.not_found()
+            return self.sent(self.file(request.query.get("upperNo"), request.query.get("fileNo")))
+        return None
 
     def listing(self, page: int) -> str:
-        pages = max(1, -(-len(self.posts) // PER_PAGE))
-        current = min(max(page, 1), pages)
+        pages, current = paging(len(self.posts), page, PER_PAGE)
         top = len(self.posts) - (current - 1) * PER_PAGE
         icon = ' <span class="sib-ico-set-file"><span class="blind">파일있음</span></span>'
         rows = "\n".join(f"""	<tr>

@@ -13,7 +13,7 @@ showing the last one again, site menus and the footer's page-manager block.
 
 from __future__ import annotations
 
-from .common import as_int, esc, file_response, page_slice, paragraphs_html, robots
+from .common import BoardReplica, paging, as_int, esc, page_slice, paragraphs_html
 from .corpus import Post, posts
 from .http import SiteRequest, SiteResponse
 
@@ -36,34 +36,30 @@ def atch_file_id(post: Post) -> str:
     return f"FILE_{post.id:015d}"
 
 
-class Site:
+class Site(BoardReplica):
     name = "ulsan"
     per_page = PER_PAGE
 
     def __init__(self, articles: int = 25, seed: int = 47):
-        self.posts = posts(articles, seed, first_id=1208301, id_step=3)
-        self.by_id = {p.id: p for p in self.posts}
-        self.files = {(atch_file_id(p), k - 1): f for p in self.posts for k, f in enumerate(p.files, 1)}
+        self._posts(posts(articles, seed, first_id=1208301, id_step=3))
+
+    def file_key(self, post: Post, number: int) -> tuple[str, int]:
+        return (atch_file_id(post), number - 1)
 
     def is_listing(self, method: str, path: str, body: bytes = b"") -> bool:
         return path.split("?", 1)[0] == LIST
 
-    def respond(self, request: SiteRequest) -> SiteResponse:
-        if request.path == "/robots.txt":
-            return robots()
+    def route(self, request: SiteRequest) -> SiteResponse | None:
         if request.path == LIST and request.query.get("bbsId") == "BBS_0000000000000051":
-            return SiteResponse.html(self.listing(as_int(request.query.get("pageIndex")) or 1))
+            return self.listed(request.query.get("pageIndex"))
         if request.path == VIEW:
-            post = self.by_id.get(as_int(request.query.get("dataId")))
-            return SiteResponse.html(self.view(post)) if post else SiteResponse.not_found()
+            return self.shown(self.post(request.query.get("dataId")))
         if request.path == DOWNLOAD:
-            file = self.files.get((request.query.get("atchFileId"), as_int(request.query.get("fileSn"))))
-            return file_response(file) if file else SiteResponse.not_found()
-        return SiteResponse.not_found()
+            return self.sent(self.files.get((request.query.get("atchFileId"), as_int(request.query.get("fileSn")))))
+        return None
 
     def listing(self, page: int) -> str:
-        pages = max(1, -(-len(self.posts) // PER_PAGE))
-        current = min(max(page, 1), pages)
+        pages, current = paging(len(self.posts), page, PER_PAGE)
         top = len(self.posts) - (current - 1) * PER_PAGE
         bbs = BBS.replace("&", "&amp;")
         rows = "\n".join(f"""	<tr>
