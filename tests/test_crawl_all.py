@@ -250,3 +250,28 @@ def test_the_crawlers_of_a_process_share_one_engine_and_unit_of_work_and_own_the
     third = CrawlDatabase.from_crawler(get_crawler(settings_dict=settings))
     assert third.shared is not first.shared and not third.shared.closed
     third.close()
+
+
+def test_two_sources_of_one_site_crawl_one_after_another_so_the_site_sees_one_crawlers_rate(tmp_path):
+    """Each crawler has download slots of its own: two sources of one site (two boards of one
+    host, a board family's county and its own profile) side by side would double the rate the
+    site sees, so they take turns while the other sites' crawls go on beside them."""
+    db_url = f"sqlite:///{tmp_path / 'bulletins.sqlite'}"
+    with replicas(tmp_path, ["gyeongbuk", "shinan"], articles=15) as (servers, profiles):
+        twin = profile_copy("gyeongbuk", servers["gyeongbuk"].base_url)
+        twin = re.sub(r'(?m)^name = "gyeongbuk"$', 'name = "gyeongbuk-twin"', twin)
+        (profiles / "gyeongbuk-twin.toml").write_text(twin, encoding="utf-8")
+        result = crawl_cli(tmp_path, profiles, db_url, "gyeongbuk", "shinan", "gyeongbuk-twin")
+        asked = [path for _, path, _ in servers["gyeongbuk"].requests]
+        shinan_times = list(servers["shinan"].times)
+        gyeongbuk_times = list(servers["gyeongbuk"].times)
+    assert result.returncode == 0, result.stdout + result.stderr[-3000:]
+    assert [b[-1] for b in blocks(result.stdout).values()] == ["status: ok"] * 3
+    # the twin's crawl (its own robots.txt first) starts after the first one's last request
+    robots = [i for i, path in enumerate(asked) if path == "/robots.txt"]
+    assert len(robots) == 2 and robots[0] == 0
+    assert robots[1] == len(asked) // 2 and sorted(asked[:robots[1]]) == sorted(asked[robots[1]:])
+    # while the other site's crawl ran beside them
+    assert shinan_times[0] < gyeongbuk_times[-1] and gyeongbuk_times[0] < shinan_times[-1]
+    _, counts = runs_and_articles(db_url)
+    assert counts["gyeongbuk"] == counts["gyeongbuk-twin"] > 0
