@@ -12,8 +12,7 @@ from storage.db import NoDatabase, make_reader
 from storage.health import (RHYTHM_ARTICLES, STALE_FACTOR, STALE_MIN_DAYS, BadToday, as_json,
                             korea_today, source_health, summary_line, table_rows)
 
-from ..profiles.loader import broken_profiles
-from ..run import make_settings, source_classes
+from ..run import make_settings, runnable_sources
 from ..terminal import printable
 from . import fail, main
 from .db import database_url_option
@@ -22,10 +21,8 @@ from .db import database_url_option
 def known_sources() -> tuple[list[str], dict[str, str]]:
     """The sources a nightly run crawls (`bulletins sources --runnable`: profiles with a site of
     their own, broken ones included) and the broken ones with their problem."""
-    settings = make_settings()
-    working, broken = source_classes(settings), broken_profiles(settings)
-    names = [name for name, cls in working.items() if getattr(cls, "default_base_url", None)]
-    return sorted({*names, *broken}), {name: str(problem) for name, problem in broken.items()}
+    names, broken = runnable_sources(make_settings())
+    return names, {name: str(problem) for name, problem in broken.items()}
 
 
 def format_table(rows: list[list[str]]) -> list[str]:
