@@ -113,7 +113,7 @@ def profile_folder(folder: Path, urls: dict[str, str]) -> Path:
     profiles = folder / "profiles"
     profiles.mkdir()
     for name, url in urls.items():
-        text = (ROOT / "scraper" / "profiles" / f"{name}.toml").read_text(encoding="utf-8")
+        text = (ROOT / "scraper" / "extract" / "profiles" / f"{name}.toml").read_text(encoding="utf-8")
         text, n = re.subn(r'(?m)^base_url = ".*"$', f'base_url = "{url}"', text, count=1)
         if n != 1:
             raise SystemExit(f"{name}.toml: no base_url line to point at the replica")

@@ -7,7 +7,7 @@ what ``bulletins crawl`` follows on the board (the listing pages by their "Next"
 article of a listing, each attachment of an article) and yields one small dict per article and
 attachment, with nothing behind it: no item pipeline, no page object, no language detection, no
 database, no WARC file. Scrapy's default settings, but for the three that our crawl of a loopback
-board uses too (scraper/settings.py and scraper/spiders/base.py, which lifts the delay on
+board uses too (scraper/crawl/settings.py and scraper/crawl/spiders/base.py, which lifts the delay on
 loopback): 16 requests at once, 8 per domain, no delay. Those are Scrapy's defaults as well, so
 naming them only keeps the two equal should a default change. The log level is INFO, the level
 of ``bulletins crawl`` under cron: Scrapy's default DEBUG would write a line per request and

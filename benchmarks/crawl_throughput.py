@@ -136,7 +136,7 @@ def fingerprint(database: Path, warcs: Path) -> tuple[str, str]:
     and payload digest, sorted. Two crawls of the same board that store the same thing match."""
     import hashlib
 
-    from storage.warc import iter_records
+    from storage.webarchive.warc import iter_records
 
     rows = hashlib.sha256()
     if database.exists():
@@ -227,7 +227,7 @@ def checks(r: Run, facts: BoardFacts, database: Path, warcs: Path) -> list[tuple
         return [(f"{r.responses} responses == {facts.pages} listing pages, articles and attachments of "
                  f"the board; {r.summary.get('items')} items == {items}",
                  r.responses == facts.pages and r.summary.get("items") == items)]
-    from storage.warc import iter_records
+    from storage.webarchive.warc import iter_records
 
     found = []
     found.append((f"exit {r.returncode}, status {r.summary.get('status')}",
@@ -301,7 +301,7 @@ def breakdown_child(mode: str, base_url: str, workdir: Path) -> int:
 def fts_cost(database: Path, repeat: int = 3) -> tuple[float, float, int]:
     """(seconds to insert every article row of `database` with the FTS triggers, without them,
     rows): the rows are copied back into an emptied article table of a copy of the database, once
-    with the triggers that keep article_fts (storage/models.py), once without; median of `repeat`."""
+    with the triggers that keep article_fts (storage/database/models.py), once without; median of `repeat`."""
     scratch = Path(tempfile.mkdtemp(prefix="bulletins-fts-"))
     try:
         copy = scratch / "copy.sqlite"
@@ -373,16 +373,16 @@ def breakdown(mode: str, base_url: str, scratch: Path) -> int:
 ENTRY_POINTS = (
     ("whole process", "", "<module>"),   # the bulletins script (or reparse's CLI entry)
     ("reactor: CrawlerProcess.start", "scrapy/crawler.py", "start"),
-    ("page objects: to_item", "scraper/pages/base.py", "to_item"),
-    ("  language: detect_language", "scraper/language.py", "detect_language"),
-    ("  sanitizing: clean_fragment", "scraper/html_text.py", "clean_fragment"),
-    ("listings: parse_listing", "scraper/spiders/base.py", "parse_listing"),
-    ("storage pipeline: process_item", "scraper/pipelines.py", "process_item"),
-    ("WARC capture: process_response", "scraper/capture.py", "process_response"),
-    ("packaging: engine_stopped", "scraper/packaging.py", "engine_stopped"),
-    ("reparse()", "scraper/reparse.py", "reparse"),
-    ("  reparse: Parser.parse", "scraper/reparse.py", "parse"),
-    ("  reparse: _Store.apply", "scraper/reparse.py", "apply"),
+    ("page objects: to_item", "scraper/extract/pages/base.py", "to_item"),
+    ("  language: detect_language", "scraper/extract/language.py", "detect_language"),
+    ("  sanitizing: clean_fragment", "scraper/extract/html_text.py", "clean_fragment"),
+    ("listings: parse_listing", "scraper/crawl/spiders/base.py", "parse_listing"),
+    ("storage pipeline: process_item", "scraper/crawl/pipelines.py", "process_item"),
+    ("WARC capture: process_response", "scraper/archive/capture.py", "process_response"),
+    ("packaging: engine_stopped", "scraper/archive/packaging.py", "engine_stopped"),
+    ("reparse()", "scraper/archive/reparse.py", "reparse"),
+    ("  reparse: Parser.parse", "scraper/archive/reparse.py", "parse"),
+    ("  reparse: _Store.apply", "scraper/archive/reparse.py", "apply"),
 )
 
 

@@ -4,7 +4,7 @@
 
 Loads ``--articles`` synthetic articles (``benchmarks/synthetic_articles.py``: six sources,
 Korean and English bodies of 1-3 KB, ~1 in 8 with an attachment) into a temporary SQLite
-database with ``storage.articles.save_article``, then exports them once per format, each export in
+database with ``storage.database.articles.save_article``, then exports them once per format, each export in
 its own child process running the ``bulletins export ... -o FILE`` command itself (click's
 ``main(args, standalone_mode=False)``), so the figures are those of the command a researcher runs.
 
@@ -121,7 +121,7 @@ def main(argv: list[str] | None = None) -> int:
         return child(args.child, args.database_url, args.output)
     formats = [f.strip() for f in args.formats.split(",") if f.strip()]
 
-    from storage.export import COLUMN_NAMES
+    from storage.database.export import COLUMN_NAMES
     from synthetic_articles import load_synthetic
 
     scratch = Path(tempfile.mkdtemp(prefix="bench-export-"))

@@ -56,8 +56,8 @@ def profile_path(html: bytes, url: str, encoding: str | None) -> dict | None:
 
     from scrapy.http import HtmlResponse
 
-    from scraper.pages.declarative import ArticlePage
-    from scraper.profiles import load_profiles
+    from scraper.extract.pages.declarative import ArticlePage
+    from scraper.extract.profiles import load_profiles
 
     if not _PROFILES:
         _PROFILES.update((urlsplit(p.base_url).hostname.removeprefix("www."), p)

@@ -23,7 +23,7 @@ first), the new articles and the stored ones inside the horizon (dated on or aft
 first day, as the spider computes it today), and their attachments.
 
 Requests are the replica's request log (every HTTP request it answered), with Scrapy's
-``downloader/request_count`` alongside. Seconds are the wall time of ``scraper.run.run_crawl()``
+``downloader/request_count`` alongside. Seconds are the wall time of ``scraper.crawl.run.run_crawl()``
 inside the child (set-up, crawl, close: final commit, WARC fsync, CDXJ index and WACZ package);
 peak RSS is the child's ``VmHWM`` (``/proc/self/status``; not ``ru_maxrss``, which a child inherits
 from the parent that started it, see ``peak_rss_mb``).
@@ -132,7 +132,7 @@ class Replica:
 
 def child(mode: str, base_url: str, workdir: Path, horizon_months: int | None) -> int:
     """Run one crawl in this process and print its figures as one JSON line."""
-    from scraper.run import make_settings, run_crawl
+    from scraper.crawl.run import make_settings, run_crawl
 
     overrides = {"BULLETINS_PROGRESS": "off"}
     if horizon_months:
@@ -260,7 +260,7 @@ def main(argv: list[str] | None = None) -> int:
     wall0 = time.perf_counter()
     import scrapy
     from scraper.replica import Board
-    from scraper.spiders.base import horizon_start
+    from scraper.crawl.spiders.base import horizon_start
 
     print("command: " + shlex.join([sys.executable, *sys.argv]))
     print(f"python {platform.python_version()}, Scrapy {scrapy.__version__}, {os.cpu_count()} CPU(s), "

@@ -9,7 +9,7 @@ PostgreSQL database (a server of its own on loopback, started as tests/services.
 database is created with LC_CTYPE C.UTF-8 so pg_trgm indexes Hangul; words of one or two
 characters go through the gram indexes of migration 0006). Then it runs QUERIES (100
 searches: Korean of two syllables and longer, English, phrases, several terms, with and without
-filters, some finding nothing) through storage.search.search, once unmeasured to warm the
+filters, some finding nothing) through storage.database.search.search, once unmeasured to warm the
 caches, then measured: the time of search() (query, ranking, snippets; not the CLI's start-up).
 On PostgreSQL the load is followed by VACUUM ANALYZE, which autovacuum would otherwise run
 during the measurement.
@@ -69,8 +69,8 @@ assert len(QUERIES) == 100
 
 def measure(url: str) -> tuple[list[tuple[str, float, int]], int]:
     """(kind, ms, hits) per query, after one unmeasured pass; and the number of failures."""
-    from storage.db import make_engine, session
-    from storage.search import search
+    from storage.database.db import make_engine, session
+    from storage.database.search import search
 
     engine = make_engine(url)
     failures = 0
@@ -182,7 +182,7 @@ def postgres(args) -> int:
               f"the {TARGET_P95_MS:.0f} ms target")
         return failures
     finally:
-        from storage.db import _pg_engines
+        from storage.database.db import _pg_engines
 
         for engine in _pg_engines.values():
             engine.dispose()

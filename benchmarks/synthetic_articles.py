@@ -1,7 +1,7 @@
 """Synthetic bulletin articles for the research-scale benchmarks: deterministic, Korean and English.
 
     from synthetic_articles import synthetic_records, load_synthetic
-    for record in synthetic_records(1000, seed=7): ...          # storage.articles.ArticleRecord
+    for record in synthetic_records(1000, seed=7): ...          # storage.database.articles.ArticleRecord
     rows_per_s = load_synthetic("sqlite:///x.sqlite", 100_000, seed=7)
 
 `synthetic_records(n, seed)` yields `n` records; the same `(n, seed)` always gives the same
@@ -19,7 +19,7 @@ order). What they look like:
 * views, author, language and probability, a synthetic WARC pointer (file, offset, record id)
   per article, ~1 in 8 articles with an attachment.
 
-`load_synthetic(database_url, n, seed)` stores them through `storage.articles.save_article`
+`load_synthetic(database_url, n, seed)` stores them through `storage.database.articles.save_article`
 (commits of ``batch`` articles, like the crawl's storage pipeline) and returns rows/s.
 """
 
@@ -31,7 +31,7 @@ import uuid
 from random import Random
 from typing import Iterator
 
-from storage.articles import ArticleRecord, AttachmentRecord
+from storage.database.articles import ArticleRecord, AttachmentRecord
 
 __all__ = ["SOURCES", "synthetic_records", "load_synthetic"]
 
@@ -237,8 +237,8 @@ def load_synthetic(database_url: str, n: int, seed: int = 20260101, batch: int =
     """Store `n` synthetic articles with storage.save_article, one commit per `batch` articles
     (the crawl's storage pipeline does the same); returns articles stored per second, database
     creation excluded."""
-    from storage.articles import save_article
-    from storage.db import make_engine, session
+    from storage.database.articles import save_article
+    from storage.database.db import make_engine, session
 
     seen_at = seen_at or datetime.datetime(2026, 11, 1, 3, 0, 0, tzinfo=datetime.timezone.utc)
     engine = make_engine(database_url)

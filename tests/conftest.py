@@ -74,8 +74,8 @@ def rows(crawl) -> dict:
     """The crawl's article rows by board id, attachments loaded."""
     from sqlmodel import select
 
-    from storage.db import make_engine, session
-    from storage.models import Article
+    from storage.database.db import make_engine, session
+    from storage.database.models import Article
 
     with session(make_engine(crawl.database_url)) as db:
         articles = db.exec(select(Article)).all()

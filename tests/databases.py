@@ -24,8 +24,8 @@ def new_postgres_database(server: PostgresServer, hint: str = "db") -> str:
 
 
 def dispose(url: str) -> None:
-    """Close the connection pool storage.db keeps for `url` (one per URL and process)."""
-    from storage.db import _pg_engines
+    """Close the connection pool storage.database.db keeps for `url` (one per URL and process)."""
+    from storage.database.db import _pg_engines
 
     engine = _pg_engines.pop(url, None)
     if engine is not None:

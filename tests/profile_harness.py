@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from scraper.replica.sites import SiteServer, site_for
-from storage.warc import iter_records
+from storage.webarchive.warc import iter_records
 
 from .conftest import BIN, REPO, run_cli
 

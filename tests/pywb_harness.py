@@ -1,4 +1,4 @@
-"""A real pywb for the tests, set up by `scraper.replay`: venv under .cache/, collection, `wayback`.
+"""A real pywb for the tests, set up by `scraper.archive.replay`: venv under .cache/, collection, `wayback`.
 
 pywb pins old packages (redis 2.10.6), so it never goes into the project's environment. The tests
 share one venv, `.cache/pywb-venv` in the checkout (or $BULLETINS_PYWB_VENV), installed on first use.
@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from scraper import replay
+from scraper.archive import replay
 
 from .conftest import REPO
 

@@ -12,9 +12,9 @@ from click.testing import CliRunner
 from sqlmodel import func, select
 
 from scraper.cli import main
-from storage.db import make_engine, session
-from storage.models import Article
-from storage.warc import HttpExchange, WarcWriter, iter_records
+from storage.database.db import make_engine, session
+from storage.database.models import Article
+from storage.webarchive.warc import HttpExchange, WarcWriter, iter_records
 
 
 def invoke(*args: str, env: dict[str, str] | None = None):

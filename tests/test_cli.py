@@ -13,8 +13,8 @@ import pytest
 
 from scraper.replica import Board, ReplicaServer
 from scraper.replica.sites import replica_names
-from scraper.spiders.base import horizon_start
-from storage.warc import read_record
+from scraper.crawl.spiders.base import horizon_start
+from storage.webarchive.warc import read_record
 
 from .conftest import BIN, REPO, run_cli
 
@@ -63,7 +63,7 @@ def test_crawl_help_documents_options_and_environment():
 
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
-PROFILES = sorted(path.stem for path in (REPO / "scraper" / "profiles").glob("*.toml"))
+PROFILES = sorted(path.stem for path in (REPO / "scraper" / "extract" / "profiles").glob("*.toml"))
 
 
 def test_sources_one_per_line_one_per_profile_file():
@@ -72,7 +72,7 @@ def test_sources_one_per_line_one_per_profile_file():
 
 
 def test_sources_runnable_leaves_out_board_families_that_need_a_base_url():
-    from scraper.profiles import load_profiles
+    from scraper.extract.profiles import load_profiles
 
     families = {name for name, profile in load_profiles().items() if profile.template}
     assert "egov-bbs" in families

@@ -1,4 +1,4 @@
-"""Crash safety: kill -9 of real crawls, then `bulletins archive repair` (storage.repair)."""
+"""Crash safety: kill -9 of real crawls, then `bulletins archive repair` (storage.webarchive.repair)."""
 
 from __future__ import annotations
 
@@ -22,11 +22,11 @@ import pytest
 
 from scraper.processes import start, stop
 from scraper.replica import Board, ReplicaServer
-from storage.articles import ArticleRecord, save_article
-from storage.db import make_engine, session
-from storage.models import PayloadDigest
-from storage.repair import RowFixes, repair_directory
-from storage.warc import HttpExchange, RecordLocation, WarcWriter, iter_records, read_record
+from storage.database.articles import ArticleRecord, save_article
+from storage.database.db import make_engine, session
+from storage.database.models import PayloadDigest
+from storage.webarchive.repair import RowFixes, repair_directory
+from storage.webarchive.warc import HttpExchange, RecordLocation, WarcWriter, iter_records, read_record
 
 from .conftest import BIN, REPO
 
@@ -284,7 +284,7 @@ def test_a_file_whose_writer_holds_its_lock_is_left_alone(tmp_path):
 WRITER = """
 import sys
 from datetime import UTC, datetime
-from storage.warc import HttpExchange, WarcWriter
+from storage.webarchive.warc import HttpExchange, WarcWriter
 def exchange():
     return HttpExchange(url="http://127.0.0.1:8000/x", method="GET", request_headers=[],
         request_body=b"", protocol="HTTP/1.1", status=200, reason=None,
@@ -310,7 +310,7 @@ def test_repair_while_another_crawl_writes_leaves_its_file_to_it(tmp_path):
             except BlockingIOError:
                 pass
             else:
-                pytest.skip("storage.warc.WarcWriter does not flock its open file yet")
+                pytest.skip("storage.webarchive.warc.WarcWriter does not flock its open file yet")
         before = open_path.read_bytes()
         result = repair_cli("--warc-dir", str(tmp_path), cwd=tmp_path)
         assert result.returncode == 0, result.stderr

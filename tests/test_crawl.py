@@ -7,8 +7,8 @@ from datetime import date
 
 from sqlmodel import select
 
-from storage.db import make_engine, session
-from storage.warc import decoded_payload, iter_records, read_record
+from storage.database.db import make_engine, session
+from storage.webarchive.warc import decoded_payload, iter_records, read_record
 
 from .conftest import BIN, REPO
 
@@ -172,7 +172,7 @@ def test_warcinfo_describes_the_crawl(crawl):
 
 
 def test_each_article_has_its_capture_with_the_record_date(crawl, rows):
-    from storage.models import Capture
+    from storage.database.models import Capture
     with session(make_engine(crawl.database_url)) as db:
         captures = {c.article_id: c for c in db.exec(select(Capture))}
     assert len(captures) == len(rows)

@@ -20,15 +20,15 @@ from pathlib import Path
 from scrapy.utils.test import get_crawler
 from sqlmodel import select
 
-from scraper.database import CrawlDatabase
-from scraper.items import ArticleRecord
-from scraper.profiles import BUILTIN_DIR
+from scraper.crawl.database import CrawlDatabase
+from scraper.extract.items import ArticleRecord
+from scraper.extract.profiles import BUILTIN_DIR
 from scraper.replica import Board, ReplicaServer
 from scraper.replica.sites import SiteServer, site_for
-from scraper.report import CrawlReport
-from storage.db import make_engine, session
-from storage.models import Article, CrawlRun
-from storage.wacz import read_datapackage
+from scraper.crawl.report import CrawlReport
+from storage.database.db import make_engine, session
+from storage.database.models import Article, CrawlRun
+from storage.webarchive.wacz import read_datapackage
 
 from .conftest import BIN, run_cli
 
@@ -222,7 +222,7 @@ def test_the_crawlers_of_a_process_share_one_engine_and_unit_of_work_and_own_the
     assert first is not second  # each crawler its own run id and failures
     assert first.engine is second.engine and first.shared.work is second.shared.work
 
-    from storage.articles import save_article
+    from storage.database.articles import save_article
 
     def article(board_id: str) -> ArticleRecord:
         return ArticleRecord(source="s", board_id=board_id, url=f"http://127.0.0.1/{board_id}",

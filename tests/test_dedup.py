@@ -22,14 +22,14 @@ from scrapy.spiderloader import get_spider_loader
 from scrapy.utils.test import get_crawler
 from sqlmodel import select
 
-from scraper.capture import WarcCaptureMiddleware
-from scraper.conditional import EARLIER_CAPTURE, ConditionalRequestMiddleware
+from scraper.archive.capture import WarcCaptureMiddleware
+from scraper.crawl.conditional import EARLIER_CAPTURE, ConditionalRequestMiddleware
 from scraper.replica import Board, ReplicaServer
-from scraper.run import make_settings
-from storage.db import make_engine, session
-from storage.digests import remember
-from storage.models import Attachment, PayloadDigest
-from storage.warc import (
+from scraper.crawl.run import make_settings
+from storage.database.db import make_engine, session
+from storage.webarchive.digests import remember
+from storage.database.models import Attachment, PayloadDigest
+from storage.webarchive.warc import (
     IDENTICAL_PAYLOAD_DIGEST,
     SERVER_NOT_MODIFIED,
     ArchivedRecord,

@@ -8,7 +8,7 @@ import sqlite3
 
 import pytest
 
-from scraper.discover import link_target, rank_of
+from scraper.crawl.discover import link_target, rank_of
 from scraper.extract import parse
 from scraper.replica.sites import SiteServer
 from scraper.replica.sites.egov import BBS_ID
@@ -241,7 +241,7 @@ def test_javascript_menu_links_are_read_from_the_call(attrs, url):
      "/home/www/openinfo/participation_07/participation_07_03/page.wscms"),
 ])
 def test_the_press_board_is_the_first_candidate_in_a_real_sites_menus(name, site, path, url):
-    from scraper.discover import menu_links
+    from scraper.crawl.discover import menu_links
 
     from .profile_harness import real_page
 
@@ -268,7 +268,7 @@ class _Site:
 
 
 def _fetcher(**options):
-    from scraper.discover import PoliteFetcher
+    from scraper.crawl.discover import PoliteFetcher
 
     return PoliteFetcher(user_agent="bulletin-archiver/1 (+test)", timeout=10, **options)
 
@@ -279,7 +279,7 @@ def _fetcher(**options):
     ((200, "User-agent: otherbot\nDisallow: /\n"), True),
 ])
 def test_robots_txt_answers_are_obeyed_as_scrapy_does(robots, allowed):
-    from scraper.discover import Refused
+    from scraper.crawl.discover import Refused
 
     with SiteServer(_Site(robots)) as server:
         fetcher = _fetcher()
@@ -295,7 +295,7 @@ def test_robots_txt_answers_are_obeyed_as_scrapy_does(robots, allowed):
 def test_requests_to_a_site_are_spaced_by_the_delay_and_capped():
     import time
 
-    from scraper.discover import Refused
+    from scraper.crawl.discover import Refused
 
     with SiteServer(_Site((404, ""))) as server:
         fetcher = _fetcher(delay=0.3, loopback_delay=True, max_pages=2)

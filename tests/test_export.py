@@ -18,9 +18,9 @@ import pyarrow.parquet as pq
 import pytest
 from sqlmodel import SQLModel
 
-from storage.articles import ArticleRecord, AttachmentRecord, save_article
-from storage.db import make_engine, session
-from storage.export import COLUMN_NAMES, EXPORT_COLUMNS, data_dictionary_table
+from storage.database.articles import ArticleRecord, AttachmentRecord, save_article
+from storage.database.db import make_engine, session
+from storage.database.export import COLUMN_NAMES, EXPORT_COLUMNS, data_dictionary_table
 
 from .conftest import BIN, REPO, run_cli
 from .services import postgres_server
@@ -363,7 +363,7 @@ def test_xlsx_reads_back_typed_and_equal_to_the_database(crawl, expected, tmp_pa
 
 
 def test_xlsx_cuts_a_body_over_the_cell_limit_and_says_so(tmp_path):
-    from storage.export import XLSX_CELL_LIMIT, cut_marker
+    from storage.database.export import XLSX_CELL_LIMIT, cut_marker
 
     long_body = ("경기도 보도자료 본문입니다. " * 3000)[:40_000]
     astral = "𝐀" * 20_000   # outside the BMP: two UTF-16 units each, as Excel counts them

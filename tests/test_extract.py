@@ -14,7 +14,7 @@ import pytest
 from scraper.extract import extract_article, extract_listing, guess_kind
 from scraper.extract.dates import KST, parse_when
 from scraper.extract.evaluate import DEFAULT_SET, REAL_ARTICLES, REAL_PAGES
-from scraper.fields import parse_count, parse_date
+from scraper.extract.fields import parse_count, parse_date
 
 EVAL = DEFAULT_SET
 needs_real = pytest.mark.skipif(not REAL_PAGES.is_dir(), reason="../shared/real-pages is absent")

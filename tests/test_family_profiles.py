@@ -8,9 +8,9 @@ import datetime
 import pytest
 from scrapy.http import HtmlResponse
 
-from scraper.pages.declarative import ArticlePage, ListingPage
-from scraper.profiles import load_profiles
-from scraper.spiders.profiled import spider_class
+from scraper.extract.pages.declarative import ArticlePage, ListingPage
+from scraper.extract.profiles import load_profiles
+from scraper.crawl.spiders.profiled import spider_class
 
 from .profile_harness import real_page
 

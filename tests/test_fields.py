@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from scraper.fields import (count_problem, date_problem, parse_count, parse_date, parse_month, parse_size,
+from scraper.extract.fields import (count_problem, date_problem, parse_count, parse_date, parse_month, parse_size,
                             plausible, plausible_count, split_issue)
 
 
@@ -111,7 +111,7 @@ def test_day_first_dates_and_other_numbers_are_not_taken_for_dates(text):
 
 
 def test_one_month_parser_and_span_for_every_command():
-    from storage.months import month_end, month_span
+    from storage.database.months import month_end, month_span
 
     assert month_end(date(2023, 12, 1)) == date(2023, 12, 31) and month_end(date(2024, 2, 1)) == date(2024, 2, 29)
     assert month_span("2022-11", "2022-12") == (date(2022, 11, 1), date(2023, 1, 1))

@@ -19,7 +19,7 @@ from warcio.archiveiterator import ArchiveIterator
 
 from scraper.processes import run_measured
 from scraper.replica.hostile import CASES, FILE_HOST, KOREAN, REFUSED_HOST, HostileReplica
-from scraper.spiders.base import site_hosts
+from scraper.crawl.spiders.base import site_hosts
 
 from .conftest import BIN, REPO
 
@@ -30,7 +30,7 @@ MB = 1024 * 1024
 
 def profile_dir(folder: Path) -> Path:
     """The gyeonggi-en profile, as a user's own profile that allows the site's file server."""
-    text = (REPO / "scraper" / "profiles" / "gyeonggi-en.toml").read_text(encoding="utf-8")
+    text = (REPO / "scraper" / "extract" / "profiles" / "gyeonggi-en.toml").read_text(encoding="utf-8")
     text = text.replace('name = "gyeonggi-en"', f'name = "{SOURCE}"').replace(
         'base_url = "https://english.gg.go.kr"',
         f'base_url = "https://english.gg.go.kr"\nallowed_hosts = ["{FILE_HOST}"]')
@@ -259,7 +259,7 @@ def audit(event, args):  # every name looked up or connected to that is not this
 
 
 sys.addaudithook(audit)
-import scraper.settings  # what every crawl loads first: Scrapy reads the project's settings
+import scraper.crawl.settings  # what every crawl loads first: Scrapy reads the project's settings
 from scrapy.downloadermiddlewares.cookies import CookiesMiddleware
 from scrapy.http import Request, Response
 from scrapy.utils.test import get_crawler
@@ -295,7 +295,7 @@ def test_cookies_go_by_site_domain_and_the_suffix_list_is_never_fetched(tmp_path
 
 
 def test_a_profile_host_that_is_no_host_name_is_refused():
-    from scraper.profiles import ProfileError, parse_profile
+    from scraper.extract.profiles import ProfileError, parse_profile
 
     base = {"name": "x", "base_url": "https://a.go.kr", "listing": {"url": "/", "rows": "tr", "link": "a::attr(href)", "id_param": "id"},
             "view": {}}

@@ -1,4 +1,4 @@
-from scraper.html_text import clean_fragment, strip_controls
+from scraper.extract.html_text import clean_fragment, strip_controls
 
 BASE = "http://127.0.0.1:8000/blog/english-news/1001"
 

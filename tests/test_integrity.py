@@ -199,7 +199,7 @@ def test_thousands_of_articles_with_repeated_attachments_on_a_busy_machine_lose_
     SQLite when it had a session of its own: 256 attachments lost, the run `ok`). With one write
     path every attachment is archived exactly once (a response, or a revisit of the first one)
     and pointed at, every article stored once, and the run is `ok`."""
-    from storage.warc import iter_records
+    from storage.webarchive.warc import iter_records
 
     board = Board(articles=1800, attachment_every=3, payloads=300)
     busy = burners(600)
@@ -240,7 +240,7 @@ def small_warc_disk(tmp_path):
 
 def test_a_full_warc_disk_leaves_the_run_incomplete_and_valid_files_and_the_next_run_completes(
         tmp_path, board, small_warc_disk):
-    from storage.warc import iter_records
+    from storage.webarchive.warc import iter_records
 
     with BreakableReplica(board) as server:
         first = crawl(tmp_path, server)
@@ -384,7 +384,7 @@ def test_an_article_redirected_to_another_page_is_failed_and_nothing_is_stored_u
 
 
 def test_a_redirect_that_keeps_the_page_is_harmless():
-    from scraper.spiders.base import same_page
+    from scraper.crawl.spiders.base import same_page
 
     assert same_page("http://www.gg.go.kr/bbs/view.do?id=1", "https://www.gg.go.kr/bbs/view.do?id=1")
     assert same_page("https://gg.go.kr/bbs/view.do?id=1", "https://www.gg.go.kr/bbs/view.do?id=1")

@@ -1,6 +1,6 @@
 import pytest
 
-from scraper.language import detect_language, hangul_share, language_problem
+from scraper.extract.language import detect_language, hangul_share, language_problem
 
 ENGLISH = ("From June 8 to 10, medical staff from Gyeonggi-do visited Mongolia in Central Asia to identify "
            "ways to vitalize international healthcare networks during the post-COVID era.")
@@ -80,7 +80,7 @@ LANGDETECT_TEXTS = [
 def test_the_detector_answers_as_langdetect_does(text):
     from langdetect import detect_langs
 
-    from scraper.language import _langdetect
+    from scraper.extract.language import _langdetect
 
     best = detect_langs(text)[0]
     assert _langdetect().best(text) == (best.lang, best.prob)
@@ -94,7 +94,7 @@ def test_the_detector_answers_as_langdetect_does_on_mixed_fragments():
     from langdetect import detect_langs
     from langdetect.lang_detect_exception import LangDetectException
 
-    from scraper.language import _langdetect
+    from scraper.extract.language import _langdetect
 
     rng = random.Random(13)
     for _ in range(60):
@@ -108,7 +108,7 @@ def test_the_detector_answers_as_langdetect_does_on_mixed_fragments():
 
 
 def test_long_text_is_judged_on_its_first_characters():
-    from scraper.language import SAMPLE_CHARS
+    from scraper.extract.language import SAMPLE_CHARS
 
     text = ENGLISH * 40 + " " + KOREAN * 200
     assert len(text[:SAMPLE_CHARS]) == SAMPLE_CHARS and hangul_share(text) > 0.3

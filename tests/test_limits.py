@@ -1,4 +1,4 @@
-"""Size limits and bombs (scraper.limits): an answer over its limit, in bytes received or once
+"""Size limits and bombs (scraper.crawl.limits): an answer over its limit, in bytes received or once
 decompressed, or with a gzip body that does not decompress, is archived as received (cut at the
 limit, `WARC-Truncated: length`, if it was still coming) and failed with a reason the summary
 names; the next plain run fetches it again. Real crawls through `bulletins crawl` over loopback."""
@@ -21,7 +21,7 @@ try:  # Scrapy's br decoder: one or the other is installed with it
 except ImportError:
     import brotlicffi as brotli
 
-from scraper.limits import CorruptBody, decompresses_beyond
+from scraper.crawl.limits import CorruptBody, decompresses_beyond
 from scraper.processes import run_measured
 from scraper.replica import Board, ReplicaServer
 from scraper.replica.pages import view_path
@@ -170,7 +170,7 @@ def test_a_gzip_body_python_would_refuse_is_corrupt(body, said):
         decompresses_beyond(body, "gzip", 10**9)
     assert str(raised.value) == said
     with pytest.raises((OSError, EOFError)):
-        gzip.decompress(body)  # what reparse (storage.warc.decoded_payload) would meet
+        gzip.decompress(body)  # what reparse (storage.webarchive.warc.decoded_payload) would meet
 
 
 # --- crawls --------------------------------------------------------------------------------

@@ -17,12 +17,12 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Column, MetaData, String, Table, inspect, text
 from sqlmodel import SQLModel, create_engine, select
 
-from storage import schema
-from storage.articles import ArticleRecord, AttachmentRecord, content_hash, save_article
+from storage.database import schema
+from storage.database.articles import ArticleRecord, AttachmentRecord, content_hash, save_article
 from storage.config import StorageError
-from storage.db import make_engine, session
-from storage.models import (Article, ArticleRevision, Attachment, Bulletin, Capture, CrawlRun, PayloadDigest, Source, Unfinished, ViewObservation)
-from storage.search import search
+from storage.database.db import make_engine, session
+from storage.database.models import (Article, ArticleRevision, Attachment, Bulletin, Capture, CrawlRun, PayloadDigest, Source, Unfinished, ViewObservation)
+from storage.database.search import search
 
 from .databases import dispose
 from .services import postgres_server
@@ -319,7 +319,7 @@ def test_head_matches_the_models_so_a_model_change_needs_a_migration(tmp_path):
         table.to_metadata(changed)
     changed.tables["crawlrun"].append_column(Column("not_migrated", String))
     with create_engine(url).connect() as connection:
-        # the comparison storage.schema and env.py make: search structures are not models
+        # the comparison storage.database.schema and env.py make: search structures are not models
         context = MigrationContext.configure(connection, opts={"include_name": schema.include_name})
         diffs = compare_metadata(context, changed)
     assert [(d[0], d[2], d[3].name) for d in diffs] == [("add_column", "crawlrun", "not_migrated")]

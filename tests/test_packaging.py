@@ -27,13 +27,13 @@ from sqlmodel import select
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from scraper.replay import Wayback
+from scraper.archive.replay import Wayback
 from scraper.replica import Board, ReplicaServer
-from storage.cdxj import CdxjLine, iter_cdxj, write_cdxj
-from storage.db import make_engine, session
-from storage.models import Article
-from storage.wacz import INDEX_PATH, iter_index_lines, iter_pages, read_datapackage
-from storage.warc import HttpExchange, WarcWriter, iter_records, read_record
+from storage.webarchive.cdxj import CdxjLine, iter_cdxj, write_cdxj
+from storage.database.db import make_engine, session
+from storage.database.models import Article
+from storage.webarchive.wacz import INDEX_PATH, iter_index_lines, iter_pages, read_datapackage
+from storage.webarchive.warc import HttpExchange, WarcWriter, iter_records, read_record
 
 from .conftest import BIN, REPO
 from .pywb_harness import fetch, pywb_bin

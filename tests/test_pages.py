@@ -16,15 +16,15 @@ from scrapy.spiderloader import get_spider_loader
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, SQLModel, create_engine, select
 
-from scraper.items import ArticleRecord
-from scraper.pages import declarative
-from scraper.pages.base import mixed_decode, page_day, unusable_page
-from scraper.pages.declarative import ListingPage
-from scraper.pages.gyeonggi_en import ArticlePage
-from scraper.profiles import load_profiles
-from scraper.run import make_settings
-from storage.articles import save_article
-from storage.models import Article
+from scraper.extract.items import ArticleRecord
+from scraper.extract.pages import declarative
+from scraper.extract.pages.base import mixed_decode, page_day, unusable_page
+from scraper.extract.pages.declarative import ListingPage
+from scraper.extract.pages.gyeonggi_en import ArticlePage
+from scraper.extract.profiles import load_profiles
+from scraper.crawl.run import make_settings
+from storage.database.articles import save_article
+from storage.database.models import Article
 
 FIXTURES = Path(__file__).parent / "fixtures" / "gyeonggi_en"
 ARTICLES = sorted(p.name for p in FIXTURES.glob("article-*"))

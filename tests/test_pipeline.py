@@ -7,11 +7,11 @@ from datetime import date
 from scrapy.utils.test import get_crawler
 from sqlmodel import select
 
-from scraper.items import ArticleRecord, AttachmentRecord
-from scraper.pipelines import StoragePipeline
-from scraper.report import CrawlReport
-from storage.db import make_engine, session
-from storage.models import Article, Attachment
+from scraper.extract.items import ArticleRecord, AttachmentRecord
+from scraper.crawl.pipelines import StoragePipeline
+from scraper.crawl.report import CrawlReport
+from storage.database.db import make_engine, session
+from storage.database.models import Article, Attachment
 
 
 def article(board_id: str, **changes) -> ArticleRecord:

@@ -15,12 +15,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
 from scraper.replica import Board, ReplicaServer
-from storage.articles import ArticleRecord, AttachmentRecord, record_download, record_listing_views, save_article
-from storage.db import make_engine, session
-from storage.digests import first_with_digest, latest_for_url, remember
-from storage.models import Article, Attachment, Capture, CrawlRun, PayloadDigest, ViewObservation
-from storage.runs import finish_run, last_run_complete, start_run
-from storage.warc import RecordLocation
+from storage.database.articles import ArticleRecord, AttachmentRecord, record_download, record_listing_views, save_article
+from storage.database.db import make_engine, session
+from storage.webarchive.digests import first_with_digest, latest_for_url, remember
+from storage.database.models import Article, Attachment, Capture, CrawlRun, PayloadDigest, ViewObservation
+from storage.database.runs import finish_run, last_run_complete, start_run
+from storage.webarchive.warc import RecordLocation
 
 from .conftest import run_cli
 from .databases import dispose, new_postgres_database
@@ -236,7 +236,7 @@ def test_korean_terms_are_found_through_the_trigram_indexes(postgres, pg_url):
     """The tests' cluster has a UTF-8 LC_CTYPE (tests/services.py), as production needs: pg_trgm
     then makes trigrams of Hangul, and a Korean term of three or more syllables is looked up in
     the GIN index (which hands over the matching row only) instead of scanning every body."""
-    from storage.search import search
+    from storage.database.search import search
 
     assert postgres.ctype == "C.UTF-8"
     engine = make_engine(pg_url)
@@ -267,7 +267,7 @@ def test_short_terms_are_found_through_the_gram_indexes(pg_url):
     (article_grams in no Filter and nothing removed by a recheck), as the planner chooses alone."""
     from sqlalchemy import event
 
-    from storage.search import search
+    from storage.database.search import search
 
     engine = make_engine(pg_url)
     with session(engine) as db:

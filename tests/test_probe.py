@@ -15,8 +15,8 @@ from click.testing import CliRunner
 
 from scraper.cli import main
 from scraper.extract.evaluate import DEFAULT_SET, REAL_PAGES
-from scraper.profiles import parse_profile
-from scraper.settings import user_agent
+from scraper.extract.profiles import parse_profile
+from scraper.crawl.settings import user_agent
 
 ARTICLES = DEFAULT_SET / "articles"
 LIST_NAMES = ["card_board", "egov_th_td", "gnuboard5", "xpressengine", "short_body_survey"]

@@ -16,12 +16,12 @@ import pytest
 from parsel import Selector
 from scrapy.http import HtmlResponse
 
-from scraper.fields import attachment_filename
-from scraper.pages.declarative import ArticlePage, ListingPage
-from scraper.profiles import load_profiles
+from scraper.extract.fields import attachment_filename
+from scraper.extract.pages.declarative import ArticlePage, ListingPage
+from scraper.extract.profiles import load_profiles
 from scraper.replica.sites import SiteRequest, SiteServer, site_for
 from scraper.replica.sites import egov, gangjin, gyeongbuk, gyeonggi, korea_kr, shinan
-from storage.warc import decoded_payload
+from storage.webarchive.warc import decoded_payload
 
 from .conftest import run_cli
 from .profile_harness import SiteCrawl, crawl_site, real_page, replica_crawl

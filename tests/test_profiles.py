@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from scrapy.http import HtmlResponse
 
-from scraper.pages.declarative import ArticlePage
-from scraper.profiles import ProfileError, load_profile, load_profiles, parse_profile
-from scraper.spiders.profiled import spider_class
+from scraper.extract.pages.declarative import ArticlePage
+from scraper.extract.profiles import ProfileError, load_profile, load_profiles, parse_profile
+from scraper.crawl.spiders.profiled import spider_class
 from scraper.replica.sites import site_for
 
 from .conftest import run_cli
@@ -229,7 +229,7 @@ def with_page(page: str, tmp_path: Path):
 
 
 def test_a_page_object_of_the_project_is_used():
-    from scraper.pages.gyeonggi_en import ArticlePage as GyeonggiEnPage
+    from scraper.extract.pages.gyeonggi_en import ArticlePage as GyeonggiEnPage
 
     spidercls = spider_class(load_profiles("")["gyeonggi-en"])
     assert spidercls.page_object is GyeonggiEnPage
@@ -239,25 +239,25 @@ def test_a_page_outside_the_projects_page_modules_is_never_imported(tmp_path, mo
     marker = tmp_path / "imported"
     (tmp_path / "outside_pages.py").write_text(
         f"open({str(marker)!r}, 'w').close()\n"
-        "from scraper.pages.zero_config import ArticlePage as Page\n", encoding="utf-8")
+        "from scraper.extract.pages.zero_config import ArticlePage as Page\n", encoding="utf-8")
     monkeypatch.syspath_prepend(str(tmp_path))
     profile = with_page("outside_pages:Page", tmp_path)
     with pytest.raises(ProfileError) as raised:
         spider_class(profile)
     assert str(raised.value) == (
         f"{tmp_path / 'paged.toml'} [view]: page 'outside_pages:Page' is neither a page object of "
-        "scraper.pages (\"scraper.pages.MODULE:Class\") nor an entry point of group 'bulletins.pages': "
+        "scraper.extract.pages (\"scraper.extract.pages.MODULE:Class\") nor an entry point of group 'bulletins.pages': "
         "not imported")
     assert not marker.exists()
 
 
 @pytest.mark.parametrize("page, message", [
-    ("os.path:join", "is neither a page object of scraper.pages"),
-    ("scraper.pages.declarative:parse_date", "is not a page object class (a subclass of "
-                                             "scraper.pages.base.ArticlePageBase)"),
-    ("scraper.pages.base:Response", "is not a page object class"),
-    ("scraper.pages.nowhere:Page", "cannot be imported (ModuleNotFoundError: No module named "
-                                   "'scraper.pages.nowhere')"),
+    ("os.path:join", "is neither a page object of scraper.extract.pages"),
+    ("scraper.extract.pages.declarative:parse_date", "is not a page object class (a subclass of "
+                                             "scraper.extract.pages.base.ArticlePageBase)"),
+    ("scraper.extract.pages.base:Response", "is not a page object class"),
+    ("scraper.extract.pages.nowhere:Page", "cannot be imported (ModuleNotFoundError: No module named "
+                                   "'scraper.extract.pages.nowhere')"),
 ])
 def test_a_page_that_is_no_page_object_of_the_project_is_refused(page, message, tmp_path):
     with pytest.raises(ProfileError) as raised:
@@ -276,7 +276,7 @@ def test_a_page_of_no_module_form_is_refused_when_the_profile_is_read(tmp_path):
 def test_a_page_object_a_package_declares_as_an_entry_point_is_used(tmp_path, monkeypatch):
     """An installed distribution (its dist-info on sys.path) declaring the group bulletins.pages."""
     (tmp_path / "board_pages.py").write_text(
-        "from scraper.pages.zero_config import ArticlePage\n\n\n"
+        "from scraper.extract.pages.zero_config import ArticlePage\n\n\n"
         "class BoardPage(ArticlePage):\n    pass\n", encoding="utf-8")
     info = tmp_path / "board_pages-1.0.dist-info"
     info.mkdir()
@@ -294,7 +294,7 @@ def test_a_refused_page_makes_its_source_broken_and_its_crawl_a_one_line_error(t
     with_page("subprocess:Popen", tmp_path)
     monkeypatch.setenv("BULLETINS_PROFILE_DIRS", str(tmp_path))
     reason = (f"{tmp_path / 'paged.toml'} [view]: page 'subprocess:Popen' is neither a page object of "
-              "scraper.pages (\"scraper.pages.MODULE:Class\") nor an entry point of group "
+              "scraper.extract.pages (\"scraper.extract.pages.MODULE:Class\") nor an entry point of group "
               "'bulletins.pages': not imported")
     assert f"paged\tbroken: {reason}" in run_cli("sources", cwd=tmp_path).stdout.splitlines()
     result = run_cli("crawl", "paged", cwd=tmp_path)
@@ -304,7 +304,7 @@ def test_a_refused_page_makes_its_source_broken_and_its_crawl_a_one_line_error(t
 
 
 def test_a_board_familys_ids_carry_site_and_board_so_boards_never_share_an_article():
-    from scraper.pages.declarative import id_from_url
+    from scraper.extract.pages.declarative import id_from_url
 
     family = load_profiles("")["egov-bbs"]
     view = "/cop/bbs/selectBoardArticle.do?bbsId={}&nttId=12345"
@@ -316,7 +316,7 @@ def test_a_board_familys_ids_carry_site_and_board_so_boards_never_share_an_artic
 
 
 def test_a_listing_without_dates_is_judged_by_the_stored_dates():
-    from scraper.spiders.zero_config import ZeroConfigSpider
+    from scraper.crawl.spiders.zero_config import ZeroConfigSpider
 
     spider = ZeroConfigSpider(url="http://127.0.0.1:9/list")
     spider.horizon = datetime.date(2026, 10, 1)

@@ -20,9 +20,9 @@ from sqlalchemy.exc import OperationalError
 
 from scraper.cli import main
 from scraper.terminal import json_text, printable
-from storage.articles import ArticleRecord, save_article
+from storage.database.articles import ArticleRecord, save_article
 from storage.config import StorageError
-from storage.db import make_engine, make_reader, session
+from storage.database.db import make_engine, make_reader, session
 
 from .conftest import BIN, run_cli
 
@@ -177,7 +177,7 @@ def test_an_unusable_database_or_url_is_one_line(command, tmp_path):
     args = [a.format(out=tmp_path / "report.html") for a in command]
     for kind, (url, message) in bad_urls(tmp_path).items():
         result = run_cli(*args, "--database-url", url, cwd=tmp_path)
-        if command == ["db", "current"] and kind == "text-file":  # storage.schema's own wording
+        if command == ["db", "current"] and kind == "text-file":  # storage.database.schema's own wording
             message = "cannot read the database: DatabaseError: file is not a database"
         assert (result.returncode, result.stderr.splitlines()) == (2, [f"bulletins: error: {message}"]), kind
         assert "secret" not in result.stderr

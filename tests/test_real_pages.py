@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from scrapy.http import HtmlResponse
 
-from scraper.profiles import load_profiles
-from scraper.spiders.profiled import spider_class
+from scraper.extract.profiles import load_profiles
+from scraper.crawl.spiders.profiled import spider_class
 
 from .profile_harness import real_page
 

@@ -1,4 +1,4 @@
-"""The registry of Korea's 243 local governments (scraper/profiles/registry.csv) and
+"""The registry of Korea's 243 local governments (scraper/extract/profiles/registry.csv) and
 `bulletins sources --registry`: the facts it holds, where its URLs come from, and what it tells a
 user to run for each government."""
 
@@ -14,9 +14,9 @@ from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
 import pytest
 
-from scraper.profiles import load_profiles
+from scraper.extract.profiles import load_profiles
 from scraper.replica.sites import SiteServer, es_board, neocms, rfc3_board
-from scraper.registry import (COLUMNS, FAMILIES, REGISTRY_FILE, RegistryError, crawlability,
+from scraper.extract.profiles.registry import (COLUMNS, FAMILIES, REGISTRY_FILE, RegistryError, crawlability,
                               family_base_url, load_registry, site_of)
 
 from .conftest import run_cli

@@ -14,8 +14,8 @@ import pytest
 from click.testing import CliRunner
 
 from scraper.cli import main
-from scraper.reparse import reparse
-from storage.warc import IDENTICAL_PAYLOAD_DIGEST, HttpExchange, WarcWriter, payload_digest
+from scraper.archive.reparse import reparse
+from storage.webarchive.warc import IDENTICAL_PAYLOAD_DIGEST, HttpExchange, WarcWriter, payload_digest
 
 from .conftest import REPO, run_cli
 from .test_crawl import SAMPLE_TITLE
@@ -162,7 +162,7 @@ def test_unknown_source_is_a_one_line_error(crawl, crawled_db):
     result = invoke("reparse", "--source", "nowhere", "--warc-dir", crawl.warc_dir,
                     "--database-url", f"sqlite:///{crawled_db}")
     assert result.exit_code == 2
-    known = ", ".join(sorted(path.stem for path in (REPO / "scraper" / "profiles").glob("*.toml")))
+    known = ", ".join(sorted(path.stem for path in (REPO / "scraper" / "extract" / "profiles").glob("*.toml")))
     assert result.stderr.splitlines() == [f"bulletins: error: unknown source 'nowhere' (known: {known})"]
 
 
@@ -271,7 +271,7 @@ def test_reparse_after_a_rebuild_adds_and_changes_nothing(history):
 
 def test_reparse_leaves_the_process_free_to_crawl(history):
     """No Twisted reactor installed: Scrapy could still start its own in the same process."""
-    code = ("import sys\nfrom scraper.reparse import reparse\n"
+    code = ("import sys\nfrom scraper.archive.reparse import reparse\n"
             f"reparse({'sqlite:///' + str(history['db'])!r}, {str(history['warc_dir'])!r}, rebuild=True)\n"
             "assert 'twisted.internet.reactor' not in sys.modules, 'a reactor was installed'\n")
     result = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=120)
@@ -282,10 +282,10 @@ def test_reparse_leaves_the_process_free_to_crawl(history):
 def test_a_row_that_cannot_be_stored_is_named_and_the_others_are_kept(tmp_path):
     """reparse writes through the crawl's unit of work: one record the database refuses (a view
     count past SQLite's integers) loses only itself, and the report names it."""
-    from scraper.reparse import ReparseReport, _Store
-    from storage.articles import ArticleRecord
-    from storage.db import make_engine
-    from storage.unit_of_work import UnitOfWork, one_line
+    from scraper.archive.reparse import ReparseReport, _Store
+    from storage.database.articles import ArticleRecord
+    from storage.database.db import make_engine
+    from storage.database.unit_of_work import UnitOfWork, one_line
 
     url = f"sqlite:///{tmp_path / 'r.sqlite'}"
     report = ReparseReport(rebuild=True)

@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from storage.warc import decoded_payload, read_record
+from storage.webarchive.warc import decoded_payload, read_record
 
 from .pywb_harness import COLLECTION, fetch, pywb_replay  # noqa: F401  (session fixture)
 

@@ -21,11 +21,11 @@ import pytest
 from bs4 import BeautifulSoup
 from sqlmodel import select
 
-from scraper import replay
+from scraper.archive import replay
 from scraper.processes import start, stop
-from storage.db import make_engine, session
-from storage.models import Article, Capture
-from storage.warc import decoded_payload, iter_records, read_record
+from storage.database.db import make_engine, session
+from storage.database.models import Article, Capture
+from storage.webarchive.warc import decoded_payload, iter_records, read_record
 
 from .conftest import BIN, REPO
 from .pywb_harness import pywb_replay  # noqa: F401  (session fixture)

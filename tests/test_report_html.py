@@ -14,9 +14,9 @@ from uuid import uuid4
 import pytest
 from bs4 import BeautifulSoup
 
-from storage.articles import ArticleRecord, record_listing_views, save_article
-from storage.db import make_engine, session
-from storage.report_html import TOP_ARTICLES, collect, render
+from storage.database.articles import ArticleRecord, record_listing_views, save_article
+from storage.database.db import make_engine, session
+from storage.presentation.report_html import TOP_ARTICLES, collect, render
 
 from .conftest import REPO, run_cli
 from .services import postgres_server

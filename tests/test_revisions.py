@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy import event
 from sqlmodel import select
 
-from storage.articles import ArticleRecord, content_hash, register_source, save_article
-from storage.db import make_engine, session
-from storage.models import Article, ArticleRevision, Bulletin, Source
+from storage.database.articles import ArticleRecord, content_hash, register_source, save_article
+from storage.database.db import make_engine, session
+from storage.database.models import Article, ArticleRevision, Bulletin, Source
 
 from .databases import dispose, new_postgres_database
 

@@ -27,7 +27,7 @@ from parsel import Selector
 
 from scraper.extract.document import decode
 from scraper.extract.evaluate import REAL_PAGES
-from scraper.html_text import DROP, clean_fragment
+from scraper.extract.html_text import DROP, clean_fragment
 from scraper.terminal import SEQUENCES
 
 TESTS = Path(__file__).parent

@@ -144,7 +144,7 @@ def test_without_a_redis_url_scrapy_redis_is_not_even_imported(tmp_path, redis_u
     """The same crawl through the library, once without and once with a Redis URL (a setting)."""
     script = (
         "import json, sys\n"
-        "from scraper.run import make_settings, run_crawl\n"
+        "from scraper.crawl.run import make_settings, run_crawl\n"
         "url = sys.argv[2] or None\n"
         "settings = make_settings(database=sys.argv[3], warcs=sys.argv[4],\n"
         "                         overrides={'BULLETINS_REDIS_URL': url} if url else None)\n"
@@ -210,7 +210,7 @@ def test_a_killed_process_does_not_hold_the_crawl_and_the_next_crawl_fills_the_g
 
 
 def test_an_unusable_redis_url_is_a_one_line_error_naming_it_without_its_password(redis_url):
-    from scraper.frontier import FrontierError, check_frontier
+    from scraper.crawl.frontier import FrontierError, check_frontier
 
     check_frontier({"BULLETINS_REDIS_URL": redis_url})  # a server that answers: no error
     check_frontier({})  # no URL: nothing to check

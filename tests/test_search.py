@@ -1,4 +1,4 @@
-"""Full-text search (storage.search, `bulletins search`) on SQLite and on a real PostgreSQL:
+"""Full-text search (storage.database.search, `bulletins search`) on SQLite and on a real PostgreSQL:
 Korean queries of one, two and more syllables, substrings inside longer words, English, filters,
 ranking, snippets, the index kept in step with updates, the same answers from both databases,
 and the command's input errors."""
@@ -13,10 +13,10 @@ from uuid import uuid4
 import pytest
 from sqlalchemy import bindparam, text
 
-import storage.search
-from storage.articles import ArticleRecord, save_article
-from storage.db import make_engine, session
-from storage.search import SearchError, parse_terms, search
+import storage.database.search
+from storage.database.articles import ArticleRecord, save_article
+from storage.database.db import make_engine, session
+from storage.database.search import SearchError, parse_terms, search
 
 from .conftest import run_cli
 from .services import postgres_server
@@ -208,7 +208,7 @@ def corpus() -> list[ArticleRecord]:
 
 
 def expected(records: list[ArticleRecord], query: str) -> set[str]:
-    """What the query means (storage.search): every term in the title or the body, any case."""
+    """What the query means (storage.database.search): every term in the title or the body, any case."""
     def has(record, term):
         return any(term.lower() in (value or "").lower() for value in (record.title, record.body_text))
     return {r.board_id for r in records if all(has(r, term) for term in parse_terms(query))}
@@ -226,8 +226,8 @@ def candidates(url: str, query: str, title_only: bool) -> set[str]:
     ranking in Python, which would hide a database selecting too much)."""
     with session(make_engine(url)) as db:
         connection = db.connection()
-        finder = storage.search._SQLite if connection.dialect.name == "sqlite" else storage.search._Postgres
-        ids = finder(connection, parse_terms(query), storage.search._Filters(None, None, None, None)).candidates(
+        finder = storage.database.search._SQLite if connection.dialect.name == "sqlite" else storage.database.search._Postgres
+        ids = finder(connection, parse_terms(query), storage.database.search._Filters(None, None, None, None)).candidates(
             title_only=title_only, limit=10_000)
         return set(connection.execute(text("SELECT board_id FROM article WHERE id IN :ids").bindparams(
             bindparam("ids", expanding=True)), {"ids": ids or [0]}).scalars())

@@ -18,11 +18,11 @@ from urllib.request import urlopen
 import pytest
 from sqlmodel import SQLModel, select
 
-from storage.articles import record_listing_views
-from storage.datasette_config import TABLE_DESCRIPTIONS
-from storage.db import make_engine, session
-from storage.export import EXPORT_COLUMNS
-from storage.models import Article
+from storage.database.articles import record_listing_views
+from storage.presentation.datasette_config import TABLE_DESCRIPTIONS
+from storage.database.db import make_engine, session
+from storage.database.export import EXPORT_COLUMNS
+from storage.database.models import Article
 
 from scraper.processes import start, stop
 

@@ -8,8 +8,8 @@ import pytest
 from scrapy.crawler import Crawler
 from scrapy.spiderloader import get_spider_loader
 
-from scraper.backoff import RetryBackoffMiddleware
-from scraper.run import make_settings
+from scraper.crawl.backoff import RetryBackoffMiddleware
+from scraper.crawl.run import make_settings
 
 
 def spider_settings(base_url: str | None):
@@ -66,7 +66,7 @@ def test_backoff_waits_before_a_retry_only():
 
 def test_horizon_is_this_month_and_the_last_by_default():
     from datetime import date
-    from scraper.spiders.base import horizon_start
+    from scraper.crawl.spiders.base import horizon_start
     assert horizon_start(2, today=date(2026, 11, 27)) == date(2026, 10, 1)
     assert horizon_start(2, today=date(2026, 1, 5)) == date(2025, 12, 1)
     assert horizon_start(1, today=date(2026, 1, 5)) == date(2026, 1, 1)
@@ -79,7 +79,7 @@ def test_horizon_is_this_month_and_the_last_by_default():
 
 def test_pinned_today_replaces_the_clock_and_the_clock_is_korea_time():
     from datetime import date, datetime, timedelta, timezone
-    from scraper.spiders.base import korea_today
+    from scraper.crawl.spiders.base import korea_today
     assert korea_today("2024-02-29") == date(2024, 2, 29)
     before = datetime.now(timezone(timedelta(hours=9))).date()
     assert korea_today(None) in (before, before + timedelta(days=1))

@@ -8,8 +8,8 @@ import pytest
 from click.testing import CliRunner
 
 from scraper.cli import main
-from scraper.reparse import reparse
-from storage.warc import read_record
+from scraper.archive.reparse import reparse
+from storage.webarchive.warc import read_record
 
 from .test_reparse import query, write_history
 

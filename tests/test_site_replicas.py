@@ -19,7 +19,7 @@ import datetime
 
 import pytest
 
-from scraper.profiles import load_profiles
+from scraper.extract.profiles import load_profiles
 from scraper.replica.sites import replica_names
 
 from .profile_harness import replica_crawl

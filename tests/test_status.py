@@ -231,7 +231,7 @@ def test_a_run_killed_on_this_host_counts_as_failed_and_a_live_one_is_not_judged
 
 @pytest.mark.parametrize("today", [TODAY, "2026-11-20"])
 def test_datasettes_stored_query_gives_the_verdicts_status_gives(archive, today):
-    from storage.datasette_config import QUERIES
+    from storage.presentation.datasette_config import QUERIES
 
     con = sqlite3.connect(f"file:{archive.folder / 'bulletins.sqlite'}?mode=ro", uri=True)
     con.row_factory = sqlite3.Row
@@ -255,7 +255,7 @@ def test_datasette_serves_the_stored_query_with_today_as_a_parameter(archive, tm
 
     from datasette.app import Datasette
 
-    from storage.datasette_config import datasette_metadata
+    from storage.presentation.datasette_config import datasette_metadata
 
     path = tmp_path / "bulletins.sqlite"
     shutil.copy(archive.folder / "bulletins.sqlite", path)
@@ -274,11 +274,11 @@ def test_datasette_serves_the_stored_query_with_today_as_a_parameter(archive, tm
 
 
 def test_the_verdicts_are_the_same_on_sqlite_and_postgresql(db_url):
-    """storage.health on stored runs and articles, straight from the library, on both backends."""
-    from storage.articles import ArticleRecord, save_article
-    from storage.db import make_engine, make_reader, session
-    from storage.health import source_health
-    from storage.runs import finish_run, start_run
+    """storage.database.health on stored runs and articles, straight from the library, on both backends."""
+    from storage.database.articles import ArticleRecord, save_article
+    from storage.database.db import make_engine, make_reader, session
+    from storage.database.health import source_health
+    from storage.database.runs import finish_run, start_run
 
     seen = datetime.datetime(2024, 1, 1, tzinfo=datetime.UTC)
     every_other_day = [datetime.date(2023, 12, 1) + datetime.timedelta(days=2 * k) for k in range(10)]

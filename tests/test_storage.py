@@ -6,10 +6,10 @@ import pytest
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
-from storage.articles import ArticleRecord, AttachmentRecord, record_download, save_article
+from storage.database.articles import ArticleRecord, AttachmentRecord, record_download, save_article
 from storage.config import StorageError, database_url, ensure_writable_dir, warc_dir
-from storage.db import make_engine, session
-from storage.models import Article, Attachment, Capture, ViewObservation
+from storage.database.db import make_engine, session
+from storage.database.models import Article, Attachment, Capture, ViewObservation
 
 T1 = datetime(2026, 11, 1, 3, 0, tzinfo=timezone.utc)
 T2 = datetime(2026, 11, 2, 3, 0, tzinfo=timezone.utc)
@@ -153,10 +153,10 @@ def test_each_crawl_adds_a_capture_and_reparsing_the_same_record_adds_none(db):
 
 
 def test_every_table_has_its_model_listed_for_the_schema_notes():
-    """Datasette's table and column notes come from storage.models.TABLE_MODELS: a new table
+    """Datasette's table and column notes come from storage.database.models.TABLE_MODELS: a new table
     model left out of it would go undescribed."""
     from sqlmodel import SQLModel
 
-    from storage.models import TABLE_MODELS
+    from storage.database.models import TABLE_MODELS
 
     assert {t.name for t in SQLModel.metadata.sorted_tables} == {m.__tablename__ for m in TABLE_MODELS}

@@ -8,19 +8,19 @@ from datetime import UTC, datetime
 from scrapy.utils.test import get_crawler
 from sqlmodel import select
 
-from scraper.capture import WarcCaptureMiddleware
-from scraper.conditional import ConditionalRequestMiddleware
-from scraper.database import CrawlDatabase
-from scraper.items import ArticleRecord
-from scraper.pipelines import StoragePipeline
-from scraper.report import CrawlReport
-from scraper.runs import RunRecorder
-from storage.articles import save_article
-from storage.db import make_engine, session
-from storage.digests import first_with_digest, remember
-from storage.models import Article, PayloadDigest
-from storage.unit_of_work import UnitOfWork
-from storage.warc import RecordLocation
+from scraper.archive.capture import WarcCaptureMiddleware
+from scraper.crawl.conditional import ConditionalRequestMiddleware
+from scraper.crawl.database import CrawlDatabase
+from scraper.extract.items import ArticleRecord
+from scraper.crawl.pipelines import StoragePipeline
+from scraper.crawl.report import CrawlReport
+from scraper.crawl.runs import RunRecorder
+from storage.database.articles import save_article
+from storage.database.db import make_engine, session
+from storage.webarchive.digests import first_with_digest, remember
+from storage.database.models import Article, PayloadDigest
+from storage.database.unit_of_work import UnitOfWork
+from storage.webarchive.warc import RecordLocation
 
 SEEN = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
 

@@ -1,4 +1,4 @@
-"""storage.warc: faithful, replayable WARC 1.1 files and random access to their records."""
+"""storage.webarchive.warc: faithful, replayable WARC 1.1 files and random access to their records."""
 
 from __future__ import annotations
 
@@ -18,8 +18,8 @@ from random import Random
 
 import pytest
 
-from storage import warc
-from storage.warc import (
+from storage.webarchive import warc
+from storage.webarchive.warc import (
     HttpExchange,
     RecordLocation,
     WarcWriter,
@@ -438,7 +438,7 @@ def test_revisit_with_a_bad_field_is_refused_before_anything_is_written(tmp_path
 
 
 def test_a_body_cut_short_is_written_as_received_and_marked_truncated(tmp_path):
-    """A download stopped at a size limit (scraper.limits): the record says WARC-Truncated: length
+    """A download stopped at a size limit (scraper.crawl.limits): the record says WARC-Truncated: length
     (as Heritrix writes it), holds the bytes received, and still passes warcio check."""
     cut = replace(ATTACHMENT, body=PDF[:1000])  # Content-Length still says the whole size
     with make_writer(tmp_path) as writer:

@@ -11,7 +11,7 @@ import pytest
 
 from scraper.replica.sites import SiteResponse, SiteServer, site_for
 from scraper.replica.sites.scripted import ScriptedSite
-from scraper.spiders.zero_config import MAX_NAME, source_for
+from scraper.crawl.spiders.zero_config import MAX_NAME, source_for
 
 from .conftest import run_cli
 from .profile_harness import SiteCrawl
@@ -192,7 +192,7 @@ def test_two_boards_of_one_site_with_the_same_ids_are_two_sources(two_boards):
 def test_a_board_stored_under_its_old_host_name_goes_on_with_name(two_boards, tmp_path):
     """Zero-config sources were named `auto-<host>` before: `--name` keeps crawling one of them
     into its old source; `--name` takes `auto-` names only."""
-    from scraper.spiders.zero_config import legacy_source_for
+    from scraper.crawl.spiders.zero_config import legacy_source_for
 
     url = two_boards["urls"]["a"]
     assert legacy_source_for(url) == "auto-127-0-0-1"

@@ -10,9 +10,9 @@ import click
 
 from storage.config import StorageError
 
-from ..profiles import ProfileError
+from scraper.extract.profiles import ProfileError
 
-from ..fields import parse_month
+from scraper.extract.fields import parse_month
 
 
 def month_option(ctx, param, value):

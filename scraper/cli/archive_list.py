@@ -8,11 +8,11 @@ from pathlib import Path
 
 import click
 
-from storage.cdxj import summarize_warc
+from storage.webarchive.cdxj import summarize_warc
 from storage.config import warc_dir as resolve_warc_dir
-from storage.wacz import summarize_package
+from storage.webarchive.wacz import summarize_package
 
-from ..packaging import PACKAGE_DIR
+from scraper.archive.packaging import PACKAGE_DIR
 from . import fail
 from .archive import archive
 

@@ -10,7 +10,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from storage.config import StorageError
 from storage.config import database_url as configured_database_url
 from storage.config import warc_dir as configured_warc_dir
-from storage.repair import repair_directory
+from storage.webarchive.repair import repair_directory
 
 from . import fail
 from .archive import archive

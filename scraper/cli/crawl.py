@@ -9,9 +9,9 @@ import click
 from scrapy.spiderloader import get_spider_loader
 
 from storage.config import database_url as configured_database_url
-from storage.db import check_url
+from storage.database.db import check_url
 
-from ..run import CrawlOutcome, UsageError, make_settings, run_crawl, run_crawls, runnable_sources
+from scraper.crawl.run import CrawlOutcome, UsageError, make_settings, run_crawl, run_crawls, runnable_sources
 from . import fail, main, month_option, with_storage_options
 
 
@@ -72,7 +72,7 @@ def crawl(sources, every_source, listing_url, source_name, since, until, base_ur
         _crawl_many(sources, settings, spider_args, as_json)
     source = sources[0] if sources else None
     if listing_url is not None:
-        from ..spiders.zero_config import check_name, zero_config_spider
+        from scraper.crawl.spiders.zero_config import check_name, zero_config_spider
 
         if not listing_url.startswith(("http://", "https://")):
             fail(f"--url must be an http(s) URL, got {listing_url!r}")
@@ -82,7 +82,7 @@ def crawl(sources, every_source, listing_url, source_name, since, until, base_ur
             fail(f"--name: {source_name!r} is a profile's source: choose another name")
         source, spider_args["url"] = zero_config_spider(listing_url, source_name), listing_url
     else:
-        from ..profiles.loader import broken_profiles
+        from scraper.crawl.spider_loader import broken_profiles
 
         problem = broken_profiles(settings).get(source)
         if problem is not None:
@@ -98,7 +98,7 @@ def crawl(sources, every_source, listing_url, source_name, since, until, base_ur
 def _crawl_many(sources: tuple[str, ...], settings, spider_args: dict, as_json: bool) -> None:
     """Crawl several sources (or every runnable one) side by side; a broken profile, or a source
     refused by its own checks, fails alone and named. Exits."""
-    from ..profiles.loader import broken_profiles
+    from scraper.crawl.spider_loader import broken_profiles
 
     if sources:
         broken = {name: problem for name, problem in broken_profiles(settings).items() if name in sources}

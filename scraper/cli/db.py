@@ -1,4 +1,4 @@
-"""`bulletins db ...`: the database schema's version, and upgrades (storage.schema)."""
+"""`bulletins db ...`: the database schema's version, and upgrades (storage.database.schema)."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ import sys
 import click
 from sqlalchemy.engine import Engine, make_url
 
-from storage import schema
+from storage.database import schema
 from storage.config import StorageError, sqlite_path
 from storage.config import database_url as configured_database_url
-from storage.db import check_url, make_reader
+from storage.database.db import check_url, make_reader
 
 from . import fail, main
 
@@ -38,7 +38,7 @@ def existing_database(database_url: str | None) -> str:
 
 
 def reader(database_url: str | None) -> Engine:
-    """An engine for a command that only reads: read access is all it needs (storage.db.make_reader);
+    """An engine for a command that only reads: read access is all it needs (storage.database.db.make_reader);
     no database there, or one that cannot be read, is a one-line error."""
     try:
         return make_reader(configured_database_url(database_url))

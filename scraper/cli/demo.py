@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from ..run import UsageError
+from scraper.crawl.run import UsageError
 from . import fail, main, with_storage_options
 
 
@@ -17,7 +17,7 @@ from . import fail, main, with_storage_options
 @with_storage_options
 def demo(articles, regions, database_url, warc_dir, contact, log_level):
     """Serve the bundled replica boards on loopback and crawl them into ./data (no network needed)."""
-    from ..demo import run_demo
+    from scraper.replica.demo import run_demo
 
     try:
         code = run_demo(articles=articles, database=database_url, warcs=warc_dir,

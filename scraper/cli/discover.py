@@ -8,9 +8,9 @@ from urllib.parse import urlsplit
 
 import click
 
-from ..discover import Discoverer, PoliteFetcher
+from scraper.crawl.discover import Discoverer, PoliteFetcher
 from ..extract.probe import FetchError
-from ..settings import user_agent
+from scraper.crawl.settings import user_agent
 from . import fail, main
 
 

@@ -1,4 +1,4 @@
-"""`bulletins export`: the articles as CSV, JSON Lines, Parquet or Excel (storage.export)."""
+"""`bulletins export`: the articles as CSV, JSON Lines, Parquet or Excel (storage.database.export)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from storage.export import FORMATS, ExportError, Filters, export as export_articles, month_start
+from storage.database.export import FORMATS, ExportError, Filters, export as export_articles, month_start
 
 from . import fail, main, month_option
 from .db import database_url_option, reader

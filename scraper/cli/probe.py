@@ -9,7 +9,7 @@ import click
 
 from ..extract import extract_article, extract_listing, guess_kind, parse
 from ..extract.probe import FetchError, draft_profile, fetch
-from ..settings import user_agent
+from scraper.crawl.settings import user_agent
 from . import main
 
 FIELDS = (("title", "title"), ("date", "published"), ("author", "author"), ("department", "department"),

@@ -33,7 +33,7 @@ def reparse(source, since, rebuild, redetect, jobs, database_url, warc_dir):
     the rows now carry. Exits 0 when done, 2 on a usage error (unknown source, no WARC file,
     --rebuild into a database that holds articles).
     """
-    from ..reparse import ReparseError, reparse as run_reparse
+    from scraper.archive.reparse import ReparseError, reparse as run_reparse
 
     try:
         report = run_reparse(configured_database_url(database_url), configured_warc_dir(warc_dir),

@@ -10,11 +10,10 @@ import click
 from storage.config import database_url as resolve_database_url
 from storage.config import sqlite_path
 from storage.config import warc_dir as resolve_warc_dir
-from storage.db import make_reader, session
+from storage.database.db import make_reader, session
 
 from ..processes import stopped_like_ctrl_c
-from ..replay import (COLLECTION, CaptureRef, ReplayError, Wayback, article_capture, collection_dir,
-                      ensure_pywb, newest_captures, port_in_use, replay_url, sync_collection)
+from scraper.archive.replay import COLLECTION, CaptureRef, ReplayError, Wayback, article_capture, collection_dir, ensure_pywb, newest_captures, port_in_use, replay_url, sync_collection
 from . import fail, main
 
 DEFAULT_PORT = 8080

@@ -1,4 +1,4 @@
-"""`bulletins report`: one self-contained HTML file of charts about the archive (storage.report_html)."""
+"""`bulletins report`: one self-contained HTML file of charts about the archive (storage.presentation.report_html)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from storage.report_html import write_report
+from storage.presentation.report_html import write_report
 
 from . import fail, main
 from ..terminal import printable

@@ -1,11 +1,11 @@
-"""`bulletins search QUERY`: full-text search over the stored articles (storage.search)."""
+"""`bulletins search QUERY`: full-text search over the stored articles (storage.database.search)."""
 
 from __future__ import annotations
 
 import click
 
-from storage.db import session
-from storage.search import LANGUAGES, SearchError, mark, month_range, parse_terms, search as run_search
+from storage.database.db import session
+from storage.database.search import LANGUAGES, SearchError, mark, month_range, parse_terms, search as run_search
 
 from ..terminal import json_text, printable
 from . import fail, main

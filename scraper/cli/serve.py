@@ -1,4 +1,4 @@
-"""`bulletins serve`: browse the SQLite database in Datasette (storage.datasette_config)."""
+"""`bulletins serve`: browse the SQLite database in Datasette (storage.presentation.datasette_config)."""
 
 from __future__ import annotations
 
@@ -14,10 +14,10 @@ import click
 
 from storage.config import database_url as configured_database_url
 from storage.config import sqlite_path
-from storage.datasette_config import PLUGIN_SOURCE, SERVE_EXTRA, SETTINGS, datasette_metadata
+from storage.presentation.datasette_config import PLUGIN_SOURCE, SERVE_EXTRA, SETTINGS, datasette_metadata
 
 from ..processes import running, stopped_like_ctrl_c
-from ..replay import port_in_use
+from scraper.archive.replay import port_in_use
 from . import fail, main
 from .db import database_url_option
 

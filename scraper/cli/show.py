@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import click
 
-from storage.db import session
-from storage.provenance import DEFAULT_REPLAY_BASE, Provenance, as_dict, find_article, iso, provenance
-from storage.provenance import replay_base as configured_replay_base
-from storage.provenance import replay_url
+from storage.database.db import session
+from storage.webarchive.provenance import DEFAULT_REPLAY_BASE, Provenance, as_dict, find_article, iso, provenance
+from storage.webarchive.provenance import replay_base as configured_replay_base
+from storage.webarchive.provenance import replay_url
 
 from ..terminal import json_text, printable
 from . import fail, main

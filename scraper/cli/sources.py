@@ -10,13 +10,13 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from storage.config import database_url as configured_database_url
-from storage.db import NoDatabase, make_reader, session
-from storage.models import Article, Source
+from storage.database.db import NoDatabase, make_reader, session
+from storage.database.models import Article, Source
 
-from ..profiles.loader import broken_profiles
-from ..registry import REGISTRY_ENV, RegistryError, crawlability, load_registry, summary
-from ..run import make_settings, source_classes
-from ..spiders.zero_config import PREFIX, described_url
+from scraper.crawl.spider_loader import broken_profiles
+from scraper.extract.profiles.registry import REGISTRY_ENV, RegistryError, crawlability, load_registry, summary
+from scraper.crawl.run import make_settings, source_classes
+from scraper.crawl.spiders.zero_config import PREFIX, described_url
 from ..terminal import json_text, printable
 from . import fail, main
 from .db import database_url_option
@@ -97,7 +97,7 @@ def sources(verbose, runnable, registry, province, as_json, database_url):
     FAMILY family: bulletins crawl FAMILY --base-url URL", "zero-config: bulletins crawl --url URL"
     (a known press board), "find the board: bulletins discover HOME_URL" (a home page only), or
     "unknown". HOW-SURE is the profile's mark (as with -v) or the public source of the URL. A
-    summary line goes to stderr. The registry is scraper/profiles/registry.csv, or the file
+    summary line goes to stderr. The registry is scraper/extract/profiles/registry.csv, or the file
     $BULLETINS_REGISTRY names.
     """
     if registry:

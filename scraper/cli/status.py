@@ -1,5 +1,5 @@
 """`bulletins status`: one line per source, its last run, its publishing rhythm and a verdict
-(storage.health)."""
+(storage.database.health)."""
 
 from __future__ import annotations
 
@@ -8,11 +8,11 @@ import sys
 import click
 
 from storage.config import database_url as configured_database_url
-from storage.db import NoDatabase, make_reader
-from storage.health import (RHYTHM_ARTICLES, STALE_FACTOR, STALE_MIN_DAYS, BadToday, as_json,
+from storage.database.db import NoDatabase, make_reader
+from storage.database.health import (RHYTHM_ARTICLES, STALE_FACTOR, STALE_MIN_DAYS, BadToday, as_json,
                             korea_today, source_health, summary_line, table_rows)
 
-from ..run import make_settings, runnable_sources
+from scraper.crawl.run import make_settings, runnable_sources
 from ..terminal import printable
 from . import fail, main
 from .db import database_url_option

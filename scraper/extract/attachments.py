@@ -20,9 +20,9 @@ from urllib.parse import unquote, urlsplit
 
 from lxml import etree
 
-from ..fields import parse_size
-from ..items import AttachmentRecord
-from ..pages.base import guess_type
+from scraper.extract.fields import parse_size
+from scraper.extract.items import AttachmentRecord
+from scraper.extract.pages.base import guess_type
 from .document import Doc, raw_text, squash
 
 EXTENSIONS = ("hwp", "hwpx", "hwt", "pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "odt", "ods",

@@ -31,9 +31,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from ..fields import parse_count
-from ..html_text import clean_fragment
-from ..items import AttachmentRecord
+from scraper.extract.fields import parse_count
+from scraper.extract.html_text import clean_fragment
+from scraper.extract.items import AttachmentRecord
 from .attachments import find_attachments
 from .body import densest_block, fragment_html
 from .dates import parse_when

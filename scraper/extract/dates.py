@@ -1,7 +1,7 @@
 """Dates and times as boards print them, in Korea time.
 
 `parse_when("2026-01-07 14:11:54")` -> (date(2026, 1, 7), datetime(2026, 1, 7, 14, 11, 54, KST)).
-Every form of scraper.fields.parse_date is accepted; ISO 8601 timestamps with an offset (meta tags,
+Every form of scraper.extract.fields.parse_date is accepted; ISO 8601 timestamps with an offset (meta tags,
 JSON-LD) are converted to Korea time before the date is taken, so 2022-06-23T20:00:00Z is the
 24th. A time is only returned when one is printed.
 """
@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, time, timedelta, timezone
 
-from ..fields import parse_date
+from scraper.extract.fields import parse_date
 
 KST = timezone(timedelta(hours=9), "KST")
 

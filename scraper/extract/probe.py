@@ -187,7 +187,7 @@ def _attachment_links(view: Extraction) -> str:
 
 
 def draft_profile(listing: ListingGuess | None, view: Extraction | None, *, source_url: str) -> str:
-    """TOML text of a draft profile (the format of scraper/profiles) from a listing guess and/or
+    """TOML text of a draft profile (the format of scraper/extract/profiles) from a listing guess and/or
     an article extraction. Selectors come from one page each: check them."""
     parts = urlsplit(source_url)
     base = f"{parts.scheme}://{parts.netloc}" if parts.scheme in ("http", "https") else ""

@@ -1,7 +1,7 @@
 """HTML of the replica board: pure functions of the board data and the base URL.
 
 The markup of the listing table, the pagination and the view page is a contract with the page
-objects (``scraper/pages``); keep the class names and structure as they are.
+objects (``scraper/extract/pages``); keep the class names and structure as they are.
 """
 
 from __future__ import annotations

@@ -1,0 +1,1 @@
+"""The archive's operations: capture every exchange to WARC, package (CDXJ, WACZ), replay, reparse."""

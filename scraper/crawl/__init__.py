@@ -1,0 +1,1 @@
+"""Crawling: spiders navigate, middlewares and the pipeline handle each exchange and item, run starts it."""

@@ -1,0 +1,1 @@
+"""Alembic migrations of the database schema; storage.database.schema runs them (no alembic.ini needed)."""

@@ -1,0 +1,1 @@
+"""Presentation: the HTML report and the Datasette configuration."""

@@ -1,0 +1,173 @@
+"""Sorted CDXJ indexes of WARC files, and a one-pass summary of a WARC file's records.
+
+Index lines are made by cdxj-indexer, the indexer behind py-wacz and `cdxj-indexer -s`:
+``SURT-KEY 14-DIGIT-TIMESTAMP {"url", "mime", "status", "digest", "length", "offset",
+"filename"}``. Response, revisit, resource and metadata records get a line (revisits with mime
+``warc/revisit``); warcinfo records get none. A request record gets no line of its own either, but
+is read to key the response of a POST or PUT as pywb looks it up: ``...?__wb_method=post&<body>``,
+with ``method`` and ``requestBody`` in the JSON (our writer puts each request right after its
+response, with ``WARC-Concurrent-To``, which is what that pairing needs). ``filename`` is the WARC
+file's base name, so an index resolves against the folder of the WARC files or a WACZ's archive/.
+
+Lines are sorted in LC_ALL=C byte order (UTF-8 code point order is the same): pywb and
+ReplayWeb.page binary-search the index and find nothing in a crawl-order one. The sort is external:
+sorted runs of at most ``buffer_bytes`` are spilled to temporary files and merged, so memory stays
+flat however large the run.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import heapq
+import json
+import os
+import tempfile
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cdxj_indexer.main import CDXJIndexer
+from warcio.archiveiterator import ArchiveIterator
+from warcio.exceptions import ArchiveLoadFailed
+from warcio.timeutils import iso_date_to_datetime
+
+SORT_BUFFER_BYTES = 32 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class CdxjLine:
+    urlkey: str  # SURT form of the URL (plus __wb_method=... for POST/PUT)
+    timestamp: str  # 14 digits, UTC
+    fields: dict  # url, mime, status, digest, length, offset, filename, ...
+
+    @classmethod
+    def parse(cls, line: str) -> CdxjLine:
+        urlkey, timestamp, rest = line.rstrip("\n").split(" ", 2)
+        return cls(urlkey, timestamp, json.loads(rest))
+
+
+class _ExternalSort:
+    """A text sink that sorts its lines with bounded memory (sorted runs merged at the end)."""
+
+    def __init__(self, workdir: Path, buffer_bytes: int):
+        self.workdir = workdir
+        self.buffer_bytes = buffer_bytes
+        self.lines: list[str] = []
+        self.size = 0
+        self.runs: list[Path] = []
+
+    def write(self, line: str) -> None:  # cdxj-indexer writes exactly one line per call
+        self.lines.append(line)
+        self.size += len(line)
+        if self.size >= self.buffer_bytes:
+            self._spill()
+
+    def flush(self) -> None:
+        pass
+
+    def _spill(self) -> None:
+        self.lines.sort()
+        fd, name = tempfile.mkstemp(prefix=".cdxj-run-", dir=self.workdir)
+        with open(fd, "w", encoding="utf-8", newline="") as out:
+            out.writelines(self.lines)
+        self.runs.append(Path(name))
+        self.lines, self.size = [], 0
+
+    def merged(self) -> Iterator[str]:
+        """Every line once, in order; the temporary runs are removed when the merge ends."""
+        try:
+            with ExitStack() as stack:
+                self.lines.sort()
+                streams = [stack.enter_context(open(run, encoding="utf-8", newline=""))
+                           for run in self.runs]
+                previous = None
+                for line in heapq.merge(self.lines, *streams):
+                    if line != previous:  # the same record indexed twice (a file given twice)
+                        yield line
+                    previous = line
+        finally:
+            for run in self.runs:
+                run.unlink(missing_ok=True)
+
+
+def write_cdxj(warc_paths: Iterable[Path | str], out_path: Path | str, *,
+               buffer_bytes: int = SORT_BUFFER_BYTES) -> int:
+    """Index the WARC files into a sorted CDXJ file (written whole or not at all); returns its lines."""
+    out_path = Path(out_path)
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    sink = _ExternalSort(out_path.parent, buffer_bytes)
+    CDXJIndexer(sink, [str(p) for p in warc_paths], post_append=True).process_all()
+    part = out_path.with_name(out_path.name + ".part")
+    count = 0
+    try:
+        with open(part, "w", encoding="utf-8", newline="") as out:
+            fcntl.flock(out.fileno(), fcntl.LOCK_EX)  # held while written (storage.webarchive.wacz.remove_stale_parts)
+            for line in sink.merged():
+                out.write(line)
+                count += 1
+            out.flush()
+            os.fsync(out.fileno())
+        part.replace(out_path)
+    finally:
+        part.unlink(missing_ok=True)
+    return count
+
+
+def iter_cdxj(path: Path | str) -> Iterator[CdxjLine]:
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip():
+                yield CdxjLine.parse(line)
+
+
+# --- what a WARC file holds ----------------------------------------------------------------
+
+
+@dataclass
+class WarcFileSummary:
+    name: str
+    size: int  # bytes on disk
+    records: Counter = field(default_factory=Counter)  # WARC-Type -> count
+    first_capture: str | None = None  # earliest WARC-Date of a response/revisit/request record
+    last_capture: str | None = None
+    complete: bool = True  # False: still being written (".open"), or unreadable past some record
+    error: str | None = None
+
+    def as_dict(self) -> dict:
+        return {"name": self.name, "size": self.size, "records": dict(sorted(self.records.items())),
+                "first_capture": self.first_capture, "last_capture": self.last_capture,
+                "complete": self.complete, "error": self.error}
+
+
+_CAPTURE_TYPES = ("response", "revisit", "request", "resource")
+
+
+def summarize_warc(path: Path | str) -> WarcFileSummary:
+    """Count the records of a WARC file by type and find its capture dates (one streaming pass).
+
+    A torn or unreadable tail (a crashed writer) is reported in `error`, with what came before it.
+    """
+    path = Path(path)
+    summary = WarcFileSummary(path.name, path.stat().st_size,
+                              complete=not path.name.endswith(".open"))
+    first = last = None
+    try:
+        with open(path, "rb") as fh:
+            for record in ArchiveIterator(fh, no_record_parse=True):
+                summary.records[record.rec_type] += 1
+                date = record.rec_headers.get_header("WARC-Date")
+                if not date or record.rec_type not in _CAPTURE_TYPES:
+                    continue
+                moment = iso_date_to_datetime(date)
+                if first is None or moment < first[0]:
+                    first = (moment, date)
+                if last is None or moment > last[0]:
+                    last = (moment, date)
+    except (ArchiveLoadFailed, OSError, EOFError, ValueError) as error:
+        summary.complete = False
+        summary.error = " ".join(f"{type(error).__name__}: {error}".split())
+    summary.first_capture = first[1] if first else None
+    summary.last_capture = last[1] if last else None
+    return summary
