@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from scrapy.http import HtmlResponse
+from web_poet import HttpResponse
 
 from scraper.extract.pages.declarative import ArticlePage, ListingPage
 from scraper.extract.profiles import load_profiles
@@ -20,11 +20,11 @@ MOKPO_BOARD = "https://www.mokpo.go.kr/www/mokpo_news/press_release/report_mater
 
 
 def view(name: str, url: str, file: str) -> ArticlePage:
-    return ArticlePage(HtmlResponse(url, body=real_page(file), encoding="utf-8"), PROFILES[name])
+    return ArticlePage(HttpResponse(url, body=real_page(file), encoding="utf-8"), PROFILES[name])
 
 
 def rows(name: str, url: str, file: str, base: str):
-    return ListingPage(HtmlResponse(url, body=real_page(file), encoding="utf-8"), PROFILES[name], base).rows()
+    return ListingPage(HttpResponse(url, body=real_page(file), encoding="utf-8"), PROFILES[name], base).rows()
 
 
 # ---------------------------------------------------------------------- yb-cms: 나주, 목포
@@ -38,7 +38,7 @@ def test_naju_view_gives_the_expected_values(name, board_id):
     # not og:title, which is padded with keywords
     assert item.title == "꽃소마루 나주혁신점-빛가람동, ‘한돈·가족 외식권 후원’ 협약"
     assert item.published == datetime.date(2025, 12, 5)
-    assert item.author is None and page.department() == "빛가람동"   # 등록부서 only
+    assert item.author is None and page.department == "빛가람동"   # 등록부서 only
     assert item.views == 36
     # not og:description, a base64 blob
     assert item.body_text.startswith("내년 12월까지 지역아동센터 3곳에 780만 원 상당 한돈 지원")
@@ -74,7 +74,7 @@ def test_mokpo_view_gives_the_expected_values(name):
     assert item.title == "목포향기나는교회, 유달동 어려운 이웃에 온수매트 전달"
     assert item.published == datetime.date(2025, 12, 9)
     # 담당부서 of the article, not the footer's 홍보과; no author printed
-    assert item.author is None and page.department() == "유달동"
+    assert item.author is None and page.department == "유달동"
     # the view count, not the file's download counter "(1 hit/ 360.6 KB)"
     assert item.views == 28
     assert item.body_text.startswith("목포향기나는교회(담임목사 박진)는 지난 8일, 저소득 취약계층을 위해 온수매트")

@@ -10,8 +10,8 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 
 import pytest
-from scrapy import Request
-from scrapy.http import HtmlResponse, Response, TextResponse
+from scrapy.http import HtmlResponse
+from web_poet import HttpResponse
 from scrapy.spiderloader import get_spider_loader
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, SQLModel, create_engine, select
@@ -35,7 +35,7 @@ FIELDS = [f.name for f in fields(ArticleRecord) if not f.name.startswith("warc_"
 def load(name: str):
     folder = FIXTURES / name
     url = json.loads((folder / "meta.json").read_text())["url"]
-    response = HtmlResponse(url, body=(folder / "input.html").read_bytes(), encoding="utf-8")
+    response = HttpResponse(url, body=(folder / "input.html").read_bytes(), encoding="utf-8")
     return response, json.loads((folder / "output.json").read_text(encoding="utf-8"))
 
 
@@ -76,7 +76,8 @@ def test_listing_rows_and_next_page():
     rows = [asdict(r) | {"published": r.published.isoformat()} for r in page.rows()]
     assert rows == expected["rows"]
     spider = get_spider_loader(make_settings()).load("gyeonggi-en")(base_url="http://127.0.0.1:8000")
-    assert spider.listing_request(17, response).url == expected["next_page_url"]
+    crawled = HtmlResponse(str(response.url), body=response.body, encoding="utf-8")  # what the spider gets
+    assert spider.listing_request(17, crawled).url == expected["next_page_url"]
     notices = [r for r in rows if r["notice"]]
     assert [r["board_id"] for r in notices] == ["901", "902"]
     sample = next(r for r in rows if r["board_id"] == "1149")
@@ -85,7 +86,7 @@ def test_listing_rows_and_next_page():
 
 def test_a_page_that_is_not_html_is_kept_with_every_field_missing():
     url = "http://127.0.0.1:8000/blog/english-news/1500"
-    item = ArticlePage(Response(url, body=b"\x89PNG\r\n", headers={"Content-Type": "image/png"})).to_item()
+    item = ArticlePage(HttpResponse(url, body=b"\x89PNG\r\n\x1a\n", headers={"Content-Type": "image/png"})).to_item()
     assert (item.board_id, item.url, item.title, item.body_text) == ("1500", url, None, None)
     assert item.missing_fields == ["title", "author", "published", "views", "body_text"]
     assert item.field_problems == {"page": "not an HTML page (image/png)"}
@@ -93,7 +94,7 @@ def test_a_page_that_is_not_html_is_kept_with_every_field_missing():
 
 def test_an_empty_html_page_is_kept_with_every_field_missing():
     url = "http://127.0.0.1:8000/blog/english-news/1501"
-    item = ArticlePage(HtmlResponse(url, body=b"<html><body></body></html>", encoding="utf-8")).to_item()
+    item = ArticlePage(HttpResponse(url, body=b"<html><body></body></html>", encoding="utf-8")).to_item()
     assert item.board_id == "1501"
     assert item.missing_fields == ["title", "author", "published", "views", "body_text"]
 
@@ -121,13 +122,14 @@ PAGE_DATE = {"Date": "Sun, 13 Dec 2026 03:00:00 GMT"}  # the answer's own day: 2
 CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
-def sample(changes: dict[str, str] | None = None, headers: dict | None = None) -> HtmlResponse:
+def sample(changes: dict[str, str] | None = None, headers: dict | None = None) -> HttpResponse:
     """The recorded sample article with some of its markup changed."""
     html = (FIXTURES / "article-sample" / "input.html").read_text(encoding="utf-8")
     for old, new in (changes or {}).items():
         assert old in html
         html = html.replace(old, new)
-    return HtmlResponse(SAMPLE_URL, body=html.encode("utf-8"), encoding="utf-8", headers=headers)
+    headers = {"Content-Type": "text/html; charset=utf-8", **(headers or {})}  # as the board serves it
+    return HttpResponse(SAMPLE_URL, body=html.encode("utf-8"), encoding="utf-8", headers=headers)
 
 
 def stored(item: ArticleRecord) -> Article:
@@ -162,8 +164,7 @@ def test_a_profile_page_refuses_a_negative_labelled_count():
             "<p>신안군은 12월 12일 신안군보건소 회의실에서 통합지원회의를 열었다고 밝혔다.</p></td></tr>"
             "</table></body></html>")
     url = "https://www.shinan.go.kr/home/www/openinfo/participation_07/participation_07_03/show/142507"
-    response = HtmlResponse(url, body=html.encode(), encoding="utf-8", headers=PAGE_DATE,
-                            request=Request(url))
+    response = HttpResponse(url, body=html.encode(), encoding="utf-8", headers=PAGE_DATE)
     item = declarative.ArticlePage(response, load_profiles()["shinan"]).to_item()
     assert (item.title, item.published, item.author) == ("신안군, 통합지원회의 개최", date(2025, 12, 12), "노인건강과")
     assert (item.views, item.field_problems) == (None, {"views": "negative count (-5)"})
@@ -174,7 +175,8 @@ def test_listing_rows_leave_out_counts_that_cannot_be_one():
     response, _ = load("listing-page-16")
     html = response.text.replace('<td class="hit">359</td>', f'<td class="hit">{2**63}</td>') \
                         .replace('<td class="hit">87</td>', '<td class="hit">-5</td>')
-    page = ListingPage(response.replace(body=html.encode()), load_profiles()["gyeonggi-en"], "http://127.0.0.1:8000")
+    page = ListingPage(HttpResponse(str(response.url), body=html.encode(), encoding="utf-8"),
+                       load_profiles()["gyeonggi-en"], "http://127.0.0.1:8000")
     views = {r.board_id: r.views for r in page.rows()}
     assert (views["1150"], views["1149"], views["901"]) == (None, None, 1234)
 
@@ -208,7 +210,7 @@ def test_dates_are_judged_against_the_page_own_day_then_the_day_of_extraction():
     ("yesterday", None),
 ])
 def test_the_page_day_is_its_date_header_in_korea(value, day):
-    assert page_day(HtmlResponse(SAMPLE_URL, body=b"<p>x", headers={"Date": value})) == day
+    assert page_day(HttpResponse(SAMPLE_URL, body=b"<p>x", headers={"Date": value})) == day
 
 
 def test_an_unreadable_printed_date_is_named():
@@ -236,12 +238,12 @@ KOREAN_BODY = "경기도는 6월 8일부터 10일까지 몽골을 방문해 보�
 PASTED = "도는 앞으로도 의료진 교류를 이어가겠다고 설명했다. 똠방각하 뷁"  # 똠, 뷁: CP949 beyond EUC-KR
 
 
-def korean_page(*parts: bytes, charset: str = "utf-8") -> HtmlResponse:
+def korean_page(*parts: bytes, charset: str = "utf-8") -> HttpResponse:
     body = (b"<html><head><title>x</title></head><body><div class='board-view'><h3 class='view-title'>"
             + "경기도, 몽골과 보건의료 협력".encode(charset) + b"</h3><ul class='view-info'><li><strong>Date"
             b"</strong> <span>2022-06-24</span></li></ul><div class='view-content'>" + b"".join(parts)
             + b"</div></div></body></html>")
-    return HtmlResponse(SAMPLE_URL, body=body, headers={"Content-Type": f"text/html; charset={charset}", **PAGE_DATE})
+    return HttpResponse(SAMPLE_URL, body=body, headers={"Content-Type": f"text/html; charset={charset}", **PAGE_DATE})
 
 
 def test_a_utf8_page_with_pasted_euc_kr_text_is_mended():
@@ -278,14 +280,14 @@ def test_mixed_decode_reads_each_run_in_the_charset_it_decodes_in():
 
 @pytest.mark.parametrize("body", [b"", b"  \r\n\t "])
 def test_an_empty_answer_is_unusable(body):
-    assert unusable_page(HtmlResponse(SAMPLE_URL, body=body)) == "empty answer"
+    assert unusable_page(HttpResponse(SAMPLE_URL, body=body)) == "empty answer"
 
 
 @pytest.mark.parametrize("body", [b"\x89PNG\r\n\x1a\n" + bytes(200), b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n",
                                   b"PK\x03\x04\x14\x00\x06\x00", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(64),
                                   bytes(range(256)) * 16])
 def test_binary_content_served_as_html_is_unusable(body):
-    response = HtmlResponse(SAMPLE_URL, body=body, headers={"Content-Type": "text/html; charset=utf-8"})
+    response = HttpResponse(SAMPLE_URL, body=body, headers={"Content-Type": "text/html; charset=utf-8"})
     assert unusable_page(response) == "binary content served as text/html"
 
 
@@ -295,11 +297,11 @@ def test_pages_are_usable_whatever_their_charset():
     korean = "<html><body><p>경기도 보도자료</p></body></html>"
     for charset in ("euc-kr", "utf-8"):
         body = korean.replace("<html>", f"<html><meta charset={charset}>").encode(charset)
-        assert unusable_page(HtmlResponse(SAMPLE_URL, body=body)) is None
+        assert unusable_page(HttpResponse(SAMPLE_URL, body=body)) is None
     utf16 = codecs.BOM_UTF16_LE + korean.encode("utf-16-le")
-    assert unusable_page(HtmlResponse(SAMPLE_URL, body=utf16)) is None
-    declared = TextResponse(SAMPLE_URL, body=korean.encode("utf-16-le"), encoding="utf-16-le")
+    assert unusable_page(HttpResponse(SAMPLE_URL, body=utf16)) is None
+    declared = HttpResponse(SAMPLE_URL, body=korean.encode("utf-16-le"), encoding="utf-16-le")
     assert unusable_page(declared) is None
     # A file answered as what it is is no "binary served as text": the page object names it.
-    pdf = Response(SAMPLE_URL, body=b"%PDF-1.7\n", headers={"Content-Type": "application/pdf"})
+    pdf = HttpResponse(SAMPLE_URL, body=b"%PDF-1.7\n", headers={"Content-Type": "application/pdf"})
     assert unusable_page(pdf) is None

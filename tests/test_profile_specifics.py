@@ -14,7 +14,7 @@ from urllib.parse import parse_qs
 
 import pytest
 from parsel import Selector
-from scrapy.http import HtmlResponse
+from web_poet import HttpResponse
 
 from scraper.extract.fields import attachment_filename
 from scraper.extract.pages.declarative import ArticlePage, ListingPage
@@ -170,7 +170,7 @@ def test_egov_view_fields_come_from_the_board_view_table_not_the_popular_box():
     site = site_for("egov-bbs", articles=23)
     post = next(p for p in site.regular if p.views == 3_623_361)
     url = f"http://127.0.0.1:1{egov.VIEW}?bbsId={site.bbs_id}&nttId={post.id}"
-    page = ArticlePage(HtmlResponse(url, body=site.html(site.view(post)).body,
+    page = ArticlePage(HttpResponse(url, body=site.html(site.view(post)).body,
                                     headers={"Content-Type": "text/html; charset=EUC-KR"}), PROFILES["egov-bbs"])
     item = page.to_item()
     # a board family's ids carry the site and the board: one source holds many boards
@@ -303,7 +303,7 @@ def test_shinan_replica_listing_rows_join_the_listing_url_and_flag_the_notices()
     site = site_for("shinan", articles=24)
     base = "https://www.shinan.go.kr"
     url = f"{base}{shinan.LISTING}?page=2&search=&keyword="
-    rows = ListingPage(HtmlResponse(url, body=site.listing(2).encode("utf-8"), encoding="utf-8"),
+    rows = ListingPage(HttpResponse(url, body=site.listing(2).encode("utf-8"), encoding="utf-8"),
                        PROFILES["shinan"], base).rows()
     per_page = shinan.PER_PAGE
     assert [r.notice for r in rows[:2]] == [True, True] and not any(r.notice for r in rows[2:])
@@ -351,8 +351,8 @@ def test_gyeonggi_view_page_gives_the_department_beside_the_author():
     site = site_for("gyeonggi", articles=12)
     post = site.regular[0]
     url = "https://www.gg.go.kr" + gyeonggi.view_path(post)
-    page = ArticlePage(HtmlResponse(url, body=site.view(post).encode("utf-8"), encoding="utf-8"), PROFILES["gyeonggi"])
-    assert (page.author(), page.department(), page.board_id()) == (post.author, post.department, str(post.id))
+    page = ArticlePage(HttpResponse(url, body=site.view(post).encode("utf-8"), encoding="utf-8"), PROFILES["gyeonggi"])
+    assert (page.author, page.department, page.board_id) == (post.author, post.department, str(post.id))
 
 
 def gg_offsets(crawl) -> list[str]:
@@ -438,12 +438,12 @@ def test_korea_kr_replica_view_gives_the_release_not_the_site_title_licence_or_f
     site = site_for("korea-kr", articles=45)
     release = next(r for r in site.releases if len(r.post.files) > 1)
     url = f"https://www.korea.kr{korea_kr.VIEW}?newsId={release.id}&pageIndex=1"
-    page = ArticlePage(HtmlResponse(url, body=site.view(release).encode("utf-8"), encoding="utf-8"),
+    page = ArticlePage(HttpResponse(url, body=site.view(release).encode("utf-8"), encoding="utf-8"),
                        PROFILES["korea-kr"])
     item = page.to_item()
     assert item.title == release.post.title  # og:title and <title> are the site's
     assert (item.author, item.published) == (release.body, release.post.posted.date())
-    assert page.department() == f"{release.body} {release.post.department}"
+    assert page.department == f"{release.body} {release.post.department}"
     assert item.body_text == "\n\n".join(release.post.paragraphs)  # no 공공누리 / 담당 부서 text
     assert [a.name for a in item.attachments] == [f.name for f in release.post.files]  # not 내려받기
     assert all("/common/download.do?fileId=" in a.url for a in item.attachments)  # not 바로보기

@@ -8,7 +8,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from scrapy.http import HtmlResponse
+from web_poet import HttpResponse, PageParams
 
 from scraper.extract.pages.declarative import ArticlePage
 from scraper.extract.profiles import ProfileError, load_profile, load_profiles, parse_profile
@@ -139,7 +139,7 @@ def test_fields_a_profile_leaves_out_come_from_the_zero_config_extractor(tmp_pat
     (tmp_path / "my-gb.toml").write_text(MINIMAL, encoding="utf-8")
     profile = load_profiles(str(tmp_path))["my-gb"]
     url = "https://www.gb.go.kr/Main/page.do?mnu_uid=6792&cmd=2&Start=0&B_NUM=506274201"
-    page = ArticlePage(HtmlResponse(url, body=real_page("gyeongbuk_gb_go_kr_press_view.html"),
+    page = ArticlePage(HttpResponse(url, body=real_page("gyeongbuk_gb_go_kr_press_view.html"),
                                     encoding="utf-8"), profile)
     item = page.to_item()
     assert (item.board_id, item.title, item.published, item.author, item.views) == (
@@ -255,7 +255,7 @@ def test_a_page_outside_the_projects_page_modules_is_never_imported(tmp_path, mo
     ("os.path:join", "is neither a page object of scraper.extract.pages"),
     ("scraper.extract.pages.declarative:parse_date", "is not a page object class (a subclass of "
                                              "scraper.extract.pages.base.ArticlePageBase)"),
-    ("scraper.extract.pages.base:Response", "is not a page object class"),
+    ("scraper.extract.pages.base:ListingRow", "is not a page object class"),
     ("scraper.extract.pages.nowhere:Page", "cannot be imported (ModuleNotFoundError: No module named "
                                    "'scraper.extract.pages.nowhere')"),
 ])
@@ -285,9 +285,11 @@ def test_a_page_object_a_package_declares_as_an_entry_point_is_used(tmp_path, mo
     monkeypatch.syspath_prepend(str(tmp_path))
     for page in ("my-board", "board_pages:BoardPage"):  # by the entry point's name, or its value
         spidercls = spider_class(with_page(page, tmp_path))
-        page = spidercls.page_object(HtmlResponse(url="http://127.0.0.1/view?id=1", body=b"<html></html>"))
+        response = HttpResponse(url="http://127.0.0.1/view?id=1", body=b"<html></html>")
+        assert spidercls.page_object.__name__ == "BoardPage"  # the class scrapy-poet builds in a crawl
+        page = spidercls.page_object(response, PageParams(source=spidercls.name))  # as a crawl makes it
         assert (type(page).__module__, type(page).__name__) == ("board_pages", "BoardPage")
-        assert page.source == "paged"  # its articles go under the profile's own name
+        assert page.to_item().source == "paged"  # its articles go under the profile's own name
 
 
 def test_a_refused_page_makes_its_source_broken_and_its_crawl_a_one_line_error(tmp_path, monkeypatch):

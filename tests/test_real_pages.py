@@ -13,8 +13,9 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from scrapy.http import HtmlResponse
+from web_poet import HttpResponse
 
+from scraper.extract.pages.declarative import ListingPage
 from scraper.extract.profiles import load_profiles
 from scraper.crawl.spiders.profiled import spider_class
 
@@ -47,12 +48,12 @@ def spider(profile: str, base_url: str | None):
 def read(index: int):
     """The page object (view) or the rows (listing) of the golden file's `index`th page."""
     entry = PAGES[index]
-    response = HtmlResponse(entry["url"], body=real_page(entry["file"]), encoding=entry.get("encoding", "utf-8"))
+    response = HttpResponse(entry["url"], body=real_page(entry["file"]), encoding=entry.get("encoding", "utf-8"))
     walker = spider(entry["profile"], entry.get("base_url"))
     if entry["kind"] == "view":
-        page = walker.article_page(response)
+        page = walker.page_object(response)  # the page class scrapy-poet builds in a crawl
         return page, page.to_item()
-    return walker.listing_page(response).rows()
+    return ListingPage(response, walker.profile, walker.base_url).rows()
 
 
 # ---------------------------------------------------------------------- what each key asserts
@@ -60,9 +61,9 @@ def read(index: int):
 
 def check_view(key: str, want, page, item) -> None:
     if key == "department":
-        assert page.department() == want
+        assert page.department == want
     elif key == "none":
-        values = {name: page.department() if name == "department" else getattr(item, name) for name in want}
+        values = {name: page.department if name == "department" else getattr(item, name) for name in want}
         assert values == dict.fromkeys(want), "printed nowhere on the page: must be None"
     elif key == "body_start":
         assert item.body_text.startswith(want), item.body_text[:200]

@@ -33,12 +33,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from scrapy.http import Headers
-from scrapy.responsetypes import responsetypes
 from sqlalchemy import func
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, select
 from warcio.exceptions import ArchiveLoadFailed
+from web_poet import HttpResponse, HttpResponseHeaders
 
 from storage.database.articles import ArticleRecord, field_problems_json, record_download, save_article
 from storage.config import StorageError, sqlite_path
@@ -51,6 +50,7 @@ from storage.webarchive.warc import (ArchivedRecord, decoded_payload, finished_w
 from scraper.extract.fields import parse_month
 from scraper.extract.language import detect_language
 from scraper.crawl.limits import CorruptBody, decompresses_beyond
+from scraper.extract.answers import media_type
 from scraper.extract.pages.base import unusable_page
 from scraper.crawl.run import make_settings
 
@@ -203,14 +203,7 @@ class Parser:
     def parse(self, page_cls: type, record: ArchivedRecord, filename: str, offset: int
               ) -> ArticleRecord:
         """The page object's item for a 200 response record, with its WARC pointer."""
-        url = record.target_uri
-        headers = Headers()
-        for name, value in record.http_headers:   # as the crawl's response has them, decoded
-            if name.lower() not in ("content-encoding", "transfer-encoding"):
-                headers.appendlist(name, value.encode("latin-1"))
-        body = decoded_payload(record)
-        response_cls = responsetypes.from_args(headers=headers, url=url, body=body)
-        response = response_cls(url=url, status=200, headers=headers, body=body)
+        response = web_response(record)
         why = unusable_page(response)
         if why is not None:  # the crawl failed it: no article row of garbage here either
             raise ValueError(why)
@@ -219,6 +212,15 @@ class Parser:
         item.warc_file, item.warc_offset, item.warc_record_id = filename, offset, record.record_id
         item.captured_at = datetime.fromisoformat(record.date).astimezone(UTC)
         return item
+
+
+def web_response(record: ArchivedRecord) -> HttpResponse:
+    """The archived answer as web-poet's HttpResponse, as the crawl's page object read it: the
+    body decoded (Content-Encoding), without the encoding headers the crawl's response lost."""
+    headers = [(name, value) for name, value in record.http_headers
+               if name.lower() not in ("content-encoding", "transfer-encoding")]
+    return HttpResponse(url=record.target_uri, body=decoded_payload(record), status=200,
+                        headers=HttpResponseHeaders(headers))
 
 
 def parse_chunk(jobs: list[tuple], parser: Parser | None = None):
@@ -596,8 +598,7 @@ def _download_of(record: ArchivedRecord) -> tuple[str, int, str | None]:
 
 
 def _content_type(record: ArchivedRecord) -> str | None:
-    value = next((v for k, v in record.http_headers if k.lower() == "content-type"), "")
-    return value.split(";")[0].strip() or None
+    return media_type(next((v for k, v in record.http_headers if k.lower() == "content-type"), None))
 
 
 def _warc_header(record: ArchivedRecord, name: str) -> str | None:

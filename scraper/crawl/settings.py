@@ -121,7 +121,11 @@ BULLETINS_DRIFT_MIN_ARTICLES = 5
 # the duplicate filter live in Redis (scrapy-redis), shared by every crawler process of a source;
 # None keeps Scrapy's own, in memory. Keys are PREFIX:SOURCE:*; a worker whose heartbeat is older
 # than WORKER_TTL seconds counts as dead; an idle worker looks for new work every POLL seconds.
-ADDONS = {"scraper.crawl.frontier.RedisFrontier": 0}
+# scrapy-poet builds the page object each spider's parse_article asks for (web-poet pages over
+# web-poet's HttpResponse, with the request's meta["page_params"]).
+ADDONS = {"scraper.crawl.frontier.RedisFrontier": 0, "scrapy_poet.Addon": 300}
+SCRAPY_POET_PROVIDERS = {"scrapy_poet.page_input_providers.HttpResponseProvider": None,
+                         "scraper.crawl.page_inputs.WebResponseProvider": 500}
 BULLETINS_REDIS_URL = None
 BULLETINS_REDIS_PREFIX = "bulletins"
 BULLETINS_REDIS_WORKER_TTL = 60

@@ -20,7 +20,9 @@ from ..database import CrawlDatabase, storage_enabled
 
 from scraper.extract.fields import attachment_filename, plausible
 from scraper.extract.items import AttachmentDownload, ListingViews
-from scraper.extract.pages.base import unusable_page
+from scraper.extract.answers import media_type
+from scraper.extract.pages.base import ArticlePageBase, unusable_page
+
 from ..report import page_failed
 from ..unusable import UnusableAnswer
 
@@ -205,9 +207,10 @@ class BulletinSpider(scrapy.Spider):
         """An object whose rows() are the listing's ListingRow."""
         raise NotImplementedError
 
-    def article_page(self, response):
-        """The page object reading an article's view page."""
-        raise NotImplementedError
+    def page_params(self) -> dict:
+        """web-poet's page parameters of every article request: the source its article is
+        stored under (scrapy-poet hands them to the page object)."""
+        return {"source": self.name}
 
     def redirected_away(self, exchange, url: str, board_id: str | None) -> bool:
         """Whether an article request was redirected (3xx or meta refresh) to another page than
@@ -277,7 +280,7 @@ class BulletinSpider(scrapy.Spider):
 
     def article_request(self, row) -> scrapy.Request:
         return scrapy.Request(row.url, callback=self.parse_article, errback=self.failed,
-                              cb_kwargs={"board_id": row.board_id})
+                              cb_kwargs={"board_id": row.board_id}, meta={"page_params": self.page_params()})
 
     async def start(self):
         first = self.listing_request(1)
@@ -325,18 +328,20 @@ class BulletinSpider(scrapy.Spider):
         else:
             self.listing_ended()
 
-    def parse_article(self, response, board_id: str | None = None):
+    def parse_article(self, response, page: ArticlePageBase, board_id=None):
+        """An article's view page; `page` is its page object, built by scrapy-poet (each spider
+        names its page class in its own parse_article's annotation)."""
         if self.redirected_away(response, response.url, board_id):
             # Not the article asked for; but when the page is another article of the board, it
             # is stored under its own id: its own request may be dropped as a duplicate of this one.
             if self.article_id(response.url) is None:
                 return
             board_id = self.article_id(response.url)
-        unusable = unusable_page(response)
+        unusable = unusable_page(page.response)
         if unusable is not None:  # archived as received; no article row of garbage
             self.page_failed((response.meta.get("redirect_urls") or [response.url])[0], unusable, "article", board_id)
             return
-        item = self.article_page(response).to_item()
+        item = page.to_item()
         if board_id and item.board_id == response.url:
             item.board_id = board_id  # the view URL does not carry the id (POST views)
         yield item
@@ -354,8 +359,7 @@ class BulletinSpider(scrapy.Spider):
         # whose own request may be dropped as a duplicate of this one.
         for each in dict.fromkeys([url, response.url]):
             yield AttachmentDownload(url=each, size=len(response.body) if modified else None,
-                                     content_type=(response.headers.get("Content-Type") or b"")
-                                     .decode("latin-1").split(";")[0].strip() or None if modified else None,
+                                     content_type=media_type(response.headers.get("Content-Type")) if modified else None,
                                      name=attachment_filename(response.headers.get("Content-Disposition")),
                                      source=self.name)
 
@@ -366,7 +370,8 @@ class BulletinSpider(scrapy.Spider):
             if retry.kind == "article":
                 self.count("retried_articles")
                 yield scrapy.Request(retry.url, callback=self.parse_article, errback=self.failed,
-                                     cb_kwargs={"board_id": retry.board_id})
+                                     cb_kwargs={"board_id": retry.board_id},
+                                     meta={"page_params": self.page_params()})
             elif retry.kind == "attachment":
                 self.count("retried_attachments")
                 yield self.attachment_request(retry.url)

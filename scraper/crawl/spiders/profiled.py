@@ -13,11 +13,12 @@ from importlib.metadata import entry_points
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import scrapy
-from scrapy.http import TextResponse
+from web_poet import PageParams
 
 from scraper.extract.pages.base import ArticlePageBase
-from scraper.extract.pages.declarative import ArticlePage, ListingPage, id_from_url, text_of
+from scraper.extract.pages.declarative import ArticlePage, ListingPage, for_profile, id_from_url, text_of
 from scraper.extract.profiles import PAGE_GROUP, PAGE_IN_PROJECT, Profile, ProfileError, join
+from ..page_inputs import web_response
 from .base import BulletinSpider
 
 
@@ -57,7 +58,7 @@ class ProfileSpider(BulletinSpider):
     link, a page number, a row offset or a POSTed form field."""
 
     profile: Profile
-    page_object = None  # makes the page object view.page names (page_class, named_page)
+    page_object: type[ArticlePageBase]  # the page class scrapy-poet builds for parse_article
 
     @property
     def extra_hosts(self) -> tuple[str, ...]:
@@ -83,10 +84,12 @@ class ProfileSpider(BulletinSpider):
 
     @classmethod
     def page_for(cls, url: str):
-        """The page object for an archived view page of this source, or None (reparse uses it)."""
+        """Makes the page object of an archived view page of this source from a web-poet response
+        (reparse uses it), or None. A partial of module-level names, so reparse can hand it to its
+        worker processes."""
         if id_from_url(url, cls.profile) is None:
             return None
-        return cls.page_object or functools.partial(ArticlePage, profile=cls.profile)
+        return functools.partial(_page_of, cls.profile, cls.profile.name)
 
     def article_id(self, url: str) -> str | None:
         return id_from_url(url, self.profile)
@@ -145,31 +148,22 @@ class ProfileSpider(BulletinSpider):
 
     # ------------------------------------------------------------------ pages
 
-    def _decoded(self, response):
-        charset = self.profile.charset
-        if charset and isinstance(response, TextResponse):
-            return response.replace(encoding=charset)
-        return response
-
     def listing_page(self, response):
-        return ListingPage(self._decoded(response), self.profile, self.base_url)
-
-    def article_page(self, response):
-        response = self._decoded(response)
-        return self.page_object(response) if self.page_object else ArticlePage(response, self.profile)
+        return ListingPage(web_response(response), self.profile, self.base_url)
 
 
-def named_page(cls: type, source: str):
-    """The page class, its items under this profile's source name: a copy of a profile (another
-    board of the same family, the same board with other hosts allowed) stores its own articles.
-    A partial of module-level names, so reparse can hand it to its worker processes."""
-    return cls if cls.source == source else functools.partial(_page_of, cls, source)
+def page_object(profile: Profile) -> type[ArticlePageBase]:
+    """The class of a profile's article pages, made from (response, page_params) as scrapy-poet
+    makes page objects: the class view.page names, else the declarative page with the profile."""
+    return page_class(profile) if profile.view.page else for_profile(profile)
 
 
-def _page_of(cls: type, source: str, response):
-    page = cls(response)
-    page.source = source
-    return page
+def _page_of(profile: Profile, source: str, response):
+    """A profile's article page for a response, its article stored under `source`."""
+    params = PageParams(source=source)
+    if profile.view.page:
+        return page_class(profile)(response, params)
+    return ArticlePage(response, profile, params)
 
 
 def _with_param(url: str, name: str, value: str) -> str:
@@ -185,10 +179,18 @@ def _class_name(name: str) -> str:
 
 def spider_class(profile: Profile) -> type[ProfileSpider]:
     """The profile's spider class; a ProfileError when its view.page cannot be used."""
+    page = page_object(profile)
+
+    def parse_article(self, response, page, board_id=None):
+        return ProfileSpider.parse_article(self, response, page, board_id)
+
+    # scrapy-poet reads the annotation: the page object it builds for this callback
+    parse_article.__annotations__ = {"page": page}
     return type(_class_name(profile.name), (ProfileSpider,), {
         "name": profile.name,
         "profile": profile,
-        "page_object": named_page(page_class(profile), profile.name) if profile.view.page else None,
+        "page_object": page,
+        "parse_article": parse_article,
         "default_base_url": profile.base_url,
         "description": profile.description,
         "__module__": __name__,

@@ -159,15 +159,16 @@ class ZeroConfigSpider(BulletinSpider):
                                    notice=link.notice))
         return _Rows(rows)
 
-    def article_page(self, response):
-        return ArticlePage(response, source=self.name)
+    def parse_article(self, response, page: ArticlePage, board_id=None):
+        # the annotation names the page object scrapy-poet builds for the callback
+        return super().parse_article(response, page, board_id)
 
     def article_id(self, url: str) -> str | None:
         return board_id_from_url(url)
 
     def article_request(self, row):
         request = super().article_request(row)
-        request.meta["board_id"] = row.board_id
+        request.meta["page_params"]["board_id"] = row.board_id  # the listing's id, over the URL's
         return request
 
 

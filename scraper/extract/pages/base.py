@@ -1,5 +1,9 @@
 """What every board's page objects share: field-by-field extraction that never raises, values
-that cannot be true refused with the reason, and the answers that are no page at all."""
+that cannot be true refused with the reason, and the answers that are no page at all.
+
+Page objects are web-poet pages (`WebPage` over web-poet's framework-neutral `HttpResponse`,
+`@field` methods): a crawl gets them from scrapy-poet, a reparse builds them from WARC records,
+a test from bytes; none of them needs Scrapy."""
 
 from __future__ import annotations
 
@@ -13,8 +17,9 @@ from email.utils import parsedate_to_datetime
 from typing import Any, Callable
 from urllib.parse import unquote, urlsplit
 
-from scrapy.http import Response, TextResponse
+from web_poet import HttpResponse, PageParams, WebPage, field
 
+from ..answers import is_text, media_type, text_type
 from ..fields import EARLIEST_DATE, count_problem, date_problem, split_issue
 from ..html_text import clean_fragment, strip_controls
 from ..items import ArticleRecord, AttachmentRecord
@@ -54,7 +59,18 @@ def guess_type(name_or_url: str) -> str | None:
     return mimetypes.guess_type(unquote(urlsplit(name_or_url).path or name_or_url))[0]
 
 
-def unusable_page(response: Response) -> str | None:
+def text_answer(response: HttpResponse) -> bool:
+    """Whether the answer is text (as Scrapy would make it a TextResponse)."""
+    return is_text(response.headers, str(response.url), response.body)
+
+
+def with_encoding(response: HttpResponse, encoding: str | None, body: bytes | None = None) -> HttpResponse:
+    """The same answer read in `encoding` (a profile's charset, a mended body)."""
+    return HttpResponse(url=str(response.url), body=response.body if body is None else body,
+                        status=response.status, headers=response.headers, encoding=encoding)
+
+
+def unusable_page(response: HttpResponse) -> str | None:
     """Why an answer is no page at all, in one line, or None: "empty answer" (no body, or only
     white space), "binary content served as text/html" (the declared type, from Content-Type;
     a known file signature or control bytes in the first 4 KB). UTF-16 with a byte-order mark or
@@ -62,25 +78,27 @@ def unusable_page(response: Response) -> str | None:
     body = response.body or b""
     if not body.strip():
         return "empty answer"
-    declared = (response.headers.get("Content-Type") or b"").decode("latin-1").split(";")[0].strip()
-    if not declared.startswith("text/") and not isinstance(response, TextResponse):
+    declared = media_type(response.headers.get("Content-Type")) or ""
+    if declared not in ("", "application/octet-stream") and not text_type(declared):
+        return None  # a file answered as what it is: the page object says "not an HTML page"
+    if not declared.startswith("text/") and not text_answer(response):
         return None  # a file answered as what it is: the page object says "not an HTML page"
     head = body[:SNIFF_BYTES]
-    if head.startswith(_BOMS) or "utf-16" in (getattr(response, "encoding", "") or "").lower():
+    if head.startswith(_BOMS) or "utf-16" in (response.encoding or "").lower():
         return None
     if head.startswith(_MAGIC) or len(_BINARY_BYTES.findall(head)) > BINARY_SHARE * len(head):
         return f"binary content served as {declared or 'text'}"
     return None
 
 
-def page_day(response: Response) -> date | None:
+def page_day(response: HttpResponse) -> date | None:
     """The day of the answer in Korea, from its HTTP Date header (kept in the WARC record, so a
     reparse judges dates against the same day); None without a readable one."""
     value = response.headers.get("Date")
     if not value:
         return None
     try:
-        moment = parsedate_to_datetime(value.decode("latin-1"))
+        moment = parsedate_to_datetime(value)
     except (TypeError, ValueError, IndexError):
         return None
     if moment.tzinfo is None:
@@ -118,14 +136,14 @@ def mixed_decode(body: bytes, primary: str, fallback: str) -> tuple[str, int]:
     return "".join(parts), mended
 
 
-def mend_mixed_charsets(response: Response) -> Response:
+def mend_mixed_charsets(response: HttpResponse) -> HttpResponse:
     """The response itself, or when it is declared UTF-8 (or EUC-KR/CP949), is not valid in that
     charset, and some of its invalid runs decode in the other: a copy holding the mended text as
     UTF-8. The WARC keeps the bytes as served; a reparse mends them the same way."""
-    if not isinstance(response, TextResponse):
+    if not text_answer(response):
         return response
     try:
-        declared = codecs.lookup(response.encoding).name
+        declared = codecs.lookup(response.encoding or "").name
     except LookupError:
         return response
     if declared == "utf-8":
@@ -144,11 +162,14 @@ def mend_mixed_charsets(response: Response) -> Response:
     if not mended:
         return response
     log.debug("%s: %d runs of %s mended in a page declared %s", response.url, mended, fallback, declared)
-    return response.replace(body=text.encode("utf-8"), encoding="utf-8")
+    return with_encoding(response, "utf-8", text.encode("utf-8"))
 
 
-class ArticlePageBase:
-    """Turns a view page into an ArticleRecord. Subclasses define the field methods.
+class ArticlePageBase(WebPage[ArticleRecord]):
+    """Turns a view page into an ArticleRecord. Subclasses define the field methods (`@field`).
+
+    `page_params` (web-poet's PageParams, from the request's meta["page_params"] in a crawl) may
+    name the `source` the article is stored under and its `board_id` when the URL has none.
 
     Each field method may return None or raise: either way the field is recorded as missing,
     the rest of the article is kept. A value that cannot be true (a negative or implausibly
@@ -159,8 +180,11 @@ class ArticlePageBase:
     source: str = ""
     version: int = 1  # bump when the fields this page object extracts change
 
-    def __init__(self, response: Response):
+    def __init__(self, response: HttpResponse, page_params: PageParams | None = None):
         self.response = mend_mixed_charsets(response)
+        self.page_params = page_params or PageParams()
+        if self.page_params.get("source"):
+            self.source = self.page_params["source"]
         self.errors: dict[str, str] = {}
 
     @property
@@ -171,20 +195,49 @@ class ArticlePageBase:
     # Fields this board never prints: not missing when absent.
     never_printed: tuple[str, ...] = ()
 
-    # Field methods to override.
-    def board_id(self) -> str: raise NotImplementedError
-    def canonical_url(self) -> str: return self.response.url
-    def title(self) -> str | None: return None
-    def author(self) -> str | None: return None
-    def department(self) -> str | None: return None
-    def published(self) -> date | None: return None
-    def views(self) -> int | None: return None
-    def body_html_fragment(self) -> str | None: return None
-    def attachments(self) -> list[AttachmentRecord]: return []
+    # Fields to override (each with @field): read with _safe, so one that raises is recorded
+    # as missing with its error, and the rest of the page is kept.
+    @field
+    def board_id(self) -> str | None:
+        return self.page_params.get("board_id")
+
+    @field
+    def canonical_url(self) -> str:
+        return str(self.response.url)
+
+    @field
+    def title(self) -> str | None:
+        return None
+
+    @field
+    def author(self) -> str | None:
+        return None
+
+    @field
+    def department(self) -> str | None:
+        return None
+
+    @field
+    def published(self) -> date | None:
+        return None
+
+    @field
+    def views(self) -> int | None:
+        return None
+
+    @field
+    def body_html_fragment(self) -> str | None:
+        return None
+
+    @field
+    def attachments(self) -> list[AttachmentRecord]:
+        return []
 
     def _safe(self, name: str, method: Callable[[], Any], default: Any = None) -> Any:
         try:
-            return method()
+            value = method()
+            # a field overridden without @field reads as a bound method: call it
+            return value() if callable(value) and not isinstance(value, type) else value
         except Exception as exc:  # a broken field must never lose the page
             self.errors[name] = f"{type(exc).__name__}: {exc}"
             log.debug("field %s failed on %s", name, self.response.url, exc_info=True)
@@ -198,6 +251,9 @@ class ArticlePageBase:
             noun = {"published": "date", "views": "count"}.get(name, "value")
             self.errors[name] = f"unreadable {noun} ({text.strip()[:80]!r})"
         return value
+
+    def _getter(self, name: str) -> Callable[[], Any]:
+        return lambda: getattr(self, name)
 
     def _text(self, name: str, method: Callable[[], str | None]) -> str | None:
         """A text field, without terminal control characters."""
@@ -216,30 +272,29 @@ class ArticlePageBase:
         """The article; `detect` judges the language of title + body (reparse passes one that
         reuses the stored answer for a text it has seen). Dates are judged against the page's
         own day (its HTTP Date header), else `today`, else the day of extraction in Korea."""
-        is_text = isinstance(self.response, TextResponse)
-        board_id = self._safe("board_id", self.board_id) or self.response.url
+        url = str(self.response.url)
+        is_text = text_answer(self.response)
+        board_id = self._safe("board_id", self._getter("board_id")) or url
         record = ArticleRecord(source=self.source, board_id=str(board_id),
                                extractor_version=self.extractor_version,
-                               url=(self._safe("url", self.canonical_url) if is_text else None)
-                               or self.response.url)
+                               url=(self._safe("url", self._getter("canonical_url")) if is_text else None) or url)
         if is_text:
-            record.title = self._text("title", self.title)
-            record.author = self._text("author", self.author)
-            record.department = self._text("department", self.department)
+            record.title = self._text("title", self._getter("title"))
+            record.author = self._text("author", self._getter("author"))
+            record.department = self._text("department", self._getter("department"))
             reference = page_day(self.response) or today or datetime.now(KOREA).date()
-            published = self._safe("published", self.published)
+            published = self._safe("published", self._getter("published"))
             record.published = self._refused("published", published, date_problem(published, reference))
-            views = self._safe("views", self.views)
+            views = self._safe("views", self._getter("views"))
             record.views = self._refused("views", views, count_problem(views))
-            fragment = self._safe("body", self.body_html_fragment)
+            fragment = self._safe("body", self._getter("body_html_fragment"))
             if fragment:
-                text, html = self._safe("body", lambda: clean_fragment(fragment, self.response.url),
-                                        (None, None))
+                text, html = self._safe("body", lambda: clean_fragment(fragment, url), (None, None))
                 record.body_text, record.body_html = text or None, html or None
             record.attachments = [replace(a, name=strip_controls(a.name))
-                                  for a in self._safe("attachments", self.attachments, [])]
+                                  for a in self._safe("attachments", self._getter("attachments"), [])]
         else:
-            declared = (self.response.headers.get("Content-Type") or b"").decode("latin-1")
+            declared = self.response.headers.get("Content-Type") or ""
             self.errors["page"] = f"not an HTML page ({declared or 'no Content-Type'})"
         record.issue_month, record.headline = split_issue(record.title)
         text = "\n".join(filter(None, [record.title, record.body_text]))

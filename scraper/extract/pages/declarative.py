@@ -14,12 +14,12 @@ from typing import Any, Iterable
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from parsel import Selector, SelectorList
-from scrapy.http import Response, TextResponse
+from web_poet import HttpResponse, PageParams, field
 
 from ..fields import parse_count, parse_date, plausible_count
 from ..items import AttachmentRecord
 from ..profiles import Profile, join
-from .base import ArticlePageBase, ListingRow, guess_type
+from .base import ArticlePageBase, ListingRow, guess_type, text_answer, with_encoding
 
 _SPACE = re.compile(r"\s+")
 _NEW_MARK = re.compile(r"\s*(새로운\s*글|새글|\bnew\b|N)\s*$")
@@ -91,11 +91,19 @@ def fill(template: str, values: dict[str, Any]) -> str:
     return template.format_map({k: ("" if v is None else v) for k, v in values.items()})
 
 
+def in_charset(response: HttpResponse, profile: Profile) -> HttpResponse:
+    """The answer read in the profile's charset, when it names one (a board that declares a wrong
+    one): in a crawl and a reparse alike."""
+    if profile.charset and text_answer(response):
+        return with_encoding(response, profile.charset)
+    return response
+
+
 class ListingPage:
     """The rows of one listing page (HTML or JSON), in the order printed."""
 
-    def __init__(self, response: Response, profile: Profile, base_url: str):
-        self.response, self.profile, self.base_url = response, profile, base_url
+    def __init__(self, response: HttpResponse, profile: Profile, base_url: str):
+        self.response, self.profile, self.base_url = in_charset(response, profile), profile, base_url
 
     def rows(self) -> list[ListingRow]:
         if self.profile.listing.format == "json":
@@ -138,7 +146,7 @@ class ListingPage:
         if not href or href.startswith(("javascript:", "#")):
             return None, {}
         # Relative links ("?act=read&id=1") join the listing URL, not the site root.
-        return self.response.urljoin(href), {}
+        return str(self.response.urljoin(href)), {}
 
     def _is_notice(self, row: Selector) -> bool:
         spec = self.profile.listing
@@ -177,15 +185,19 @@ class ListingPage:
 
 
 class ArticlePage(ArticlePageBase):
-    """A view page read with the profile's selectors and labels."""
+    """A view page read with the profile's selectors and labels. `for_profile(profile)` is the
+    same page with the profile built in, as scrapy-poet builds page objects: from their inputs
+    alone (the response, the page parameters)."""
 
-    def __init__(self, response: Response, profile: Profile):
-        if profile.charset and isinstance(response, TextResponse):
-            response = response.replace(encoding=profile.charset)  # crawl and reparse alike
-        super().__init__(response)
+    profile: Profile
+
+    def __init__(self, response: HttpResponse, profile: Profile | None = None,
+                 page_params: PageParams | None = None):
+        profile = profile or type(self).profile
+        self.source = profile.name
+        super().__init__(in_charset(response, profile), page_params)
         self.profile = profile
         self.never_printed = tuple(f for f in profile.view.absent if f in ("author", "published", "views"))
-        self.source = profile.name
         self.version = profile.view.version
         self._labelled: dict[str, str] | None = None
         self._auto = None
@@ -204,8 +216,8 @@ class ArticlePage(ArticlePageBase):
         if self._auto is None:
             from scraper.extract import extract_article
 
-            encoding = getattr(self.response, "encoding", None)
-            self._auto = extract_article(self.response.body, self.response.url, encoding=encoding)
+            encoding = self.response.encoding if text_answer(self.response) else None
+            self._auto = extract_article(self.response.body, str(self.response.url), encoding=encoding)
         return self._auto
 
     def _field(self, name: str) -> str | None:
@@ -221,8 +233,9 @@ class ArticlePage(ArticlePageBase):
                                              self.profile.view.labels)
         return self._labelled
 
-    def board_id(self) -> str:
-        return id_from_url(self.response.url, self.profile) or self.response.meta.get("board_id")
+    @field
+    def board_id(self) -> str | None:
+        return id_from_url(str(self.response.url), self.profile) or self.page_params.get("board_id")
 
     # A field the profile declares (selector or label) is read as declared and only so: when it
     # is not found the layout changed, and drift detection must see it. A field it leaves out is
@@ -233,29 +246,36 @@ class ArticlePage(ArticlePageBase):
             return None
         return self.parsed(name, self._field(name), parse) if self._declared(name) else auto()
 
+    @field
     def title(self) -> str | None:
         spec = self.profile.view
         if spec.title:
             return text_of(self.response, spec.title) or self._field("title")
         return self._read("title", lambda v: v, lambda: self.auto().title)
 
+    @field
     def author(self) -> str | None:
         # an empty labelled cell is no value: None, never "" (a researcher's IS NULL finds it)
         return self._read("author", lambda v: v or None, lambda: self.auto().author)
 
+    @field
     def department(self) -> str | None:
         return self._read("department", lambda v: v or None, lambda: self.auto().department)
 
+    @field
     def published(self) -> date | None:
         return self._read("published", parse_date, lambda: self.auto().published)
 
+    @field
     def views(self) -> int | None:
         return self._read("views", parse_count, lambda: self.auto().views)
 
+    @field
     def body_html_fragment(self) -> str | None:
         spec = self.profile.view
         return select(self.response, spec.body).get() if spec.body else self.auto().body_html
 
+    @field
     def attachments(self) -> list[AttachmentRecord]:
         spec = self.profile.view
         if not spec.attachments:
@@ -279,13 +299,14 @@ class ArticlePage(ArticlePageBase):
             for attr in a.xpath("./@onclick | ./@href").getall():
                 m = pattern.search(attr)
                 if m:
-                    return join(self.response.url if spec.attachment_url.startswith("?") else
-                                _site_root(self.response.url), fill(spec.attachment_url, m.groupdict()))
+                    url = str(self.response.url)
+                    return join(url if spec.attachment_url.startswith("?") else _site_root(url),
+                                fill(spec.attachment_url, m.groupdict()))
             return None
         href = a.attrib.get("href")
         if not href or href.startswith(("javascript:", "#")):
             return None
-        return self.response.urljoin(href)
+        return str(self.response.urljoin(href))
 
 
 def _site_root(url: str) -> str:
@@ -293,7 +314,7 @@ def _site_root(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}"
 
 
-def labelled_values(response: Response | Selector, fields_in: str | None,
+def labelled_values(response: HttpResponse | Selector, fields_in: str | None,
                     labels: dict[str, str]) -> dict[str, str]:
     """{field: value} for labels printed beside their values.
 
@@ -320,3 +341,14 @@ def labelled_values(response: Response | Selector, fields_in: str | None,
             found[target] = squash(" ".join(value[0].xpath(
                 ".//text()[not(ancestor::script or ancestor::style)]").getall()))
     return found
+
+
+def for_profile(profile: Profile, base: type[ArticlePage] = ArticlePage) -> type[ArticlePage]:
+    """`base` with the profile built in: made from (response, page_params), as scrapy-poet builds
+    the page object a spider's callback asks for."""
+
+    def __init__(self, response: HttpResponse, page_params: PageParams | None = None):
+        base.__init__(self, response, profile, page_params)
+
+    name = "".join(part.capitalize() for part in re.split(r"[^A-Za-z0-9]+", profile.name)) + "ArticlePage"
+    return type(name, (base,), {"__init__": __init__, "profile": profile, "__module__": __name__})

@@ -14,6 +14,8 @@ from urllib.parse import unquote, urlsplit
 
 from ..fields import parse_count, parse_date, parse_size
 from ..items import AttachmentRecord
+from web_poet import field
+
 from .base import ArticlePageBase, guess_type
 
 SOURCE = "gyeonggi-en"
@@ -41,36 +43,44 @@ class ArticlePage(ArticlePageBase):
             self._field_cache = found
         return self._field_cache
 
-    def board_id(self) -> str:
-        return board_id_of(self.response.url) or board_id_of(self.canonical_url())
+    @field
+    def board_id(self) -> str | None:
+        return board_id_of(str(self.response.url)) or board_id_of(self.canonical_url)
 
+    @field
     def canonical_url(self) -> str:
         href = self.response.css('link[rel="canonical"]::attr(href)').get()
-        return self.response.urljoin(href) if href else self.response.url
+        return str(self.response.urljoin(href) if href else self.response.url)
 
+    @field
     def title(self) -> str | None:
         text = " ".join(" ".join(self.response.css("div.board-view .view-title ::text").getall()).split())
         return text or None
 
+    @field
     def author(self) -> str | None:
         return self._fields().get("author") or None
 
+    @field
     def published(self) -> date | None:
         return self.parsed("published", self._fields().get("published"), parse_date)
 
+    @field
     def views(self) -> int | None:
         return self.parsed("views", self._fields().get("views"), parse_count)
 
+    @field
     def body_html_fragment(self) -> str | None:
         return self.response.css("div.board-view div.view-content").get()
 
+    @field
     def attachments(self) -> list[AttachmentRecord]:
         found = []
         for li in self.response.css("div.board-view div.view-files li"):
             href = li.css("a::attr(href)").get()
             if not href:
                 continue
-            url = self.response.urljoin(href)
+            url = str(self.response.urljoin(href))
             name = " ".join(li.css("a ::text").getall()).strip() or unquote(urlsplit(url).path.rsplit("/", 1)[-1])
             found.append(AttachmentRecord(name=name, url=url,
                                           size=parse_size(li.css(".file-size::text").get()),

@@ -7,11 +7,11 @@ import hashlib
 from datetime import date
 from urllib.parse import parse_qsl, urlsplit
 
-from scrapy.http import Response, TextResponse
+from web_poet import HttpResponse, PageParams, field
 
 from scraper.extract import Extraction, extract_article
 from ..items import AttachmentRecord
-from .base import ArticlePageBase
+from .base import ArticlePageBase, text_answer
 
 # Query parameters that name an article on Korean boards, best first.
 ID_PARAMS = ("nttId", "nttSn", "idx", "B_NUM", "bIdx", "newsId", "articleId", "articleNo", "no",
@@ -33,11 +33,13 @@ def board_id_from_url(url: str) -> str:
 
 
 class ArticlePage(ArticlePageBase):
+    """Page parameters: `source`, the name the spider gives the board (`auto-HOST-...`)."""
+
+    source = "auto"
     version = 1
 
-    def __init__(self, response: Response, source: str = "auto"):
-        super().__init__(response)
-        self.source = source
+    def __init__(self, response: HttpResponse, page_params: PageParams | None = None):
+        super().__init__(response, page_params)
         self._found: Extraction | None = None
 
     @property
@@ -47,34 +49,42 @@ class ArticlePage(ArticlePageBase):
     @property
     def found(self) -> Extraction:
         if self._found is None:
-            encoding = self.response.encoding if isinstance(self.response, TextResponse) else None
-            self._found = extract_article(self.response.body, self.response.url, encoding=encoding)
+            encoding = self.response.encoding if text_answer(self.response) else None
+            self._found = extract_article(self.response.body, str(self.response.url), encoding=encoding)
         return self._found
 
     @property
     def rules(self) -> dict[str, str]:
         return self.found.rules
 
+    @field
     def board_id(self) -> str:
-        return self.response.meta.get("board_id") or board_id_from_url(self.response.url)
+        return self.page_params.get("board_id") or board_id_from_url(str(self.response.url))
 
+    @field
     def title(self) -> str | None:
         return self.found.title
 
+    @field
     def author(self) -> str | None:
         return self.found.author
 
+    @field
     def department(self) -> str | None:
         return self.found.department
 
+    @field
     def published(self) -> date | None:
         return self.found.published
 
+    @field
     def views(self) -> int | None:
         return self.found.views
 
+    @field
     def body_html_fragment(self) -> str | None:
         return self.found.body_html
 
+    @field
     def attachments(self) -> list[AttachmentRecord]:
         return list(self.found.attachments)
