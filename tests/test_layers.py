@@ -1,10 +1,12 @@
 """The layers hold: import-linter's contracts in pyproject.toml (storage never imports scraper,
-the extractor never imports Scrapy, nothing below the CLI imports it), and ruff finds no unused
-or undefined name ([tool.ruff] in pyproject.toml)."""
+the extractor never imports Scrapy, nothing below the CLI imports it), ruff finds no unused
+or undefined name ([tool.ruff] in pyproject.toml), and mypy no type error in storage/ and the
+extractor ([tool.mypy])."""
 
 from __future__ import annotations
 
 import subprocess
+import sys
 
 from .conftest import BIN, REPO
 
@@ -20,3 +22,12 @@ def test_ruff_finds_no_unused_or_undefined_names():
     result = subprocess.run([str(BIN / "ruff"), "check", "--no-cache", "scraper", "storage", "tests", "benchmarks"],
                             cwd=REPO, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_mypy_finds_no_type_errors():
+    # the files and per-library settings are [tool.mypy]'s; /dev/null: no cache left in the tree
+    result = subprocess.run([sys.executable, "-m", "mypy", "--cache-dir", "/dev/null"], cwd=REPO,
+                            capture_output=True, text=True, timeout=600)
+    errors = [line for line in result.stdout.splitlines() if ": error:" in line]
+    shown = errors[:5] or (result.stdout + result.stderr).strip().splitlines()[-3:]
+    assert result.returncode == 0, f"mypy: {len(errors)} error(s), first: " + " | ".join(shown)
