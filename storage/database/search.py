@@ -444,7 +444,7 @@ def snippet(body: str, terms: list[str]) -> str:
     flat = " ".join(body.split())
     found = _pattern(terms).search(flat)
     start = 0 if found is None else max(0, found.start() - SNIPPET_BEFORE)
-    if start:
+    if start and found is not None:  # start is 0 without a match
         space = flat.find(" ", start, found.start())   # start at a word
         start = space + 1 if space != -1 else start
     end = min(len(flat), start + SNIPPET_LENGTH)
