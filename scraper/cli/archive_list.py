@@ -9,12 +9,11 @@ from pathlib import Path
 import click
 
 from storage.cdxj import summarize_warc
-from storage.config import warc_dir as resolve_warc_dir
 from storage.wacz import summarize_package
 
 from ..packaging import PACKAGE_DIR
-from . import fail
 from .archive import archive
+from .options import warc_dir_option
 
 WARC_PATTERNS = ("*.warc.gz", "*.warc", "*.warc.gz.open", "*.warc.open")
 
@@ -53,17 +52,14 @@ def _records(counts: dict[str, int]) -> str:
 
 
 @archive.command("list")
-@click.option("--warc-dir", envvar="BULLETINS_WARC_DIR", default=None,
-              help="Folder of the WARC files [env BULLETINS_WARC_DIR; default ./data/warc]")
+@warc_dir_option(existing=True)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object on stdout, for scripts.")
 def list_archive(warc_dir, as_json):
     """Show the WARC files (size, records by type, first and last capture) and the packaged runs.
 
     Runs are the WACZ packages under WARC-DIR/packages/ (run id, source, WARC files, pages, size).
     """
-    folder = resolve_warc_dir(warc_dir)
-    if not folder.is_dir():
-        fail(f"no WARC folder at {folder}")
+    folder = warc_dir
     files = [summarize_warc(path).as_dict() for path in warc_files(folder)]
     runs = package_summaries(folder)
     if as_json:
