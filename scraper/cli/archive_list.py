@@ -59,13 +59,12 @@ def list_archive(warc_dir, as_json):
 
     Runs are the WACZ packages under WARC-DIR/packages/ (run id, source, WARC files, pages, size).
     """
-    folder = warc_dir
-    files = [summarize_warc(path).as_dict() for path in warc_files(folder)]
-    runs = package_summaries(folder)
+    files = [summarize_warc(path).as_dict() for path in warc_files(warc_dir)]
+    runs = package_summaries(warc_dir)
     if as_json:
-        click.echo(json.dumps({"warc_dir": str(folder), "files": files, "runs": runs}, indent=2))
+        click.echo(json.dumps({"warc_dir": str(warc_dir), "files": files, "runs": runs}, indent=2))
         return
-    click.echo(f"WARC files in {folder}: {len(files)}")
+    click.echo(f"WARC files in {warc_dir}: {len(files)}")
     if files:
         rows = [["name", "size", "records", "first capture", "last capture"]]
         for f in files:
@@ -73,7 +72,7 @@ def list_archive(warc_dir, as_json):
             rows.append([f["name"], human_size(f["size"]), _records(f["records"]) + note,
                          f["first_capture"] or "-", f["last_capture"] or "-"])
         click.echo("\n".join(_table(rows, right={1})))
-    click.echo(f"\nRuns (packages in {folder / PACKAGE_DIR}): {len(runs)}")
+    click.echo(f"\nRuns (packages in {warc_dir / PACKAGE_DIR}): {len(runs)}")
     if runs:
         rows = [["run id", "source", "files", "pages", "size"]]
         for r in runs:

@@ -34,11 +34,10 @@ def replay(port, warc_dir, database_url, article_id, no_serve):
     ~/.cache/bulletin-archiver/pywb-venv [env BULLETINS_PYWB_VENV]; the collection's indexes are
     kept under ~/.cache/bulletin-archiver/replay/, and only new or changed WARC files are indexed.
     """
-    folder = warc_dir
     if no_serve and port == 0:
         fail("--no-serve needs the --port of the running pywb")
     try:
-        refs = _captures(database_url, folder, article_id)
+        refs = _captures(database_url, warc_dir, article_id)
     except ReplayError as exc:
         fail(str(exc))
     bare = article_id is not None
@@ -47,7 +46,7 @@ def replay(port, warc_dir, database_url, article_id, no_serve):
     elif port and port_in_use(port):
         fail(f"port {port} on 127.0.0.1 is in use: choose another with --port (0: any free port)")
     else:
-        _serve(folder, port, refs, bare)
+        _serve(warc_dir, port, refs, bare)
 
 
 def _captures(url: str, folder: Path, article_id: int | None) -> list[CaptureRef]:
