@@ -27,7 +27,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection, Engine
 
 from .models import Article, Attachment, table_of
-from .months import month_after, parse_month
+from .months import month_after, month_span, parse_month
 from storage.times import iso, utc
 
 FORMATS = ("csv", "jsonl", "parquet", "xlsx")
@@ -400,6 +400,10 @@ def export(engine: Engine, fmt: str, output: Path | None, filters: Filters = Fil
         raise ExportError(f"unknown format {fmt!r} (choose from {', '.join(FORMATS)})")
     if bom and fmt != "csv":
         raise ExportError(f"--bom is for CSV only, not {fmt}")
+    try:
+        month_span(filters.since, filters.until)
+    except ValueError as exc:  # an unreadable month, or --since after --until
+        raise ExportError(str(exc)) from None
     if fmt in BINARY_FORMATS and output is None:
         raise ExportError(f"{'Parquet' if fmt == 'parquet' else 'xlsx'} is binary: "
                           "give a file with -o/--output")
