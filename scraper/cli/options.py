@@ -39,7 +39,7 @@ class Month(click.ParamType):
 
 
 class LanguageCode(click.ParamType):
-    """A language as the articles store it (scraper.language: ISO 639-1 codes from langdetect and
+    """A language as the articles store it (scraper.extract.language: ISO 639-1 codes from langdetect and
     the Hangul rule, `zh-cn`/`zh-tw` for Chinese): 2 or 3 letters, optionally a hyphen and a
     2-letter region. Any case on the command line; the value is case-folded (KO -> ko)."""
 

@@ -96,7 +96,7 @@ def sources(verbose, runnable, registry, province, as_json, database_url):
     FAMILY family: bulletins crawl FAMILY --base-url URL", "zero-config: bulletins crawl --url URL"
     (a known press board), "find the board: bulletins discover HOME_URL" (a home page only), or
     "unknown". HOW-SURE is the profile's mark (as with -v) or the public source of the URL. A
-    summary line goes to stderr. The registry is scraper/profiles/registry.csv, or the file
+    summary line goes to stderr. The registry is scraper/extract/profiles/registry.csv, or the file
     $BULLETINS_REGISTRY names.
     """
     if registry:

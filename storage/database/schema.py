@@ -94,7 +94,7 @@ def scripts() -> ScriptDirectory:
 
 def head_revision() -> str:
     head = scripts().get_current_head()
-    assert head is not None, "storage/migrations has no revision"
+    assert head is not None, "storage/database/migrations has no revision"
     return head
 
 

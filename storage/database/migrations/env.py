@@ -32,7 +32,7 @@ if connection is not None:
     run_on(connection)
 else:
     url = config.get_main_option("sqlalchemy.url")
-    assert url is not None, "storage.schema.alembic_config sets the URL when it passes no connection"
+    assert url is not None, "storage.database.schema.alembic_config sets the URL when it passes no connection"
     engine = migration_engine(url)
     with engine.connect() as connection:
         run_on(connection)
