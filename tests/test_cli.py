@@ -108,7 +108,8 @@ def test_reversed_month_window_is_a_one_line_error(tmp_path):
 
 def test_bad_month_is_a_usage_error():
     result = run_cli("crawl", "gyeonggi-en", "--since", "June")
-    assert result.returncode == 2 and "expected a month as YYYY-MM" in result.stderr
+    assert (result.returncode, result.stderr) == (
+        2, "bulletins: error: --since: expected a month as YYYY-MM, got 'June'\n")
 
 
 def count(db, sql):
@@ -348,9 +349,11 @@ def test_every_command_is_in_the_lazy_table_so_a_crawl_imports_only_its_own_modu
     for modules in LAZY_COMMANDS.values():
         for module in modules:
             importlib.import_module(f"scraper.cli.{module}")
-    # `bulletins crawl --help` in a fresh interpreter imports no other command's module
+    # `bulletins crawl --help` in a fresh interpreter imports no other command's module (the shared
+    # options' module is no command's)
     probe = ("import sys; from scraper.cli import main\n"
              "try:\n    main(['crawl', '--help'])\nexcept SystemExit:\n    pass\n"
              "print(sorted(m for m in sys.modules if m.startswith('scraper.cli.')))")
     loaded = subprocess.run([str(BIN / "python"), "-c", probe], capture_output=True, text=True, cwd=REPO)
-    assert loaded.stdout.strip().splitlines()[-1] == "['scraper.cli.crawl']", loaded.stdout + loaded.stderr
+    assert loaded.stdout.strip().splitlines()[-1] == "['scraper.cli.crawl', 'scraper.cli.options']", \
+        loaded.stdout + loaded.stderr

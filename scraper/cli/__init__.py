@@ -12,41 +12,11 @@ from storage.config import StorageError
 
 from scraper.extract.profiles import ProfileError
 
-from scraper.extract.fields import parse_month
-
-
-def month_option(ctx, param, value):
-    if value is None:
-        return None
-    try:
-        parse_month(value)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc)) from None
-    return value
-
 
 def fail(message: str) -> None:
     """A one-line error and exit status 2, the usage-error convention of the whole CLI."""
     click.echo(f"bulletins: error: {message}", err=True)
     sys.exit(2)
-
-
-storage_options = [
-    click.option("--database-url", envvar="BULLETINS_DATABASE_URL", default=None,
-                 help="SQLAlchemy URL [env BULLETINS_DATABASE_URL; default sqlite:///data/bulletins.sqlite]"),
-    click.option("--warc-dir", envvar="BULLETINS_WARC_DIR", default=None,
-                 help="Folder for WARC files [env BULLETINS_WARC_DIR; default ./data/warc]"),
-    click.option("--contact", envvar="BULLETINS_CONTACT", default=None,
-                 help="Operator contact (URL or e-mail) sent in the User-Agent [env BULLETINS_CONTACT]"),
-    click.option("--log-level", default=None, help="Scrapy log level [crawl: INFO, demo: WARNING]",
-                 type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"], case_sensitive=False)),
-]
-
-
-def with_storage_options(func):
-    for option in reversed(storage_options):
-        func = option(func)
-    return func
 
 
 # Each command's module, imported only when the command runs or when `--help` lists the commands
@@ -82,8 +52,10 @@ def _import_all() -> None:
 
 
 class _Main(click.Group):
-    """Storage problems (an outdated schema, an unusable folder) and unusable profile files end
-    any command in one line. Commands are loaded lazily (LAZY_COMMANDS)."""
+    """Storage problems (an outdated schema, an unusable folder), unusable profile files and a
+    value that does not fit its option (scraper.cli.options) end any command in one line;
+    a missing argument, an unknown option keep click's usage message. Commands are loaded lazily
+    (LAZY_COMMANDS)."""
 
     def list_commands(self, ctx):
         _import_all()   # --help: every module, listed in LAZY_COMMANDS or not
@@ -104,6 +76,22 @@ class _Main(click.Group):
             return super().invoke(ctx)
         except (StorageError, ProfileError) as exc:
             fail(str(exc))
+        except click.BadParameter as exc:
+            if isinstance(exc, click.MissingParameter):
+                raise  # the command line's shape: click's usage and message
+            fail(bad_value(exc))
+
+
+def bad_value(exc: click.BadParameter) -> str:
+    """A value that does not fit its option (or argument), as one line: `--limit: expected ...`."""
+    param = exc.param
+    if isinstance(param, click.Option):
+        name = "/".join(param.opts)
+    elif param is not None:
+        name = param.human_readable_name
+    else:
+        name = exc.param_hint or "value"
+    return f"{name}: {' '.join(exc.message.split())}"
 
 
 @click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})

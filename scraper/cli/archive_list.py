@@ -9,12 +9,11 @@ from pathlib import Path
 import click
 
 from storage.webarchive.cdxj import summarize_warc
-from storage.config import warc_dir as resolve_warc_dir
 from storage.webarchive.wacz import summarize_package
 
 from scraper.archive.packaging import PACKAGE_DIR
-from . import fail
 from .archive import archive
+from .options import warc_dir_option
 
 WARC_PATTERNS = ("*.warc.gz", "*.warc", "*.warc.gz.open", "*.warc.open")
 
@@ -53,23 +52,19 @@ def _records(counts: dict[str, int]) -> str:
 
 
 @archive.command("list")
-@click.option("--warc-dir", envvar="BULLETINS_WARC_DIR", default=None,
-              help="Folder of the WARC files [env BULLETINS_WARC_DIR; default ./data/warc]")
+@warc_dir_option(existing=True)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object on stdout, for scripts.")
 def list_archive(warc_dir, as_json):
     """Show the WARC files (size, records by type, first and last capture) and the packaged runs.
 
     Runs are the WACZ packages under WARC-DIR/packages/ (run id, source, WARC files, pages, size).
     """
-    folder = resolve_warc_dir(warc_dir)
-    if not folder.is_dir():
-        fail(f"no WARC folder at {folder}")
-    files = [summarize_warc(path).as_dict() for path in warc_files(folder)]
-    runs = package_summaries(folder)
+    files = [summarize_warc(path).as_dict() for path in warc_files(warc_dir)]
+    runs = package_summaries(warc_dir)
     if as_json:
-        click.echo(json.dumps({"warc_dir": str(folder), "files": files, "runs": runs}, indent=2))
+        click.echo(json.dumps({"warc_dir": str(warc_dir), "files": files, "runs": runs}, indent=2))
         return
-    click.echo(f"WARC files in {folder}: {len(files)}")
+    click.echo(f"WARC files in {warc_dir}: {len(files)}")
     if files:
         rows = [["name", "size", "records", "first capture", "last capture"]]
         for f in files:
@@ -77,7 +72,7 @@ def list_archive(warc_dir, as_json):
             rows.append([f["name"], human_size(f["size"]), _records(f["records"]) + note,
                          f["first_capture"] or "-", f["last_capture"] or "-"])
         click.echo("\n".join(_table(rows, right={1})))
-    click.echo(f"\nRuns (packages in {folder / PACKAGE_DIR}): {len(runs)}")
+    click.echo(f"\nRuns (packages in {warc_dir / PACKAGE_DIR}): {len(runs)}")
     if runs:
         rows = [["run id", "source", "files", "pages", "size"]]
         for r in runs:

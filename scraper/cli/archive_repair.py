@@ -8,19 +8,16 @@ import click
 from sqlalchemy.exc import SQLAlchemyError
 
 from storage.config import StorageError
-from storage.config import database_url as configured_database_url
-from storage.config import warc_dir as configured_warc_dir
 from storage.webarchive.repair import repair_directory
 
 from . import fail
 from .archive import archive
+from .options import database_url_option, warc_dir_option
 
 
 @archive.command()
-@click.option("--warc-dir", envvar="BULLETINS_WARC_DIR", default=None,
-              help="Folder of the WARC files [env BULLETINS_WARC_DIR; default ./data/warc]")
-@click.option("--database-url", envvar="BULLETINS_DATABASE_URL", default=None,
-              help="SQLAlchemy URL [env BULLETINS_DATABASE_URL; default sqlite:///data/bulletins.sqlite]")
+@warc_dir_option(existing=True)
+@database_url_option
 @click.option("--all", "verify_all", is_flag=True,
               help="Also read every finished file and check every row (slow); damage found there "
                    "is reported, not cut.")
@@ -31,11 +28,8 @@ def repair(warc_dir, database_url, verify_all):
     Safe at any time and idempotent: files a running crawl writes are skipped. Prints one line per
     thing done. Exits 0; with --all, 1 when damage was found and left as it is.
     """
-    folder = configured_warc_dir(warc_dir)
-    if not folder.is_dir():
-        fail(f"no WARC folder at {folder}")
     try:
-        report = repair_directory(folder, configured_database_url(database_url), verify_all=verify_all)
+        report = repair_directory(warc_dir, database_url, verify_all=verify_all)
     except (StorageError, SQLAlchemyError, OSError) as exc:
         fail(str(exc).splitlines()[0])
     for line in report.lines():

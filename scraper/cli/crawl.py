@@ -8,11 +8,12 @@ import sys
 import click
 from scrapy.spiderloader import get_spider_loader
 
-from storage.config import database_url as configured_database_url
 from storage.database.db import check_url
 
 from scraper.crawl.run import CrawlOutcome, UsageError, make_settings, run_crawl, run_crawls, runnable_sources
-from . import fail, main, month_option, with_storage_options
+from . import fail, main
+from .options import (contact_option, database_url_option, log_level_option, since_option,
+                      until_option, warc_dir_option)
 
 
 @main.command()
@@ -27,15 +28,18 @@ from . import fail, main, month_option, with_storage_options
 @click.option("--name", "source_name", default=None, metavar="auto-NAME",
               help="With --url: store the board under this source name instead, e.g. the "
                    "auto-<host> name zero-config sources had before, to go on with its articles.")
-@click.option("--since", callback=month_option, metavar="YYYY-MM", help="Only articles from this month on.")
-@click.option("--until", callback=month_option, metavar="YYYY-MM", help="Only articles up to this month.")
+@since_option("Only articles from this month on.")
+@until_option("Only articles up to this month.")
 @click.option("--base-url", default=None, help="Crawl this host instead of the real site (e.g. a replica).")
 @click.option("--full", is_flag=True,
               help="Fetch every article again, not only new ones and those of the horizon months.")
 @click.option("--horizon-months", type=click.IntRange(1), default=None,
               help="Re-fetch stored articles of this many recent months [default 2: this and last].")
 @click.option("--json", "as_json", is_flag=True, help="Print the run's summary as one JSON object (several sources: one per line).")
-@with_storage_options
+@database_url_option
+@warc_dir_option()
+@contact_option
+@log_level_option("INFO; WARNING on a terminal, where a progress line replaces the log")
 def crawl(sources, every_source, listing_url, source_name, since, until, base_url, full, horizon_months, as_json,
           database_url, warc_dir, contact, log_level):
     """Crawl SOURCE's bulletin listings (or, with --url, any board's) into the database and WARC files.
@@ -64,7 +68,7 @@ def crawl(sources, every_source, listing_url, source_name, since, until, base_ur
         fail("a SOURCE is named twice")
     if base_url is not None and (every_source or len(sources) > 1):
         fail("--base-url names one site: give it with one SOURCE")
-    check_url(configured_database_url(database_url))  # one that cannot be used: one line, before anything
+    check_url(database_url)  # one that cannot be used: one line, before anything
     spider_args = dict(base_url=base_url, since=since, until=until, full="true" if full else None)
     if source_name is not None and listing_url is None:
         fail("--name goes with --url: it names a board crawled with no profile")

@@ -5,18 +5,14 @@ from __future__ import annotations
 import sys
 
 import click
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import make_url
 
-from storage.database import schema
-from storage.config import StorageError, sqlite_path
-from storage.config import database_url as configured_database_url
-from storage.database.db import check_url, make_reader
+from storage import schema
+from storage.config import sqlite_path
+from storage.database.db import check_url
 
 from . import fail, main
-
-database_url_option = click.option(
-    "--database-url", envvar="BULLETINS_DATABASE_URL", default=None,
-    help="SQLAlchemy URL [env BULLETINS_DATABASE_URL; default sqlite:///data/bulletins.sqlite]")
+from .options import database_url_option
 
 
 @main.group()
@@ -28,8 +24,7 @@ def db():
     """
 
 
-def existing_database(database_url: str | None) -> str:
-    url = configured_database_url(database_url)
+def existing_database(url: str) -> str:
     check_url(url)  # a URL that cannot be used: one line (StorageError), not a traceback
     path = sqlite_path(url)
     if path is not None and not path.exists():
@@ -37,24 +32,11 @@ def existing_database(database_url: str | None) -> str:
     return url
 
 
-def reader(database_url: str | None) -> Engine:
-    """An engine for a command that only reads: read access is all it needs (storage.database.db.make_reader);
-    no database there, or one that cannot be read, is a one-line error."""
-    try:
-        return make_reader(configured_database_url(database_url))
-    except StorageError as exc:
-        fail(str(exc))
-
-
 @db.command()
 @database_url_option
 def current(database_url):
     """Print the schema revision of the database, and whether it needs an upgrade."""
-    url = existing_database(database_url)
-    try:
-        click.echo(schema.database_state(url).describe())
-    except StorageError as exc:
-        fail(str(exc))
+    click.echo(schema.database_state(existing_database(database_url)).describe())
 
 
 @db.command()
@@ -75,8 +57,6 @@ def upgrade(database_url):
     except schema.UpgradeFailed as exc:
         click.echo(f"bulletins: error: {exc}", err=True)
         sys.exit(1)
-    except StorageError as exc:
-        fail(str(exc))
     if before.versioned and before.revision == head:
         click.echo(f"already at {head} (head): nothing to do")
     else:

@@ -12,6 +12,7 @@ from scraper.crawl.discover import Discoverer, PoliteFetcher
 from ..extract.probe import FetchError
 from scraper.crawl.settings import user_agent
 from . import fail, main
+from .options import contact_option, timeout_option
 
 
 @main.command()
@@ -23,9 +24,8 @@ from . import fail, main
               help="Also fetch the board's first article to draft the [view] part of the profile.")
 @click.option("--delay", type=click.FloatRange(min=0), default=1.0, show_default=True,
               help="Seconds between two requests to the site (none on loopback).")
-@click.option("--timeout", type=float, default=30.0, show_default=True, help="Seconds to wait for the server.")
-@click.option("--contact", envvar="BULLETINS_CONTACT", default=None,
-              help="Operator contact (URL or e-mail) sent in the User-Agent [env BULLETINS_CONTACT]")
+@timeout_option
+@contact_option
 def discover(home_url, as_json, follow, delay, timeout, contact):
     """Find the press-release board from a site's home page, probe it, draft a profile.
 

@@ -8,10 +8,11 @@ from pathlib import Path
 
 import click
 
-from storage.database.export import FORMATS, ExportError, Filters, export as export_articles, month_start
+from storage.database.db import make_reader
+from storage.database.export import FORMATS, ExportError, Filters, export as export_articles
 
-from . import fail, main, month_option
-from .db import database_url_option, reader
+from . import fail, main
+from .options import database_url_option, lang_option, since_option, source_option, until_option
 
 
 @main.command()
@@ -23,14 +24,10 @@ from .db import database_url_option, reader
 @click.option("--bom", is_flag=True,
               help="CSV only: start with a UTF-8 byte-order mark, so that Excel reads the Korean "
                    "text right when the file is opened by a double click.")
-@click.option("--source", "sources", multiple=True, metavar="SOURCE",
-              help="Only this source; repeat for several.")
-@click.option("--since", callback=month_option, metavar="YYYY-MM",
-              help="Only articles published in this month or later.")
-@click.option("--until", callback=month_option, metavar="YYYY-MM",
-              help="Only articles published in this month or earlier.")
-@click.option("--lang", "language", metavar="CODE",
-              help="Only articles in this language (ISO 639-1: ko, en).")
+@source_option("Only this source; repeat for several.", multiple=True)
+@since_option("Only articles published in this month or later.")
+@until_option("Only articles published in this month or earlier.")
+@lang_option
 @database_url_option
 def export(fmt, output, bom, sources, since, until, language, database_url):
     """Export the articles, one row each, with a fixed set of columns.
@@ -52,18 +49,11 @@ def export(fmt, output, bom, sources, since, until, language, database_url):
     Parquet needs pyarrow: pip install 'bulletin-archiver[parquet]'
     xlsx needs openpyxl: pip install 'bulletin-archiver[xlsx]'
     """
-    if since and until and month_start(since) > month_start(until):
-        fail(f"--since {since} is after --until {until}")
-    if language is not None and not (language.isascii() and language.isalpha() and 2 <= len(language) <= 3):
-        fail(f"--lang expects an ISO 639-1 code such as ko or en, got {language!r}")
-    if bom and fmt != "csv":
-        fail(f"--bom is for CSV only, not {fmt}")
     if output is not None and not Path(output).name:  # "", or a path ending in ".." or "/"
         fail(f"-o/--output: expected a file name, got {output!r}")
     output = None if output in (None, "-") else Path(output)
-    engine = reader(database_url)
-    filters = Filters(sources=tuple(sources), since=since, until=until,
-                      language=language.lower() if language else None)
+    engine = make_reader(database_url)
+    filters = Filters(sources=tuple(sources), since=since, until=until, language=language)
     try:
         count = export_articles(engine, fmt, output, filters, stdout=sys.stdout.buffer, bom=bom)
     except ExportError as exc:

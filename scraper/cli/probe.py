@@ -11,6 +11,7 @@ from ..extract import extract_article, extract_listing, guess_kind, parse
 from ..extract.probe import FetchError, draft_profile, fetch
 from scraper.crawl.settings import user_agent
 from . import main
+from .options import contact_option, timeout_option
 
 FIELDS = (("title", "title"), ("date", "published"), ("author", "author"), ("department", "department"),
           ("views", "views"))
@@ -27,9 +28,8 @@ FIELDS = (("title", "title"), ("date", "published"), ("author", "author"), ("dep
               help="For a listing, also fetch its first article to draft the [view] part of the profile.")
 @click.option("--base-url", default=None,
               help="For a local file: the URL it was saved from, so its links resolve to the site.")
-@click.option("--timeout", type=float, default=30.0, show_default=True, help="Seconds to wait for the server.")
-@click.option("--contact", envvar="BULLETINS_CONTACT", default=None,
-              help="Operator contact (URL or e-mail) sent in the User-Agent [env BULLETINS_CONTACT]")
+@timeout_option
+@contact_option
 def probe(url, as_json, kind, follow, base_url, timeout, contact):
     """Read one page with no profile: each field and the rule that found it.
 

@@ -7,25 +7,21 @@ from pathlib import Path
 
 import click
 
-from storage.config import database_url as resolve_database_url
-from storage.config import sqlite_path
-from storage.config import warc_dir as resolve_warc_dir
 from storage.database.db import make_reader, session
 
-from ..processes import stopped_like_ctrl_c
-from scraper.archive.replay import COLLECTION, CaptureRef, ReplayError, Wayback, article_capture, collection_dir, ensure_pywb, newest_captures, port_in_use, replay_url, sync_collection
+from scraper.processes import stopped_like_ctrl_c
+from scraper.archive.replay import (COLLECTION, CaptureRef, ReplayError, Wayback, article_capture, collection_dir,
+                      ensure_pywb, newest_captures, port_in_use, replay_url, sync_collection)
 from . import fail, main
+from .options import database_url_option, port_option, warc_dir_option
 
 DEFAULT_PORT = 8080
 
 
 @main.command()
-@click.option("--port", type=click.IntRange(0, 65535), default=DEFAULT_PORT, show_default=True,
-              help="Port of pywb on 127.0.0.1 (0: any free port).")
-@click.option("--warc-dir", envvar="BULLETINS_WARC_DIR", default=None,
-              help="Folder of WARC files [env BULLETINS_WARC_DIR; default ./data/warc]")
-@click.option("--database-url", envvar="BULLETINS_DATABASE_URL", default=None,
-              help="SQLAlchemy URL [env BULLETINS_DATABASE_URL; default sqlite:///data/bulletins.sqlite]")
+@port_option(DEFAULT_PORT, "Port of pywb on 127.0.0.1 (0: any free port).")
+@warc_dir_option(existing=True)
+@database_url_option
 @click.option("--article", "article_id", type=int, default=None, metavar="ID",
               help="Print the replay URL of the capture this article row was parsed from.")
 @click.option("--no-serve", is_flag=True,
@@ -38,13 +34,10 @@ def replay(port, warc_dir, database_url, article_id, no_serve):
     ~/.cache/bulletin-archiver/pywb-venv [env BULLETINS_PYWB_VENV]; the collection's indexes are
     kept under ~/.cache/bulletin-archiver/replay/, and only new or changed WARC files are indexed.
     """
-    folder = resolve_warc_dir(warc_dir)
-    if not folder.is_dir():
-        fail(f"no WARC folder at {folder}")
     if no_serve and port == 0:
         fail("--no-serve needs the --port of the running pywb")
     try:
-        refs = _captures(resolve_database_url(database_url), folder, article_id)
+        refs = _captures(database_url, warc_dir, article_id)
     except ReplayError as exc:
         fail(str(exc))
     bare = article_id is not None
@@ -53,13 +46,10 @@ def replay(port, warc_dir, database_url, article_id, no_serve):
     elif port and port_in_use(port):
         fail(f"port {port} on 127.0.0.1 is in use: choose another with --port (0: any free port)")
     else:
-        _serve(folder, port, refs, bare)
+        _serve(warc_dir, port, refs, bare)
 
 
 def _captures(url: str, folder: Path, article_id: int | None) -> list[CaptureRef]:
-    path = sqlite_path(url)
-    if path is not None and not path.exists():
-        raise ReplayError(f"no database at {path}")
     with session(make_reader(url)) as db:  # reading only: read access is enough
         if article_id is not None:
             return [article_capture(db, article_id, folder)]

@@ -6,11 +6,12 @@ from pathlib import Path
 
 import click
 
+from storage.database.db import make_reader
 from storage.presentation.report_html import write_report
 
+from scraper.terminal import printable
 from . import fail, main
-from ..terminal import printable
-from .db import database_url_option, reader
+from .options import database_url_option, source_option
 from .status import known_sources
 
 DEFAULT_OUTPUT = "bulletins-report.html"
@@ -19,7 +20,7 @@ DEFAULT_OUTPUT = "bulletins-report.html"
 @main.command()
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=DEFAULT_OUTPUT,
               show_default=True, help="HTML file to write.")
-@click.option("--source", default=None, metavar="SOURCE", help="Only this source.")
+@source_option("Only this source.")
 @database_url_option
 def report(output, source, database_url):
     """Write a one-file HTML report with charts about the archive.
@@ -31,7 +32,7 @@ def report(output, source, database_url):
     no scripts, fonts or outside URLs): it opens offline and can be mailed or archived. The
     database is opened read-only.
     """
-    engine = reader(database_url)
+    engine = make_reader(database_url)
     try:
         data = write_report(engine, output, source, known=tuple(known_sources()[0]))
     except OSError as exc:

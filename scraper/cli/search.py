@@ -4,21 +4,22 @@ from __future__ import annotations
 
 import click
 
-from storage.database.db import session
-from storage.database.search import LANGUAGES, SearchError, mark, month_range, parse_terms, search as run_search
+from storage.database.db import make_reader, session
+from storage.database.search import SearchError, mark, parse_terms, search as run_search
 
-from ..terminal import json_text, printable
+from scraper.terminal import json_text, printable
 from . import fail, main
-from .db import database_url_option, reader
+from .options import (database_url_option, lang_option, limit_option, since_option, source_option,
+                      until_option)
 
 
 @main.command()
 @click.argument("query")
-@click.option("--source", default=None, metavar="SOURCE", help="Only articles of this source.")
-@click.option("--since", default=None, metavar="YYYY-MM", help="Only articles published in or after this month.")
-@click.option("--until", default=None, metavar="YYYY-MM", help="Only articles published in or before this month.")
-@click.option("--lang", "language", default=None, metavar="ko|en", help="Only articles in this language.")
-@click.option("--limit", default="20", metavar="N", show_default=True, help="At most N results.")
+@source_option("Only articles of this source.")
+@since_option("Only articles published in or after this month.")
+@until_option("Only articles published in or before this month.")
+@lang_option
+@limit_option
 @click.option("--json", "as_json", is_flag=True, help="Machine output: a JSON array, one object per result.")
 @database_url_option
 def search(query, source, since, until, language, limit, as_json, database_url):
@@ -42,25 +43,17 @@ def search(query, source, since, until, language, limit, as_json, database_url):
     The database is opened read-only: read access is all it needs. Control characters and
     terminal escape sequences in the stored text are not printed (--json escapes them).
     """
-    try:
-        terms = parse_terms(query)
-        month_range(since, until)
-        if language is not None and language not in LANGUAGES:
-            raise SearchError(f"--lang: expected one of {', '.join(LANGUAGES)}, got {language!r}")
-        if not limit.isdigit() or int(limit) < 1:
-            raise SearchError(f"--limit: expected a positive number, got {limit!r}")
-    except SearchError as exc:
-        fail(str(exc))
-    with session(reader(database_url)) as db:
+    with session(make_reader(database_url)) as db:
         try:
             hits = run_search(db, query, source=source, since=since, until=until, language=language,
-                              limit=int(limit))
+                              limit=limit)
         except SearchError as exc:
             fail(str(exc))
     if as_json:
         fields = ("source", "board_id", "url", "title", "published", "language", "score", "snippet")
         click.echo(json_text([{name: hit.as_dict()[name] for name in fields} for hit in hits], indent=2))
         return
+    terms = parse_terms(query)  # the words to [mark]; the query was checked by the search
     for rank, hit in enumerate(hits, 1):
         published = hit.published.isoformat() if hit.published else "-"
         # titles and bodies are the boards' text: no escape sequence of theirs reaches the terminal
@@ -71,4 +64,4 @@ def search(query, source, since, until, language, limit, as_json, database_url):
             click.echo(printable(f"   {hit.snippet}"))
         click.echo(printable(f"   {hit.url}"))
     click.echo(f"{len(hits)} result{'s' if len(hits) != 1 else ''}"
-               + (f" (--limit {limit})" if len(hits) == int(limit) else ""))
+               + (f" (--limit {limit})" if len(hits) == limit else ""))

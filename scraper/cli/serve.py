@@ -12,21 +12,19 @@ from pathlib import Path
 
 import click
 
-from storage.config import database_url as configured_database_url
 from storage.config import sqlite_path
 from storage.presentation.datasette_config import PLUGIN_SOURCE, SERVE_EXTRA, SETTINGS, datasette_metadata
 
 from ..processes import running, stopped_like_ctrl_c
 from scraper.archive.replay import port_in_use
 from . import fail, main
-from .db import database_url_option
+from .options import database_url_option, port_option
 
 DEFAULT_PORT = 8001
 
 
 @main.command()
-@click.option("--port", type=click.IntRange(0, 65535), default=DEFAULT_PORT, show_default=True,
-              help="Port to listen on (0: any free port, printed by Datasette).")
+@port_option(DEFAULT_PORT, "Port to listen on (0: any free port, printed by Datasette).")
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on; 0.0.0.0 exposes the database to the network.")
 @database_url_option
@@ -42,7 +40,7 @@ def serve(port, host, database_url):
     Needs Datasette: pip install 'bulletin-archiver[serve]'.
     Datasette serves SQLite only: for PostgreSQL, use `bulletins export`.
     """
-    url = configured_database_url(database_url)
+    url = database_url
     path = sqlite_path(url)
     if not url.startswith("sqlite"):
         fail("Datasette serves SQLite databases only: export a PostgreSQL database with "

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import click
 
-from storage.database.db import session
+from storage.database.db import make_reader, session
 from storage.webarchive.provenance import DEFAULT_REPLAY_BASE, Provenance, as_dict, find_article, iso, provenance
 from storage.webarchive.provenance import replay_base as configured_replay_base
 from storage.webarchive.provenance import replay_url
 
-from ..terminal import json_text, printable
+from scraper.terminal import json_text, printable
 from . import fail, main
-from .db import reader
+from .options import database_url_option
 
 LABELS = (("url", "url"), ("title", "title"), ("issue month", "issue_month"),
           ("headline", "headline"), ("author", "author"), ("department", "department"),
@@ -25,8 +25,7 @@ LABELS = (("url", "url"), ("title", "title"), ("issue month", "issue_month"),
 @click.option("--json", "as_json", is_flag=True, help="Machine output: one JSON object.")
 @click.option("--replay-base", envvar="BULLETINS_REPLAY_BASE", default=None,
               help=f"Replay URLs start with this [env BULLETINS_REPLAY_BASE; default {DEFAULT_REPLAY_BASE}]")
-@click.option("--database-url", envvar="BULLETINS_DATABASE_URL", default=None,
-              help="SQLAlchemy URL [env BULLETINS_DATABASE_URL; default sqlite:///data/bulletins.sqlite]")
+@database_url_option
 def show(article_ref, as_json, replay_base, database_url):
     """Print article ID (its row id, or SOURCE:BOARD_ID) with its captures and view counts.
 
@@ -36,7 +35,7 @@ def show(article_ref, as_json, replay_base, database_url):
     sequences in the stored text are not printed (--json escapes them).
     """
     base = configured_replay_base(replay_base)
-    with session(reader(database_url)) as db:
+    with session(make_reader(database_url)) as db:
         try:
             article = find_article(db, article_ref)
         except ValueError as exc:

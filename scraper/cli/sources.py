@@ -9,7 +9,6 @@ import click
 from sqlalchemy import func
 from sqlmodel import select
 
-from storage.config import database_url as configured_database_url
 from storage.database.db import NoDatabase, make_reader, session
 from storage.database.models import Article, Source
 
@@ -17,9 +16,9 @@ from scraper.crawl.spider_loader import broken_profiles
 from scraper.extract.profiles.registry import REGISTRY_ENV, RegistryError, crawlability, load_registry, summary
 from scraper.crawl.run import make_settings, source_classes
 from scraper.crawl.spiders.zero_config import PREFIX, described_url
-from ..terminal import json_text, printable
+from scraper.terminal import json_text, printable
 from . import fail, main
-from .db import database_url_option
+from .options import database_url_option
 
 
 @dataclass
@@ -124,7 +123,7 @@ def sources(verbose, runnable, registry, province, as_json, database_url):
         lines.append(f"{name}\t{site or '(board family: give --base-url)'}\t{working[name].description}{mark}"
                      if verbose else name)
     if not runnable:
-        for found in zero_config_sources(configured_database_url(database_url), {*working, *broken}):
+        for found in zero_config_sources(database_url, {*working, *broken}):
             if not verbose:
                 lines.append(f"{found.name}\t{found.url or '-'}")
                 continue

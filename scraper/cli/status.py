@@ -7,15 +7,14 @@ import sys
 
 import click
 
-from storage.config import database_url as configured_database_url
 from storage.database.db import NoDatabase, make_reader
 from storage.database.health import (RHYTHM_ARTICLES, STALE_FACTOR, STALE_MIN_DAYS, BadToday, as_json,
                             korea_today, source_health, summary_line, table_rows)
 
 from scraper.crawl.run import make_settings, runnable_sources
-from ..terminal import printable
+from scraper.terminal import printable
 from . import fail, main
-from .db import database_url_option
+from .options import database_url_option, source_option
 
 
 def known_sources() -> tuple[list[str], dict[str, str]]:
@@ -57,30 +56,29 @@ with no database yet, every source is `never`.
 @click.option("--json", "as_json_output", is_flag=True,
               help="One JSON object: today, counts by verdict, and each source's fields.")
 @click.option("--failing", is_flag=True, help="Only the sources whose verdict is not ok.")
-@click.option("--source", "only", multiple=True, metavar="SOURCE",
-              help="Only this source; repeat for several (the exit status is theirs alone).")
+@source_option("Only this source; repeat for several (the exit status is theirs alone).", multiple=True)
 @click.option("--today", envvar="BULLETINS_TODAY", default=None, metavar="YYYY-MM-DD",
               help="The day to judge staleness on [env BULLETINS_TODAY; default: today in Korea].")
 @database_url_option
-def status(as_json_output, failing, only, today, database_url):
+def status(as_json_output, failing, sources, today, database_url):
     try:
         day = korea_today(today)
     except BadToday as exc:
         fail(f"--today (or BULLETINS_TODAY): {exc}")
     names, broken = known_sources()
     try:
-        engine = make_reader(configured_database_url(database_url))
+        engine = make_reader(database_url)
     except NoDatabase:
         engine = None
     health = source_health(engine, names, day, broken=broken)
     if engine is not None:
         engine.dispose()
-    if only:
-        unknown = sorted(set(only) - {h.source for h in health})
+    if sources:
+        unknown = sorted(set(sources) - {h.source for h in health})
         if unknown:
             fail(f"unknown source {unknown[0]!r}: neither a profile with a site nor in the database "
                  "(see `bulletins sources`)")
-        health = [h for h in health if h.source in only]
+        health = [h for h in health if h.source in sources]
     shown = [h for h in health if h.verdict != "ok"] if failing else health
     if as_json_output:
         click.echo(as_json(shown, day, health))

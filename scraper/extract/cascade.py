@@ -91,7 +91,7 @@ class _Cascade:
         self.doc = doc
         self.out = Extraction(url=doc.url)
         self.meta = read_meta(doc)
-        self._info = None
+        self._info: tuple | None = None
 
     @property
     def info(self) -> tuple | None:
@@ -102,7 +102,7 @@ class _Cascade:
                 # a title read off <title> or meta: where the page prints it, as a heading
                 title = next((el for el in self.doc.short_texts.get(self.out.title, ())
                               if el is not None and heading_like(el) and not self.doc.is_boiler(el)), None)
-            found = (None, None)
+            found: tuple[object, dict] | tuple[None, None] = (None, None)
             if title is not None:
                 found = info_line(self.doc, title, body, self.out.published, limit=None if body is not None else 40)
             self._info = found if found[0] is not None else ()
@@ -185,7 +185,7 @@ class _Cascade:
             element, rule = pair.value_el, pair.rule
             self.out.labels[pair.label] = "body"
         else:
-            fields = set()
+            fields: set[object] = set()
             for p in pairs:
                 if p.field != "body":
                     fields.update((p.label_el, p.value_el))
@@ -264,6 +264,7 @@ class _Cascade:
         if name and not site_wide(doc, meta, name) and self.set("author", name, "jsonld:author"):
             return
         found = meta.get("article:author", "author", "dc.creator", "byl")
+        value: str | None
         if found:
             value = found[1]
             if (len(value) <= 40 and "," not in value and "://" not in value
@@ -292,6 +293,7 @@ class _Cascade:
         cells = [p.value_el for p in pairs if p.field == "attachments"]
         found, rule, holder = find_attachments(self.doc, cells, self.out.elements.get("body"))
         if found:
+            assert rule is not None  # attachments are found by a rule
             self.out.elements["attachments"] = holder
             if rule.startswith("label"):
                 label = next(p.label for p in pairs if p.field == "attachments")

@@ -228,7 +228,7 @@ class Doc:
     @cached_property
     def text_nodes(self) -> list:
         """(element, text, is_tail) for every text node that is not blank, in document order."""
-        found = []
+        found: list[tuple[etree._Element, str, bool]] = []
         append = found.append
         for el in self.elements:
             text = el.text

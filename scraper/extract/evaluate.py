@@ -35,7 +35,7 @@ LISTING_FIELDS = ("kind", "ids", "notices", "dates", "pagination", "next")
 
 # Gold values of ../shared/real-pages/README.md ("Expected values on the view pages"; the listing
 # facts of its file table).
-REAL_ARTICLES = {
+REAL_ARTICLES: dict[str, dict] = {
     "gyeongbuk_gb_go_kr_press_view.html": {
         "url": "https://www.gb.go.kr/Main/page.do?mnu_uid=6792&BD_CODE=bbs_bodo&cmd=2&B_NUM=506274201",
         "board": "gb.go.kr CMS", "title": "경북도, 하수 중 항생제 내성균 및 내성 유전자 조사 결과 발표", "date": "2026-01-07",
@@ -72,7 +72,7 @@ REAL_ARTICLES = {
         "attachments": ["나주시 빛가람동은 지난 2일 꽃소마루 나주혁신점과 매월 빛가람·빛누리·한아름지역아동센터에 한돈을, "
                         "빛가람동 거주 위탁·조손가정에 가족 외식권을 2026년 12월까지 후원하는 협약을"]},
 }
-REAL_LISTINGS = {
+REAL_LISTINGS: dict[str, dict] = {
     "gyeongbuk_gb_go_kr_press_list.html": {
         "url": "https://www.gb.go.kr/Main/page.do?mnu_uid=6792&BD_CODE=bbs_bodo&cmd=1",
         "board": "gb.go.kr CMS", "kind": "listing", "count": 10, "first_id": "506274201", "last_id": "506258001",
@@ -262,7 +262,8 @@ def score_article(gold: dict, found: dict, rules: dict | None = None) -> list[tu
 def score_listing(gold: dict, guess) -> list[tuple[str, object, object, bool, str | None]]:
     links = [link for link in guess.links]
     ids = [link.board_id for link in links]
-    out = [("kind", gold["kind"], guess.kind, guess.kind == gold["kind"], None)]
+    out: list[tuple[str, object, object, bool, str | None]] = [
+        ("kind", gold["kind"], guess.kind, guess.kind == gold["kind"], None)]
     if "ids" in gold:
         out.append(("ids", gold["ids"], ids, ids == gold["ids"], None))
     else:

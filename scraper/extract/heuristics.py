@@ -85,12 +85,12 @@ def heading_near(doc: Doc, anchor, max_up: int = 6):
     ancestors = list(anchor.iterancestors())
     anchor_depth = len(ancestors)
     top = ancestors[min(max_up, len(ancestors)) - 1] if ancestors else anchor
-    ancestors = set(ancestors)
+    above = set(ancestors)
     candidates = []
     for el in top.iter(etree.Element):
         if order[el] >= at:
             break
-        if el in ancestors or not heading_like(el) or doc.is_boiler(el):
+        if el in above or not heading_like(el) or doc.is_boiler(el):
             continue
         common = lca(el, anchor)
         if common is None or common.tag in ("html", "body"):
@@ -115,6 +115,7 @@ def title_parts(doc: Doc) -> tuple[str | None, list[str]]:
     starts with a board name ("보도자료 | Site", "보도자료 - Article") gives no article part."""
     if "title_parts" not in doc.cache:
         segments = doc.title_segments
+        parts: tuple[str | None, list[str]]
         if len(segments) < 2:
             parts = (segments[0] if segments else None, [])
         elif _generic(doc, segments[0]):

@@ -18,6 +18,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from lxml import etree
+
 from .dates import is_date_only
 from .document import INLINE, Doc, raw_text, squash
 
@@ -111,7 +113,7 @@ class Pair:
     label: str          # the label as printed
     rank: int           # 0 = the field's best label
     value: str          # the value's text, squashed
-    label_el: object
+    label_el: etree._Element
     value_el: object    # the element holding the value (the label's own element for text forms)
     order: int          # document position of the label
     form: str           # "th", "dt", "td", "inline", "text"
@@ -194,6 +196,7 @@ def _text_pairs(el, text: str, order: int) -> list[Pair]:
     for i, m in enumerate(matches):
         end = matches[i + 1].start() if i + 1 < len(matches) else len(text)
         value = _clean_value(text[m.end():end])
+        assert m.lastindex is not None  # each alternative of _TEXT_FORM is a group
         key = _TEXT_FORM_KEYS[m.lastindex - 1]
         if key not in INDEX:
             continue

@@ -261,20 +261,21 @@ def _board_ids(links: list[tuple[str | None, str | None]], prefer: tuple | None 
     ("slug",) or ("arg", index) — the query key, path segment or argument that is distinct per row.
     `prefer`: where another page of the board found them (one or two rows cannot tell)."""
     urls = [u for u, _ in links]
-    none = [None] * len(links)
+    none: list[str | None] = [None] * len(links)
     if prefer is not None and links:
         values = _ids_at(links, prefer)
         if all(values) and len(set(values)) == len(values):
             return values, prefer
     if urls and all(urls):
-        params = [dict(parse_qsl(urlsplit(u).query, keep_blank_values=True)) for u in urls]
+        full = [u for u in urls if u]  # every one of them, typed str
+        params = [dict(parse_qsl(urlsplit(u).query, keep_blank_values=True)) for u in full]
         keys = set.intersection(*(set(p) for p in params)) if params else set()
         distinct = [k for k in keys if all(p[k].isdigit() for p in params)
                     and len({p[k] for p in params}) == len(params)]
         if distinct:
             ranked = sorted(distinct, key=lambda k: (KNOWN_ID_KEYS.index(k) if k in KNOWN_ID_KEYS else 99, k))
             return [p[ranked[0]] for p in params], ("param", ranked[0])
-        segments = [[s for s in urlsplit(u).path.split("/") if s] for u in urls]
+        segments = [[s for s in urlsplit(u).path.split("/") if s] for u in full]
         for i in range(-1, -4, -1):
             values = [s[i] if len(s) >= -i else None for s in segments]
             if all(v and v.isdigit() for v in values) and len(set(values)) == len(values):
@@ -289,7 +290,7 @@ def _board_ids(links: list[tuple[str | None, str | None]], prefer: tuple | None 
         width = min(len(c) for c in calls)
         for i in range(width - 1, -1, -1):
             values = [c[i] for c in calls]
-            if all(re.fullmatch(r"[\w-]+", v or "") and re.search(r"\d", v) for v in values) \
+            if all(re.fullmatch(r"[\w-]+", v or "") and re.search(r"\d", v or "") for v in values) \
                     and len(set(values)) == len(values):
                 return values, ("arg", i)
     return none, None
@@ -865,7 +866,7 @@ def _at_the_end(pag: Pagination) -> Pagination:
 def _script_function(doc: Doc, rows_container) -> Pagination | None:
     """A page function written on the page that submits a form (or goes to a URL) with the page
     number, while the HTML holds no page link (a script file draws the pager)."""
-    candidates = []
+    candidates: list[tuple[int, str]] = []
     for script in doc.scripts:
         for m in _FUNCTION_DEF.finditer(script):
             name, arg = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
@@ -1013,6 +1014,7 @@ def extract_listing(html, url: str, *, encoding: str | None = None,
     learned = pattern.id_source if pattern is not None and pattern.shape == shape else None
     ids, guess.id_source = _board_ids([(u, c) for _, _, u, c in found], prefer=learned)
     if found:
+        assert shape is not None  # rows are found with their shape
         guess.pattern = RowPattern(shape=shape, container=_path_of(container), id_source=guess.id_source)
     for (row, anchors, link_url, call), board_id in zip(found, ids):
         if _is_locked(row):

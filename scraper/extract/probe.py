@@ -15,6 +15,7 @@ import urllib.request
 from dataclasses import dataclass
 from datetime import date
 from email.message import Message
+from email.utils import collapse_rfc2231_value
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -72,7 +73,9 @@ def _charset(content_type: str | None) -> str | None:
         return None
     message = Message()
     message["Content-Type"] = content_type
-    return message.get_param("charset")
+    charset = message.get_param("charset")
+    # an RFC 2231 value (charset*=...) comes as a (charset, language, value) tuple
+    return collapse_rfc2231_value(charset) if isinstance(charset, tuple) else charset
 
 
 def _q(value) -> str:

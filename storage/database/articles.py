@@ -9,13 +9,13 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 
-from sqlalchemy import Engine, event, select as sa_select
+from sqlalchemy import Engine, Table, event, select as sa_select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from storage.times import utc
 
-from .models import Article, ArticleRevision, Attachment, Bulletin, Capture, Source, ViewObservation
+from .models import Article, ArticleRevision, Attachment, Bulletin, Capture, Source, ViewObservation, table_of
 
 
 @dataclass
@@ -152,9 +152,12 @@ def save_article(session: Session, record: ArticleRecord, seen_at: datetime) -> 
                        and (created or not _captured(session, record.warc_record_id)))
     # One observation per capture: re-parsing a stored capture observes nothing new.
     if record.views is not None and (new_capture or not record.warc_record_id):
-        session.add(ViewObservation(article=row, observed_at=seen_at, views=record.views))
+        session.add(ViewObservation(article=row, observed_at=seen_at,  # type: ignore[call-arg]  # article_id: set from `article` at flush
+                                    views=record.views))
     if new_capture:
-        session.add(Capture(article=row, url=record.url, warc_file=record.warc_file,
+        assert record.warc_file and record.warc_offset is not None and record.warc_record_id  # new_capture
+        session.add(Capture(article=row, url=record.url,  # type: ignore[call-arg]  # article_id: set from `article` at flush
+                            warc_file=record.warc_file,
                             warc_offset=record.warc_offset, warc_record_id=record.warc_record_id,
                             captured_at=record.captured_at))
     return row, created
@@ -193,11 +196,12 @@ def _span(row: Source, seen_at: datetime) -> None:
         row.last_crawled = seen_at
 
 
-def _insert_missing(session: Session, table, values: dict, conflict: list[str]) -> None:
+def _insert_missing(session: Session, table: Table, values: dict, conflict: list[str]) -> None:
     """INSERT ... ON CONFLICT DO NOTHING: on PostgreSQL in a short transaction of its own (a
     concurrent crawler inserting the same row in its batch would otherwise hold this one up,
     or deadlock with it), on SQLite in the session's."""
     bind = session.get_bind()
+    statement: postgresql.Insert | sqlite.Insert
     if bind.dialect.name == "postgresql":
         statement = postgresql.insert(table).values(**values).on_conflict_do_nothing(index_elements=conflict)
         if isinstance(bind, Engine):
@@ -218,7 +222,7 @@ def _source_row(session: Session, name: str) -> Source:
         with session.no_autoflush:
             row = session.exec(select(Source).where(Source.name == name)).first()
             if row is None:
-                _insert_missing(session, Source.__table__, {"name": name}, ["name"])
+                _insert_missing(session, table_of(Source), {"name": name}, ["name"])
                 row = session.exec(select(Source).where(Source.name == name)).one()
         cache[name] = row
     return row
@@ -234,16 +238,16 @@ def _bulletin_id(session: Session, source: str, month: str) -> int:
         loaded: set = session.info.setdefault("bulletins_loaded", set())
         with session.no_autoflush:
             if source not in loaded:
-                query = sa_select(Bulletin.month, Bulletin.id).where(Bulletin.source == source)
+                query = sa_select(col(Bulletin.month), col(Bulletin.id)).where(col(Bulletin.source) == source)
                 cache.update(((source, m), i) for m, i in session.execute(query))
                 loaded.add(source)
                 found = cache.get(key)
             if found is None:
                 _source_row(session, source)  # the bulletin's foreign key
-                _insert_missing(session, Bulletin.__table__, {"source": source, "month": month},
+                _insert_missing(session, table_of(Bulletin), {"source": source, "month": month},
                                 ["source", "month"])
-                found = session.execute(sa_select(Bulletin.id).where(
-                    Bulletin.source == source, Bulletin.month == month)).scalar_one()
+                found = session.execute(sa_select(col(Bulletin.id)).where(
+                    col(Bulletin.source) == source, col(Bulletin.month) == month)).scalar_one()
         cache[key] = found
     return found
 
@@ -290,7 +294,7 @@ def _revise(session: Session, row: Article, record: ArticleRecord, seen_at: date
         first = span["first_seen"] if span else revision.first_seen
         last = span["last_seen"] if span else revision.last_seen
         earlier = utc(seen_at) < utc(first)  # a re-parse of an older capture
-        changes = {}
+        changes: dict[str, object] = {}
         if utc(seen_at) > utc(last):
             changes["last_seen"] = seen_at
         if earlier:
@@ -314,7 +318,7 @@ def _write_revisions(session: Session, _flush_context) -> None:
         return
     ready = [r for r in waiting if r.article.id is not None]
     if ready:
-        session.connection().execute(ArticleRevision.__table__.insert(),
+        session.connection().execute(table_of(ArticleRevision).insert(),
                                      [{"article_id": r.article.id, **r.values} for r in ready])
         for r in ready:
             r.written = True
@@ -343,7 +347,7 @@ def _merge_attachments(row: Article, found: list[AttachmentRecord]) -> None:
     for att in found:
         existing = known.get(att.url)
         if existing is None:
-            known[att.url] = Attachment(name=att.name, url=att.url, size=att.size,
+            known[att.url] = Attachment(name=att.name, url=att.url, size=att.size,  # type: ignore[call-arg]  # article_id: set from `article` at flush
                                         content_type=att.content_type)
             row.attachments.append(known[att.url])
         else:
@@ -384,9 +388,9 @@ def stored_dates(session: Session, source: str, *, archived_only: bool = True) -
 
     An article without a date (none printed, or an implausible one: 2099, 1900) counts from the
     day it was first stored, so it is not "recent" forever and fetched again every night."""
-    query = select(Article.board_id, Article.published, Article.first_seen).where(Article.source == source)
+    query = select(Article.board_id, col(Article.published), col(Article.first_seen)).where(Article.source == source)
     if archived_only:
-        query = query.where(Article.warc_record_id.is_not(None))
+        query = query.where(col(Article.warc_record_id).is_not(None))
     return {board_id: published or (first_seen.date() if first_seen else None)
             for board_id, published, first_seen in session.exec(query).all()}
 
@@ -403,5 +407,5 @@ def record_listing_views(session: Session, source: str, board_id: str, views: in
     if row is None:
         return False
     row.views, row.last_seen = views, seen_at
-    session.add(ViewObservation(article=row, observed_at=seen_at, views=views))
+    session.add(ViewObservation(article=row, observed_at=seen_at, views=views))  # type: ignore[call-arg]  # article_id: set from `article` at flush
     return True

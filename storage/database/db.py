@@ -97,7 +97,7 @@ def make_reader(url: str) -> Engine:
         raise _cannot_open(shown, exc) from None
     finally:
         engine.dispose()  # NullPool: nothing kept; the engine connects again when used
-    if state.empty:
+    if state.revision is None:  # empty
         raise NoDatabase(f"the database {shown} holds no bulletin-archiver tables: nothing to read "
                            "(a crawl fills it)")
     if state.revision != head_revision():

@@ -26,8 +26,8 @@ from typing import IO, Any
 from sqlalchemy import select
 from sqlalchemy.engine import Connection, Engine
 
-from .models import Article, Attachment
-from .months import month_after, parse_month
+from .models import Article, Attachment, table_of
+from .months import month_after, month_span, parse_month
 from storage.times import iso, utc
 
 FORMATS = ("csv", "jsonl", "parquet", "xlsx")
@@ -141,7 +141,7 @@ def data_dictionary_table() -> str:
 
 def article_query(filters: Filters):
     """The SELECT behind an export: article columns in export order, oldest row id first."""
-    table = Article.__table__
+    table = table_of(Article)
     stmt = select(*(table.c[name] for name in _ARTICLE_COLUMNS)).order_by(table.c.id)
     if filters.sources:
         stmt = stmt.where(table.c.source.in_(filters.sources))
@@ -155,7 +155,7 @@ def article_query(filters: Filters):
 
 
 def _attachment_names(connection: Connection, ids: list[int]) -> dict[int, list[str]]:
-    table = Attachment.__table__
+    table = table_of(Attachment)
     names: dict[int, list[str]] = {}
     for start in range(0, len(ids), _IN_CHUNK):
         chunk = ids[start:start + _IN_CHUNK]
@@ -193,7 +193,7 @@ def iter_batches(engine: Engine, filters: Filters = Filters(),
 
 
 def _export_row(values, names: dict[int, list[str]]) -> dict[str, Any]:
-    out = {}
+    out: dict[str, Any] = {}
     for column in COLUMN_NAMES:
         if column == "attachment_count":
             out[column] = len(names.get(values["id"], ()))
@@ -364,7 +364,7 @@ def write_xlsx(batches: Iterable[list[dict]], path: Path) -> int:
     count = 0
     for batch in batches:
         for row in batch:
-            cells = []
+            cells: list[object] = []
             for name in COLUMN_NAMES:
                 value, kind = row[name], types[name]
                 if value is None:
@@ -400,6 +400,10 @@ def export(engine: Engine, fmt: str, output: Path | None, filters: Filters = Fil
         raise ExportError(f"unknown format {fmt!r} (choose from {', '.join(FORMATS)})")
     if bom and fmt != "csv":
         raise ExportError(f"--bom is for CSV only, not {fmt}")
+    try:
+        month_span(filters.since, filters.until)
+    except ValueError as exc:  # an unreadable month, or --since after --until
+        raise ExportError(str(exc)) from None
     if fmt in BINARY_FORMATS and output is None:
         raise ExportError(f"{'Parquet' if fmt == 'parquet' else 'xlsx'} is binary: "
                           "give a file with -o/--output")
@@ -411,6 +415,7 @@ def export(engine: Engine, fmt: str, output: Path | None, filters: Filters = Fil
     batches = iter_batches(engine, filters, batch_rows)
     encoding = "utf-8-sig" if bom else "utf-8"
     if output is None:
+        assert stdout is not None, "export to a stream needs `stdout`"
         text = io.TextIOWrapper(stdout, encoding=encoding, newline="", write_through=False)
         try:
             return (write_csv if fmt == "csv" else write_jsonl)(batches, text)

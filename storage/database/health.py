@@ -37,7 +37,7 @@ from statistics import median
 from sqlalchemy import func, select, union
 from sqlalchemy.engine import Engine
 
-from .models import Article, CrawlRun, Source
+from .models import Article, CrawlRun, Source, table_of
 from storage.times import iso, utc
 from .runs import process_alive
 
@@ -135,14 +135,14 @@ def source_health(engine: Engine | None, known: Iterable[str] = (), today: date 
     broken = dict(broken or {})
     today = today or korea_today()
     host = host or socket.gethostname()
-    article, run, source = Article.__table__, CrawlRun.__table__, Source.__table__
+    article, run, source = table_of(Article), table_of(CrawlRun), table_of(Source)
     if engine is None:  # no database yet: every source known has never run
         return [_flag_broken(_judge(name, [], [], 0, today, host), broken)
                 for name in sorted({*known, *broken})]
     with engine.connect() as con:
         names = {*known, *broken, *con.execute(union(select(run.c.source), select(article.c.source),
                                                      select(source.c.name))).scalars()}
-        counts = dict(con.execute(select(article.c.source, func.count()).group_by(article.c.source)).all())
+        counts: dict[str, int] = dict(con.execute(select(article.c.source, func.count()).group_by(article.c.source)).all())
         out = []
         for name in sorted(names):
             runs = con.execute(select(run).where(run.c.source == name)

@@ -6,7 +6,7 @@ No `from __future__ import annotations` here: SQLModel needs real annotations fo
 from datetime import date, datetime
 from typing import List, Optional
 
-from sqlalchemy import DDL, Column, Index, Text, UniqueConstraint, event
+from sqlalchemy import DDL, Column, Index, Table, Text, UniqueConstraint, event
 from sqlmodel import Field, Relationship, SQLModel
 
 
@@ -297,10 +297,17 @@ SEARCH_INDEXES = frozenset({"ix_article_title_tail", "ix_article_body_tail",
                             "ix_article_title_trgm", "ix_article_body_trgm",
                             "ix_article_title_grams", "ix_article_grams"})
 
+
+
+def table_of(model: type[SQLModel]) -> Table:
+    """The Core table of a table model (SQLModel sets `__table__` on each, undeclared to mypy)."""
+    return model.__table__  # type: ignore[attr-defined]  # set by SQLModel's metaclass, not in its types
+
+
 for _statement in SQLITE_SEARCH_DDL:
-    event.listen(Article.__table__, "after_create", DDL(_statement).execute_if(dialect="sqlite"))
+    event.listen(table_of(Article), "after_create", DDL(_statement).execute_if(dialect="sqlite"))
 for _statement in POSTGRES_SEARCH_DDL:
-    event.listen(Article.__table__, "after_create", DDL(_statement).execute_if(dialect="postgresql"))
+    event.listen(table_of(Article), "after_create", DDL(_statement).execute_if(dialect="postgresql"))
 
 
 # Every table model, for code that describes the schema (Datasette's table and column notes).

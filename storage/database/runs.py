@@ -26,6 +26,7 @@ def start_run(session: Session, source: str, options: str | None = None, *, comm
 
 def finish_run(session: Session, run_id: int, *, commit: bool = True, **fields) -> CrawlRun:
     run = session.get(CrawlRun, run_id)
+    assert run is not None, f"no crawl run {run_id}"
     for name, value in fields.items():
         setattr(run, name, value)
     run.finished_at = datetime.now(timezone.utc)
@@ -53,11 +54,12 @@ def mark_killed(session: Session, source: str, host: str, alive: Callable[[int],
     pid is not `alive`, and rows from before runs named their process. Rows of other hosts
     are left (their process may run: crawlers of one source share a frontier). The caller
     commits; returns the ids marked."""
-    marked = []
+    marked: list[int] = []
     for run in session.exec(select(CrawlRun).where(CrawlRun.source == source, CrawlRun.status == "running")):
         if run.host is None or (run.host == host and (run.pid is None or not alive(run.pid))):
             run.status = "killed"
             run.failure = "killed: the crawl process ended before the run did"
+            assert run.id is not None  # a stored row
             marked.append(run.id)
     return marked
 

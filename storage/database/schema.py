@@ -64,7 +64,7 @@ class State:
 
     def describe(self) -> str:
         head = head_revision()
-        if self.empty:
+        if self.revision is None:  # empty
             return "none (empty database)"
         if not is_known(self.revision):
             return f"{self.revision} (newer than this version of bulletin-archiver, whose head is {head})"
@@ -93,7 +93,9 @@ def scripts() -> ScriptDirectory:
 
 
 def head_revision() -> str:
-    return scripts().get_current_head()
+    head = scripts().get_current_head()
+    assert head is not None, "storage/database/migrations has no revision"
+    return head
 
 
 def is_known(revision: str) -> bool:
@@ -195,6 +197,7 @@ def check_schema(engine: Engine) -> None:
                 MigrationContext.configure(connection).stamp(scripts(), "head")
                 connection.commit()
                 return
+    assert state.revision is not None  # an empty database was stamped above
     if state.revision != head_revision():
         raise StorageError(OUTDATED if is_known(state.revision) else newer(state.revision))
 
@@ -212,7 +215,9 @@ def lock(connection: Connection) -> None:
     """Hold the schema lock until the connection's transaction ends: SQLite's write lock, or a
     PostgreSQL advisory lock (the key storage.database.db used around create_all before migrations)."""
     if connection.dialect.name == "sqlite":
-        if not connection.connection.dbapi_connection.in_transaction:
+        dbapi_connection = connection.connection.dbapi_connection
+        assert dbapi_connection is not None  # None only once the connection is invalidated
+        if not dbapi_connection.in_transaction:
             connection.exec_driver_sql("BEGIN IMMEDIATE")  # pysqlite would begin only at an INSERT
     elif connection.dialect.name == "postgresql":
         connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": PG_SCHEMA_LOCK})
@@ -252,7 +257,7 @@ def upgrade(url: str) -> tuple[State, str]:
                 raise StorageError(newer(before.revision))
             if before.versioned and before.revision == head:
                 return before, head
-            if not before.versioned and not before.empty:
+            if not before.versioned and before.revision is not None:  # not empty
                 MigrationContext.configure(connection).stamp(scripts(), before.revision)
             command.upgrade(alembic_config(connection), "head")
             connection.commit()

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import delete
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from .models import Article, Attachment, Unfinished
 
@@ -81,13 +81,13 @@ def finished(session: Session, source: str, kind: str, urls: Iterable[str]) -> N
     """These URLs are done: their rows go (the caller commits)."""
     urls = list(urls)
     if urls:
-        session.execute(delete(Unfinished).where(Unfinished.source == source, Unfinished.kind == kind,
-                                                 Unfinished.url.in_(urls)))
+        session.execute(delete(Unfinished).where(col(Unfinished.source) == source, col(Unfinished.kind) == kind,
+                                                 col(Unfinished.url).in_(urls)))
 
 
 def finished_listings(session: Session, source: str) -> None:
     """A complete walk read every listing page it needed: no listing page is unfinished."""
-    session.execute(delete(Unfinished).where(Unfinished.source == source, Unfinished.kind == "listing"))
+    session.execute(delete(Unfinished).where(col(Unfinished.source) == source, col(Unfinished.kind) == "listing"))
 
 
 def to_retry(session: Session, source: str, *, archived: bool = True) -> list[Retry]:
@@ -97,18 +97,18 @@ def to_retry(session: Session, source: str, *, archived: bool = True) -> list[Re
     articles that were never archived."""
     retries = [Retry(row.kind, row.url, row.board_id) for row in session.exec(
         select(Unfinished).where(Unfinished.source == source, Unfinished.kind != "listing")
-        .order_by(Unfinished.id))]
+        .order_by(col(Unfinished.id)))]
     seen = {(r.kind, r.url) for r in retries}
     if not archived:
         return retries
     for url, board_id in session.exec(select(Article.url, Article.board_id).where(
-            Article.source == source, Article.warc_record_id.is_(None)).order_by(Article.id)):
+            Article.source == source, col(Article.warc_record_id).is_(None)).order_by(col(Article.id))):
         if ("article", url) not in seen:
             seen.add(("article", url))
             retries.append(Retry("article", url, board_id))
     never_archived = session.exec(
-        select(Attachment.url).join(Article, Attachment.article_id == Article.id)
-        .where(Article.source == source, Attachment.warc_record_id.is_(None)).distinct())
+        select(Attachment.url).join(Article, col(Attachment.article_id) == col(Article.id))
+        .where(Article.source == source, col(Attachment.warc_record_id).is_(None)).distinct())
     for url in never_archived:
         if ("attachment", url) not in seen:
             seen.add(("attachment", url))

@@ -22,7 +22,7 @@ from sqlalchemy import extract, func, select
 from sqlalchemy.engine import Connection, Engine
 
 from storage.database.health import KOREA, STALE_RULE, SourceHealth, korea_today, source_health, summary_line, table_rows
-from storage.database.models import Article, Attachment, ViewObservation
+from storage.database.models import Article, Attachment, ViewObservation, table_of
 from storage.webarchive.provenance import utc
 
 TOP_ARTICLES = 10
@@ -100,9 +100,9 @@ def collect(engine: Engine, source: str | None = None, now: datetime | None = No
     """What the report shows. `now` (default: the clock) dates the report and, as a day in Korea,
     is the day health is judged on (default: BULLETINS_TODAY, else today in Korea); `known`:
     source names to show in the health table even when the database holds nothing of them."""
-    article = Article.__table__
-    attachment = Attachment.__table__
-    observation = ViewObservation.__table__
+    article = table_of(Article)
+    attachment = table_of(Attachment)
+    observation = table_of(ViewObservation)
 
     def scoped(stmt):
         return stmt.where(article.c.source == source) if source else stmt
@@ -333,9 +333,9 @@ def language_chart(data: ReportData) -> str:
     x0, x1 = left, width - right
     body = ['<g class="axis x-axis">']
     for pct in (0, 25, 50, 75, 100):
-        x = _n(x0 + (x1 - x0) * pct / 100)
-        body.append(f'<line class="grid" x1="{x}" x2="{x}" y1="16" y2="{height - 28}"/>'
-                    f'<text class="tick" x="{x}" y="{height - 12}" text-anchor="middle">{pct} %</text>')
+        tick_x = _n(x0 + (x1 - x0) * pct / 100)
+        body.append(f'<line class="grid" x1="{tick_x}" x2="{tick_x}" y1="16" y2="{height - 28}"/>'
+                    f'<text class="tick" x="{tick_x}" y="{height - 12}" text-anchor="middle">{pct} %</text>')
     body.append("</g>")
     for i, s in enumerate(sources):
         y = 20 + i * (row + gap)
@@ -430,9 +430,9 @@ def growth_chart(data: ReportData) -> str:
     body.append('<g class="axis x-axis">')
     moments, fmt = time_ticks(start, end)
     for t in moments:
-        x = _n(x_of(t))
-        body.append(f'<line class="tick-mark" x1="{x}" x2="{x}" y1="{plot.y0}" y2="{plot.y0 + 4}"/>'
-                    f'<text class="tick" x="{x}" y="{plot.y0 + 16}" text-anchor="middle">'
+        tick_x = _n(x_of(t))
+        body.append(f'<line class="tick-mark" x1="{tick_x}" x2="{tick_x}" y1="{plot.y0}" y2="{plot.y0 + 4}"/>'
+                    f'<text class="tick" x="{tick_x}" y="{plot.y0 + 16}" text-anchor="middle">'
                     f'{t.strftime(fmt)}</text>')
     body.append("</g>")
     for a in series:

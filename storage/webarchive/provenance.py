@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from storage.database.models import Article, Attachment, Capture, ViewObservation
 from storage.times import iso, utc
@@ -59,9 +59,9 @@ def find_article(db: Session, ref: str) -> Article | None:
 
 def provenance(db: Session, article: Article) -> Provenance:
     captures = db.exec(select(Capture).where(Capture.article_id == article.id)
-                       .order_by(Capture.captured_at, Capture.id)).all()
+                       .order_by(col(Capture.captured_at), col(Capture.id))).all()
     views = db.exec(select(ViewObservation).where(ViewObservation.article_id == article.id)
-                    .order_by(ViewObservation.observed_at, ViewObservation.id)).all()
+                    .order_by(col(ViewObservation.observed_at), col(ViewObservation.id))).all()
     return Provenance(article, list(article.attachments), list(captures), list(views))
 
 

@@ -24,10 +24,10 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, TypeVar
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
 from storage.config import sqlite_path
 from storage.database.db import make_engine
@@ -277,6 +277,15 @@ def _verify_finished(directory: Path, database: _Database, report: RepairReport)
 # --- database -------------------------------------------------------------------------------
 
 
+_Located = TypeVar("_Located", Capture, PayloadDigest)
+
+
+def _misplaced(db: Session, table: type[_Located], filename: str, index: dict[int, str]) -> list[_Located]:
+    """Rows of `table` naming a record of `filename` that is not at their offset on disk."""
+    return [row for row in db.exec(select(table).where(table.warc_file == filename)).all()
+            if index.get(row.warc_offset) != row.warc_record_id]
+
+
 class _Database:
     """Opened only when there are files to repair, so a repair with nothing to do stays cheap."""
 
@@ -306,17 +315,19 @@ class _Database:
         if engine is None:
             return fixes
         with Session(engine) as db:
-            for table, counter in ((Capture, "captures_deleted"), (PayloadDigest, "digests_deleted")):
-                for row in db.exec(select(table).where(table.warc_file == filename)).all():
-                    if index.get(row.warc_offset) != row.warc_record_id:
-                        db.delete(row)
-                        setattr(fixes, counter, getattr(fixes, counter) + 1)
+            for capture in _misplaced(db, Capture, filename, index):
+                db.delete(capture)
+                fixes.captures_deleted += 1
+            for digest in _misplaced(db, PayloadDigest, filename, index):
+                db.delete(digest)
+                fixes.digests_deleted += 1
             db.flush()
             for article in db.exec(select(Article).where(Article.warc_file == filename)).all():
-                if index.get(article.warc_offset) == article.warc_record_id:
+                offset = article.warc_offset
+                if (index.get(offset) if offset is not None else None) == article.warc_record_id:
                     continue
                 newest = db.exec(select(Capture).where(Capture.article_id == article.id).order_by(
-                    Capture.captured_at.desc().nulls_last(), Capture.id.desc())).first()
+                    col(Capture.captured_at).desc().nulls_last(), col(Capture.id).desc())).first()
                 if newest is None:
                     article.warc_file = article.warc_offset = article.warc_record_id = None
                     fixes.articles_cleared += 1
@@ -337,7 +348,8 @@ class _Database:
         with Session(engine) as db:
             for table in (Article, Capture, PayloadDigest):
                 query = select(table.warc_file, func.count()).where(
-                    table.warc_file.is_not(None)).group_by(table.warc_file)
+                    col(table.warc_file).is_not(None)).group_by(table.warc_file)
                 for name, count in db.exec(query):
-                    counts[name] = counts.get(name, 0) + count
+                    if name is not None:  # none is: the query leaves them out
+                        counts[name] = counts.get(name, 0) + count
         return counts

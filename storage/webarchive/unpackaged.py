@@ -69,7 +69,9 @@ def unpackaged(session: Session, source: str, files: list[Path]) -> Unpackaged:
 
 def pages_in(session: Session, names: list[str]) -> list[Page]:
     """pages.jsonl entries of the article captures in these WARC files."""
-    rows = session.exec(select(Capture.url, Capture.captured_at, Capture.warc_record_id, Article.title,
+    # sqlmodel types select() for up to 4 columns only; it takes any number
+    rows = session.exec(select(Capture.url, Capture.captured_at, Capture.warc_record_id,  # type: ignore[call-overload]
+                               Article.title,
                                Article.body_text, Article.published)
                         .join(Article, Capture.article_id == Article.id)
                         .where(col(Capture.warc_file).in_(names)).order_by(Capture.id))
@@ -84,6 +86,7 @@ def record_package(session: Session, owners: dict[int | None, list[str]], packag
         if run_id is None:
             continue
         run = session.get(CrawlRun, run_id)
+        assert run is not None, f"crawl run {run_id} owns WARC files but has no row"
         known = [n for n in (run.warc_files or "").split(",") if n]
         run.warc_files = ",".join(known + [n for n in names if n not in known])
         run.package = package

@@ -31,7 +31,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO, BinaryIO
 
 WACZ_VERSION = "1.1.1"
 PAGES_FORMAT = "json-pages-1.0"
@@ -124,7 +124,7 @@ class PackageSummary:
 class _HashingWriter:
     """Counts and hashes what goes through it into a ZIP member."""
 
-    def __init__(self, out: BinaryIO):
+    def __init__(self, out: IO[bytes]):
         self.out = out
         self.sha256 = hashlib.sha256()
         self.size = 0
@@ -231,9 +231,10 @@ def build_wacz(out_path: Path | str, warc_paths: Iterable[Path | str], cdxj_path
         raise FileExistsError(f"refusing to overwrite {out_path}")
     out_path.parent.mkdir(parents=True, exist_ok=True)
     created = (created or datetime.now(UTC)).astimezone(UTC)
-    warc_paths = [Path(p) for p in warc_paths]
-    if not warc_paths:
+    paths = [Path(p) for p in warc_paths]
+    if not paths:
         raise ValueError("a WACZ needs at least one WARC file")
+    lines: Iterable[bytes]
     if isinstance(pages, PageList):
         lines, pages_size = pages.lines(), pages.size
     else:
@@ -242,13 +243,13 @@ def build_wacz(out_path: Path | str, warc_paths: Iterable[Path | str], cdxj_path
     try:
         with open(part, "wb") as raw, zipfile.ZipFile(raw, "w", allowZip64=True) as zf:
             fcntl.flock(raw.fileno(), fcntl.LOCK_EX)  # held while written: remove_stale_parts skips it
-            resources = [_write_warc(zf, path) for path in warc_paths]
+            resources = [_write_warc(zf, path) for path in paths]
             with open(cdxj_path, encoding="utf-8", newline="") as cdxj:
                 resources += _write_index(zf, cdxj, created, block_lines,
                                           os.fstat(cdxj.fileno()).st_size)
             header = {"format": PAGES_FORMAT, "id": "pages", "title": pages_title, "hasText": True}
             resources.append(_write_pages(zf, header, lines, created, pages_size))
-            package = {
+            package: dict[str, object] = {
                 "profile": "data-package",
                 "wacz_version": WACZ_VERSION,
                 "title": title,

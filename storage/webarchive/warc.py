@@ -280,6 +280,7 @@ class WarcWriter:
         response_block = response_head(exchange)
         request_block = request_head(exchange)  # everything validated before the file is touched
         warc = self._ensure_open()
+        assert self._file is not None and self._final_path is not None  # opened with warc
         response_id = self._new_id()
         common = [("WARC-Date", date), ("WARC-Target-URI", exchange.url)]
         response = self._http_record(
@@ -338,6 +339,7 @@ class WarcWriter:
         _header_block(None, warc_headers)  # no line break may forge a WARC header
         not_modified = profile == SERVER_NOT_MODIFIED
         warc = self._ensure_open()
+        assert self._file is not None and self._final_path is not None  # opened with warc
         revisit = warc.create_warc_record(
             exchange.url, "revisit", payload=BytesIO(b""), length=0,
             warc_headers=StatusAndHeaders("", warc_headers, protocol=WARC_VERSION),
@@ -391,6 +393,7 @@ class WarcWriter:
             return
         file, open_path, final_path = self._file, self.current_path, self._final_path
         self._file = self._warc = self.current_path = self._final_path = None
+        assert open_path is not None and final_path is not None  # set with the file
         try:  # renamed while still locked, so a repair never takes it for a crash's leftover
             file.flush()
             os.fsync(file.fileno())
@@ -432,6 +435,7 @@ class WarcWriter:
         """Give up a file whose warcinfo record could not be written: it holds nothing."""
         file, path = self._file, self.current_path
         self._file = self._warc = self.current_path = self._final_path = None
+        assert file is not None and path is not None  # _ensure_open set them before writing
         try:
             path.unlink(missing_ok=True)
         finally:
@@ -568,7 +572,9 @@ def _archived(raw: ArcWarcRecord) -> ArchivedRecord:
     """Split the record block ourselves: warcio's parser decodes headers as UTF-8 when it can."""
     block = raw.raw_stream.read()
     target_uri = raw.rec_headers.get_header("WARC-Target-URI")
-    http_line, http_headers, payload = None, [], block
+    http_line: str | None = None
+    http_headers: list[tuple[str, str]] = []
+    payload = block
     if raw.rec_type in _HTTP_RECORD_TYPES and (target_uri or "").startswith(("http:", "https:")):
         http_line, http_headers, payload = _split_http(block)
     status = None

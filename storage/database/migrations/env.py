@@ -31,7 +31,9 @@ connection = config.attributes.get("connection")
 if connection is not None:
     run_on(connection)
 else:
-    engine = migration_engine(config.get_main_option("sqlalchemy.url"))
+    url = config.get_main_option("sqlalchemy.url")
+    assert url is not None, "storage.database.schema.alembic_config sets the URL when it passes no connection"
+    engine = migration_engine(url)
     with engine.connect() as connection:
         run_on(connection)
         connection.commit()
