@@ -7,7 +7,7 @@ import sys
 import click
 from sqlalchemy.engine import make_url
 
-from storage import schema
+from storage.database import schema
 from storage.config import sqlite_path
 from storage.database.db import check_url
 

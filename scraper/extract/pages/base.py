@@ -267,7 +267,9 @@ class ArticlePageBase(WebPage[ArticleRecord]):
         self.errors[name] = problem
         return None
 
-    def to_item(self, detect: Callable[[str], tuple[str | None, float | None]] = detect_language,
+    # web-poet's to_item is a coroutine, but web-poet and scrapy-poet take a synchronous one too
+    # (validates_input, ensure_awaitable); the arguments have defaults, so to_item() works as theirs
+    def to_item(self, detect: Callable[[str], tuple[str | None, float | None]] = detect_language,  # type: ignore[override]
                 today: date | None = None) -> ArticleRecord:
         """The article; `detect` judges the language of title + body (reparse passes one that
         reuses the stored answer for a text it has seen). Dates are judged against the page's

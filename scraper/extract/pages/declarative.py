@@ -30,13 +30,17 @@ def squash(text: str | None) -> str:
     return _SPACE.sub(" ", text or "").strip()
 
 
-def select(sel: Selector | SelectorList, spec: str) -> SelectorList:
+# What selectors run on: a web-poet response, a parsel selector or a list of them
+Selectable = HttpResponse | Selector | SelectorList
+
+
+def select(sel: Selectable, spec: str) -> SelectorList:
     if spec.startswith("xpath:"):
         return sel.xpath(spec[len("xpath:"):])
     return sel.css(spec)
 
 
-def text_of(sel: Selector | SelectorList, spec: str | None) -> str | None:
+def text_of(sel: Selectable, spec: str | None) -> str | None:
     """The text (or attribute) a selector points at, white space collapsed; None if absent."""
     if not spec:
         return None
@@ -53,7 +57,7 @@ def text_of(sel: Selector | SelectorList, spec: str | None) -> str | None:
     return None
 
 
-def date_of(sel: Selector | SelectorList, spec: str | None) -> date | None:
+def date_of(sel: Selectable, spec: str | None) -> date | None:
     """The first date among what a selector matches (a row's spans: department, phone, date)."""
     if not spec:
         return None
@@ -140,7 +144,7 @@ class ListingPage:
                 m = pattern.search(attr)
                 if m:
                     groups = {k: v for k, v in m.groupdict().items() if v is not None}
-                    return join(self.base_url, fill(spec.view_url, groups)), groups
+                    return join(self.base_url, fill(spec.view_url or "", groups)), groups
             return None, {}
         href = text_of(row, spec.link)
         if not href or href.startswith(("javascript:", "#")):
@@ -300,8 +304,8 @@ class ArticlePage(ArticlePageBase):
                 m = pattern.search(attr)
                 if m:
                     url = str(self.response.url)
-                    return join(url if spec.attachment_url.startswith("?") else _site_root(url),
-                                fill(spec.attachment_url, m.groupdict()))
+                    template = spec.attachment_url or ""  # the profile check requires it with the onclick
+                    return join(url if template.startswith("?") else _site_root(url), fill(template, m.groupdict()))
             return None
         href = a.attrib.get("href")
         if not href or href.startswith(("javascript:", "#")):
@@ -314,7 +318,7 @@ def _site_root(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}"
 
 
-def labelled_values(response: HttpResponse | Selector, fields_in: str | None,
+def labelled_values(response: Selectable, fields_in: str | None,
                     labels: dict[str, str]) -> dict[str, str]:
     """{field: value} for labels printed beside their values.
 

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import urljoin, urlsplit
 
+from pydantic_core import ErrorDetails
 from pydantic import (BeforeValidator, ConfigDict, Strict, TypeAdapter, ValidationError,
                       field_validator, model_validator)
 from pydantic.dataclasses import dataclass
@@ -285,16 +286,17 @@ _TYPES = {"string_type": "str", "int_type": "int", "bool_type": "bool", "dict_ty
           "dataclass_type": "dict", "list_type": "list", "tuple_type": "list"}
 
 
-def _one_line(error: dict, where: str) -> str:
+def _one_line(error: ErrorDetails, where: str) -> str:
     """pydantic's complaint as `FILE [TABLE]: message naming the key`."""
-    rest, table, kind = list(error["loc"]), Profile, error["type"]
-    tables = []
+    rest, kind = list(error["loc"]), error["type"]
+    table: Any = Profile  # a pydantic dataclass: its fields are in __pydantic_fields__
+    tables: list[str] = []
     while rest and isinstance(rest[0], str) and (len(rest) > 1 or kind == "value_error"):
         sub = table.__pydantic_fields__.get(rest[0])
         if sub is None or not is_dataclass(sub.annotation):
             break
         table = sub.annotation
-        tables.append(rest.pop(0))
+        tables.append(str(rest.pop(0)))
     at = f"{where} [{'.'.join(tables)}]" if tables else where
     key = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in rest).lstrip(".")
     if kind == "value_error":
