@@ -8,19 +8,15 @@ manager blocks, satisfaction surveys, licence (공공누리/KOGL) notes, share t
 
 from __future__ import annotations
 
-import codecs
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from urllib.parse import urljoin
 
 from lxml import etree
+from w3lib.encoding import html_body_declared_encoding, read_bom, resolve_encoding
 
 # Charsets Korean boards declare that Python knows under another name, or only as a subset.
-_CHARSET_ALIASES = {"euc-kr": "cp949", "euckr": "cp949", "ks_c_5601-1987": "cp949",
-                    "ksc5601": "cp949", "ks_c_5601": "cp949", "x-windows-949": "cp949",
-                    "windows-949": "cp949", "uhc": "cp949", "cp949": "cp949"}
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 
 # Tags whose text never belongs to an article.
@@ -71,19 +67,17 @@ def squash(text: str | None) -> str:
 
 
 def decode(html: str | bytes, encoding: str | None = None) -> str:
-    """Text of a page: the given encoding, a BOM, the page's <meta charset>, UTF-8, then CP949."""
+    """Text of a page: the given encoding, a byte-order mark, the charset the page declares
+    (<meta>), UTF-8, then CP949, the first that decodes the whole page. Charset names are read
+    as browsers read them (w3lib: EUC-KR and KS C 5601 are CP949, its superset)."""
     if isinstance(html, str):
         return html
+    bom, _ = read_bom(html)
+    candidates = [encoding, "utf-8-sig" if bom == "utf-8" else bom, html_body_declared_encoding(html),
+                  "utf-8", "cp949"]
     tried: list[str] = []
-    candidates = [encoding] if encoding else []
-    if html.startswith(codecs.BOM_UTF8):
-        candidates.append("utf-8-sig")
-    m = _META_CHARSET.search(html[:8192])
-    if m:
-        candidates.append(m.group(1).decode("ascii", "replace"))
-    candidates += ["utf-8", "cp949"]
-    for name in candidates:
-        name = _CHARSET_ALIASES.get(name.strip().lower(), name.strip().lower())
+    for candidate in filter(None, candidates):
+        name = resolve_encoding(candidate) or candidate.strip().lower()
         if name in tried:
             continue
         tried.append(name)
