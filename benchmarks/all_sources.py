@@ -163,10 +163,13 @@ def run(folder: Path, profiles: Path, delay: float, args: list[str], sample: flo
             "stderr": err, "samples": samples}
 
 
-def sampler(pid: int, database: Path, every: float, started: float, samples: list, done: threading.Event) -> None:
-    """Every `every` seconds until `done`: (seconds, articles stored, VmRSS MB) of process `pid`.
+def sampler(pid: int, database: Path, every: float, started: float, samples: list, done: threading.Event,
+            progress: float = 60) -> None:
+    """Every `every` seconds until `done`: (seconds, articles stored, VmRSS MB) of process `pid`,
+    and a line of them every `progress` seconds.
     The articles are the highest `article` row id, read from the WAL database without a lock the
     crawl waits on."""
+    next_line = progress
     while not done.wait(every):
         try:
             status = Path(f"/proc/{pid}/status").read_text()
@@ -186,6 +189,10 @@ def sampler(pid: int, database: Path, every: float, started: float, samples: lis
             except sqlite3.Error:  # not created yet, or busy: keep the last count
                 pass
         samples.append((time.perf_counter() - started, articles, int(found.group(1)) / 1024))
+        if progress and samples[-1][0] >= next_line:  # so a long run can be watched
+            print(f"  [{samples[-1][0]:6.0f} s] {articles:,} articles stored, VmRSS {samples[-1][2]:.0f} MB",
+                  flush=True)
+            next_line += progress
 
 
 def growth_report(samples: list[tuple[float, int, float]], total: int) -> None:
