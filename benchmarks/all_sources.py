@@ -281,7 +281,7 @@ def main() -> int:
         urls[name], expected[name] = url, int(count)
     failed = False
     try:
-        with tempfile.TemporaryDirectory(prefix="all-sources-") as tmp:
+        with tempfile.TemporaryDirectory(prefix="all-sources-", ignore_cleanup_errors=True) as tmp:
             tmp = Path(tmp)
             profiles = profile_folder(tmp, urls)
             print(f"sources ({len(names)}): {', '.join(names)}; {options.articles} posts each "
