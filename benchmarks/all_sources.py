@@ -1,6 +1,7 @@
 """Every source at once: one `bulletins crawl A B C ...` process against one crawl per source.
 
     .venv/bin/python benchmarks/all_sources.py [--articles 30] [--delay 0.2] [--sources a,b,...]
+        [--modes apart,together] [--sample 5]
 
 Issue 13, point 2. Serves the replica of every runnable source that has one (the Gyeonggi-do
 English board, `scraper.replica.Board`, and `scraper.replica.sites.site_for(name)` for the
@@ -8,9 +9,12 @@ others) in a server process of this script, points a user profile folder (BULLET
 at them (copies of the built-in profiles, base_url set to each replica), and crawls them twice,
 each time into a new SQLite database and WARC folder:
 
-1. one after another: a `bulletins crawl SOURCE` process per source, as cron/nightly.sh did;
-2. side by side: one `bulletins crawl SOURCE SOURCE ...` process for all of them, as
+1. one after another (`apart`): a `bulletins crawl SOURCE` process per source, as cron/nightly.sh did;
+2. side by side (`together`): one `bulletins crawl SOURCE SOURCE ...` process for all of them, as
    `bulletins crawl --all` and nightly.sh do now.
+
+`--modes together` runs only the second, for the memory figure of a large crawl (issue 13: every
+replica at 10,000 articles), where the first would take hours.
 
 A crawl of a replica on loopback lifts the download delay; here it is put back (`--delay`,
 default 0.2 s, Scrapy's jitter of 0.5-1.5x on; 2 connections per host), so the crawls wait on
@@ -22,7 +26,12 @@ Printed: each single source's wall time, their sum, the longest, the side-by-sid
 its ratio to the longest single source (target <= 1.3), and the peak RSS of the side-by-side
 process: `ru_maxrss` from os.wait4 (Linux counts the parent's peak at fork in it; this parent
 imports nothing heavy, and serves the replicas from another process) and the child's own VmHWM.
-Checks: every run exits 0, every source has its articles stored and one run row, in each mode.
+With `--sample S` (default 5 s) the side-by-side process's VmRSS is read from /proc every S seconds,
+with the articles stored so far (the highest `article` row id, read from the WAL database), and
+printed against them: the peak within each step of articles, and the least-squares growth in MB
+per 1,000 articles past the first fifth of the crawl (flat memory shows as about 0).
+Checks: every run exits 0, every source has one run row and as many articles stored as its
+replica serves, in each mode.
 Exit 0 whatever the figures (a check that does not hold prints FAIL), 1 when a crawl failed.
 """
 
