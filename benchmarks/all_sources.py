@@ -85,6 +85,13 @@ def child(delay: float, args: list[str]) -> None:
 
     import scraper.cli.crawl as crawl_command
 
+    points = [int(n) for n in os.environ.get("BENCHMARK_TRACEMALLOC", "").split(",") if n]
+    if points:
+        import tracemalloc
+
+        tracemalloc.start(1)
+        Snapshots.points = points
+
     made = crawl_command.make_settings
 
     def make_settings(**kwargs):
@@ -92,6 +99,9 @@ def child(delay: float, args: list[str]) -> None:
         # above the spider's loopback lift (priority "spider")
         settings.set("DOWNLOAD_DELAY", delay, priority="cmdline")
         settings.set("CONCURRENT_REQUESTS_PER_DOMAIN", 2, priority="cmdline")
+        if points:
+            settings.set("EXTENSIONS", {**settings.getdict("EXTENSIONS"), "__main__.Snapshots": 0},
+                         priority="cmdline")
         return settings
 
     crawl_command.make_settings = make_settings
@@ -105,6 +115,43 @@ def child(delay: float, args: list[str]) -> None:
     from scraper.cli import main
 
     main(args, prog_name="bulletins")
+
+
+class Snapshots:
+    """A Scrapy extension (of every crawler of the process, with `--tracemalloc A,B`): a tracemalloc
+    snapshot when the process's crawlers have scraped A items in all, another at B, and the lines
+    whose memory grew most between the two, printed to stderr."""
+
+    points: list[int] = []
+    scraped = 0
+    taken: list = []
+
+    def __init__(self, crawler):
+        from scrapy import signals
+
+        crawler.signals.connect(self.item_scraped, signal=signals.item_scraped)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def item_scraped(self, item, response, spider) -> None:
+        import tracemalloc
+
+        cls = Snapshots
+        cls.scraped += 1
+        if len(cls.taken) < len(cls.points) and cls.scraped == cls.points[len(cls.taken)]:
+            cls.taken.append(tracemalloc.take_snapshot())
+            if len(cls.taken) == 2:
+                first, second = cls.taken
+                grown = second.compare_to(first, "lineno")
+                total = sum(d.size_diff for d in grown)
+                print(f"benchmark-tracemalloc {cls.points[0]} -> {cls.points[1]} items: traced memory "
+                      f"{total / 2**20:+.1f} MB; the lines that grew most:", file=sys.stderr)
+                for d in grown[:15]:
+                    print(f"benchmark-tracemalloc {d.size_diff / 2**20:+7.2f} MB {d.count_diff:+8d} blocks  "
+                          f"{d.traceback[0].filename}:{d.traceback[0].lineno}", file=sys.stderr, flush=True)
+                cls.taken = [None, None]  # free the snapshots, take no more
 
 
 # --------------------------------------------------------------------------- the parent
@@ -135,13 +182,16 @@ def profile_folder(folder: Path, urls: dict[str, str]) -> Path:
     return profiles
 
 
-def run(folder: Path, profiles: Path, delay: float, args: list[str], sample: float = 0) -> dict:
+def run(folder: Path, profiles: Path, delay: float, args: list[str], sample: float = 0,
+        tracemalloc_points: str = "") -> dict:
     """One `bulletins` process (through --child): wall time, exit code, ru_maxrss, VmHWM, and with
     `sample` > 0 its VmRSS and the articles stored so far every `sample` seconds."""
     env = {**os.environ, "BULLETINS_PROFILE_DIRS": str(profiles), "BULLETINS_TODAY": TODAY,
            "BULLETINS_PROGRESS": "off"}
     for name in ("BULLETINS_DATABASE_URL", "BULLETINS_WARC_DIR"):
         env.pop(name, None)
+    if tracemalloc_points:
+        env["BENCHMARK_TRACEMALLOC"] = tracemalloc_points
     command = [sys.executable, str(Path(__file__).resolve()), "--child", "--delay", str(delay), "--",
                *args, "--database-url", f"sqlite:///{folder / 'bulletins.sqlite'}",
                "--warc-dir", str(folder / "warc"), "--json", "--log-level", "WARNING"]
@@ -263,6 +313,9 @@ def main() -> int:
                              "for all), or both [apart,together]")
     parser.add_argument("--sample", type=float, default=5.0,
                         help="seconds between RSS samples of the side-by-side process; 0: none [5]")
+    parser.add_argument("--tracemalloc", default="", metavar="A,B",
+                        help="trace the side-by-side process's allocations and print the lines whose "
+                             "memory grew most between A and B items scraped (slows it down)")
     parser.add_argument("--serve", nargs="*", help=argparse.SUPPRESS)
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("rest", nargs="*", help=argparse.SUPPRESS)
@@ -317,7 +370,7 @@ def main() -> int:
             if "together" in modes:
                 (tmp / "side-by-side").mkdir()
                 together = run(tmp / "side-by-side", profiles, options.delay, ["crawl", *names],
-                               sample=options.sample)
+                               sample=options.sample, tracemalloc_points=options.tracemalloc)
                 print(f"side by side, one process:    {together['seconds']:7.1f} s  exit {together['code']}")
                 if single:
                     ratio = together["seconds"] / longest
@@ -329,6 +382,10 @@ def main() -> int:
                       f"VmHWM {together['vmhwm_mb'] or float('nan'):.0f} MB  (target < 1024 MB)  "
                       f"{'ok' if peak < 1024 else 'FAIL'}")
                 growth_report(together["samples"], sum(expected.values()))
+                traced = [line.split(" ", 1)[1] for line in together["stderr"].splitlines()
+                          if line.startswith("benchmark-tracemalloc ")]
+                if traced:
+                    print("\ntracemalloc, " + "\n  ".join(traced))
 
             checked = []
             if single:
