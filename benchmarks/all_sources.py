@@ -1,6 +1,7 @@
 """Every source at once: one `bulletins crawl A B C ...` process against one crawl per source.
 
     .venv/bin/python benchmarks/all_sources.py [--articles 30] [--delay 0.2] [--sources a,b,...]
+        [--modes apart,together] [--sample 5]
 
 Issue 13, point 2. Serves the replica of every runnable source that has one (the Gyeonggi-do
 English board, `scraper.replica.Board`, and `scraper.replica.sites.site_for(name)` for the
@@ -8,9 +9,12 @@ others) in a server process of this script, points a user profile folder (BULLET
 at them (copies of the built-in profiles, base_url set to each replica), and crawls them twice,
 each time into a new SQLite database and WARC folder:
 
-1. one after another: a `bulletins crawl SOURCE` process per source, as cron/nightly.sh did;
-2. side by side: one `bulletins crawl SOURCE SOURCE ...` process for all of them, as
+1. one after another (`apart`): a `bulletins crawl SOURCE` process per source, as cron/nightly.sh did;
+2. side by side (`together`): one `bulletins crawl SOURCE SOURCE ...` process for all of them, as
    `bulletins crawl --all` and nightly.sh do now.
+
+`--modes together` runs only the second, for the memory figure of a large crawl (issue 13: every
+replica at 10,000 articles), where the first would take hours.
 
 A crawl of a replica on loopback lifts the download delay; here it is put back (`--delay`,
 default 0.2 s, Scrapy's jitter of 0.5-1.5x on; 2 connections per host), so the crawls wait on
@@ -22,7 +26,12 @@ Printed: each single source's wall time, their sum, the longest, the side-by-sid
 its ratio to the longest single source (target <= 1.3), and the peak RSS of the side-by-side
 process: `ru_maxrss` from os.wait4 (Linux counts the parent's peak at fork in it; this parent
 imports nothing heavy, and serves the replicas from another process) and the child's own VmHWM.
-Checks: every run exits 0, every source has its articles stored and one run row, in each mode.
+With `--sample S` (default 5 s) the side-by-side process's VmRSS is read from /proc every S seconds,
+with the articles stored so far (the highest `article` row id, read from the WAL database), and
+printed against them: the peak within each step of articles, and the least-squares growth in MB
+per 1,000 articles past the first fifth of the crawl (flat memory shows as about 0).
+Checks: every run exits 0, every source has one run row and as many articles stored as its
+replica serves, in each mode.
 Exit 0 whatever the figures (a check that does not hold prints FAIL), 1 when a crawl failed.
 """
 
@@ -47,7 +56,8 @@ TODAY = "2026-12-01"
 # --------------------------------------------------------------------------- child processes
 
 def serve(names: list[str], articles: int) -> None:
-    """The replicas, one per source, until stdin closes: prints `NAME URL` lines, then `ready`."""
+    """The replicas, one per source, until stdin closes: prints `NAME URL ARTICLES` lines (ARTICLES:
+    what a crawl of it stores), then `ready`."""
     from contextlib import ExitStack
 
     from scraper.replica import Board, ReplicaServer
@@ -56,10 +66,14 @@ def serve(names: list[str], articles: int) -> None:
     with ExitStack() as stack:
         for name in names:
             if name == "gyeonggi-en":
-                server = stack.enter_context(ReplicaServer(Board(articles=articles), flaky=False))
+                board = Board(articles=articles)
+                server = stack.enter_context(ReplicaServer(board, flaky=False))
+                expected = len(board.by_id)  # the articles and the two notices
             else:
-                server = stack.enter_context(SiteServer(site_for(name, articles=articles)))
-            print(name, server.base_url, flush=True)
+                site = site_for(name, articles=articles)
+                server = stack.enter_context(SiteServer(site))
+                expected = len(site.posts)  # what a crawl of it stores
+            print(name, server.base_url, expected, flush=True)
         print("ready", flush=True)
         sys.stdin.read()
 
@@ -71,6 +85,13 @@ def child(delay: float, args: list[str]) -> None:
 
     import scraper.cli.crawl as crawl_command
 
+    points = [int(n) for n in os.environ.get("BENCHMARK_TRACEMALLOC", "").split(",") if n]
+    if points:
+        import tracemalloc
+
+        tracemalloc.start(1)
+        Snapshots.points = points
+
     made = crawl_command.make_settings
 
     def make_settings(**kwargs):
@@ -78,6 +99,9 @@ def child(delay: float, args: list[str]) -> None:
         # above the spider's loopback lift (priority "spider")
         settings.set("DOWNLOAD_DELAY", delay, priority="cmdline")
         settings.set("CONCURRENT_REQUESTS_PER_DOMAIN", 2, priority="cmdline")
+        if points:
+            settings.set("EXTENSIONS", {**settings.getdict("EXTENSIONS"), "__main__.Snapshots": 0},
+                         priority="cmdline")
         return settings
 
     crawl_command.make_settings = make_settings
@@ -91,6 +115,43 @@ def child(delay: float, args: list[str]) -> None:
     from scraper.cli import main
 
     main(args, prog_name="bulletins")
+
+
+class Snapshots:
+    """A Scrapy extension (of every crawler of the process, with `--tracemalloc A,B`): a tracemalloc
+    snapshot when the process's crawlers have scraped A items in all, another at B, and the lines
+    whose memory grew most between the two, printed to stderr."""
+
+    points: list[int] = []
+    scraped = 0
+    taken: list = []
+
+    def __init__(self, crawler):
+        from scrapy import signals
+
+        crawler.signals.connect(self.item_scraped, signal=signals.item_scraped)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def item_scraped(self, item, response, spider) -> None:
+        import tracemalloc
+
+        cls = Snapshots
+        cls.scraped += 1
+        if len(cls.taken) < len(cls.points) and cls.scraped == cls.points[len(cls.taken)]:
+            cls.taken.append(tracemalloc.take_snapshot())
+            if len(cls.taken) == 2:
+                first, second = cls.taken
+                grown = second.compare_to(first, "lineno")
+                total = sum(d.size_diff for d in grown)
+                print(f"benchmark-tracemalloc {cls.points[0]} -> {cls.points[1]} items: traced memory "
+                      f"{total / 2**20:+.1f} MB; the lines that grew most:", file=sys.stderr)
+                for d in grown[:15]:
+                    print(f"benchmark-tracemalloc {d.size_diff / 2**20:+7.2f} MB {d.count_diff:+8d} blocks  "
+                          f"{d.traceback[0].filename}:{d.traceback[0].lineno}", file=sys.stderr, flush=True)
+                cls.taken = [None, None]  # free the snapshots, take no more
 
 
 # --------------------------------------------------------------------------- the parent
@@ -121,12 +182,16 @@ def profile_folder(folder: Path, urls: dict[str, str]) -> Path:
     return profiles
 
 
-def run(folder: Path, profiles: Path, delay: float, args: list[str]) -> dict:
-    """One `bulletins` process (through --child): wall time, exit code, ru_maxrss, VmHWM."""
+def run(folder: Path, profiles: Path, delay: float, args: list[str], sample: float = 0,
+        tracemalloc_points: str = "") -> dict:
+    """One `bulletins` process (through --child): wall time, exit code, ru_maxrss, VmHWM, and with
+    `sample` > 0 its VmRSS and the articles stored so far every `sample` seconds."""
     env = {**os.environ, "BULLETINS_PROFILE_DIRS": str(profiles), "BULLETINS_TODAY": TODAY,
            "BULLETINS_PROGRESS": "off"}
     for name in ("BULLETINS_DATABASE_URL", "BULLETINS_WARC_DIR"):
         env.pop(name, None)
+    if tracemalloc_points:
+        env["BENCHMARK_TRACEMALLOC"] = tracemalloc_points
     command = [sys.executable, str(Path(__file__).resolve()), "--child", "--delay", str(delay), "--",
                *args, "--database-url", f"sqlite:///{folder / 'bulletins.sqlite'}",
                "--warc-dir", str(folder / "warc"), "--json", "--log-level", "WARNING"]
@@ -136,10 +201,16 @@ def run(folder: Path, profiles: Path, delay: float, args: list[str]) -> dict:
     texts: dict[str, str] = {}
     readers = [threading.Thread(target=lambda n=n, f=f: texts.__setitem__(n, f.read()))
                for n, f in (("out", proc.stdout), ("err", proc.stderr))]
+    samples: list[tuple[float, int, float]] = []
+    done = threading.Event()
+    if sample > 0:
+        readers.append(threading.Thread(target=sampler, args=(proc.pid, folder / "bulletins.sqlite", sample,
+                                                              started, samples, done)))
     for reader in readers:
         reader.start()
     _, status, usage = os.wait4(proc.pid, 0)  # reaped here, with its resource usage
     seconds = time.perf_counter() - started
+    done.set()
     proc.returncode = code = os.waitstatus_to_exitcode(status)
     for reader in readers:
         reader.join()
@@ -148,7 +219,78 @@ def run(folder: Path, profiles: Path, delay: float, args: list[str]) -> dict:
     return {"seconds": seconds, "code": code, "maxrss_mb": usage.ru_maxrss / 1024,
             "vmhwm_mb": int(hwm.group(1)) / 1024 if hwm else None,
             "outcomes": [json.loads(line) for line in out.splitlines() if line.startswith("{")],
-            "stderr": err}
+            "stderr": err, "samples": samples}
+
+
+def sampler(pid: int, database: Path, every: float, started: float, samples: list, done: threading.Event,
+            progress: float = 60) -> None:
+    """Every `every` seconds until `done`: (seconds, articles stored, VmRSS MB) of process `pid`,
+    and a line of them every `progress` seconds.
+    The articles are the highest `article` row id, read from the WAL database without a lock the
+    crawl waits on."""
+    next_line = progress
+    while not done.wait(every):
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+        except OSError:
+            return
+        found = re.search(r"^VmRSS:\s+(\d+) kB", status, re.M)
+        if not found:  # a zombie: the crawl has exited
+            return
+        articles = samples[-1][1] if samples else 0
+        if database.exists():
+            try:
+                db = sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=0.5)
+                try:
+                    articles = db.execute("select max(rowid) from article").fetchone()[0] or 0
+                finally:
+                    db.close()
+            except sqlite3.Error:  # not created yet, or busy: keep the last count
+                pass
+        samples.append((time.perf_counter() - started, articles, int(found.group(1)) / 1024))
+        if progress and samples[-1][0] >= next_line:  # so a long run can be watched
+            print(f"  [{samples[-1][0]:6.0f} s] {articles:,} articles stored, VmRSS {samples[-1][2]:.0f} MB",
+                  flush=True)
+            next_line += progress
+
+
+def growth_report(samples: list[tuple[float, int, float]], total: int) -> None:
+    """The side-by-side process's RSS against the articles it had stored: the peak in each step of
+    1,000 articles per source (or a tenth of the crawl, whichever is fewer rows), then the slope."""
+    if not samples:
+        print("RSS samples: none (the crawl ended before the first sample)")
+        return
+    step = max(1000, -(-total // 10 // 1000) * 1000)
+    print(f"\nVmRSS of the side-by-side process, sampled every few seconds (peak within each step of "
+          f"{step:,} articles stored, all sources together):")
+    print(f"{'articles stored':>17} {'at s':>8} {'peak VmRSS MB':>14}")
+    buckets: dict[int, tuple[float, float]] = {}
+    for seconds, articles, rss in samples:
+        key = min(-(-articles // step) * step, total) if articles else 0
+        if key not in buckets or rss > buckets[key][1]:
+            buckets[key] = (seconds, rss)
+    last_article_time = min((s for s, a, _ in samples if a >= total), default=None)
+    for key in sorted(buckets):
+        seconds, rss = buckets[key]
+        label = "start-up" if key == 0 else f"<= {key:,}"
+        if last_article_time is not None and key >= total:
+            label = f"{total:,}"
+        print(f"{label:>17} {seconds:>8.0f} {rss:>14.0f}")
+    closing = [rss for s, a, rss in samples if last_article_time is not None and s >= last_article_time]
+    if closing:
+        print(f"{'after the last article (closing)':>32}: peak VmRSS {max(closing):.0f} MB")
+    # least squares over the samples past the first fifth of the articles (start-up and the first
+    # queues filled), up to the last article
+    tail = [(a, r) for s, a, r in samples if total * 0.2 <= a < total]
+    if len(tail) >= 3:
+        n = len(tail)
+        mean_a = sum(a for a, _ in tail) / n
+        mean_r = sum(r for _, r in tail) / n
+        var = sum((a - mean_a) ** 2 for a, _ in tail)
+        if var:
+            slope = sum((a - mean_a) * (r - mean_r) for a, r in tail) / var
+            print(f"growth of VmRSS from {tail[0][0]:,} to {tail[-1][0]:,} articles stored: "
+                  f"{slope * 1000:+.1f} MB per 1,000 articles ({len(tail)} samples, least squares)")
 
 
 def stored(folder: Path) -> tuple[dict[str, int], dict[str, int]]:
@@ -166,6 +308,14 @@ def main() -> int:
     parser.add_argument("--articles", type=int, default=30, help="posts per replica [30]")
     parser.add_argument("--delay", type=float, default=0.2, help="DOWNLOAD_DELAY in seconds [0.2]")
     parser.add_argument("--sources", default=None, help="comma-separated [every runnable one with a replica]")
+    parser.add_argument("--modes", default="apart,together",
+                        help="apart (a process per source, one after another), together (one process "
+                             "for all), or both [apart,together]")
+    parser.add_argument("--sample", type=float, default=5.0,
+                        help="seconds between RSS samples of the side-by-side process; 0: none [5]")
+    parser.add_argument("--tracemalloc", default="", metavar="A,B",
+                        help="trace the side-by-side process's allocations and print the lines whose "
+                             "memory grew most between A and B items scraped (slows it down)")
     parser.add_argument("--serve", nargs="*", help=argparse.SUPPRESS)
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("rest", nargs="*", help=argparse.SUPPRESS)
@@ -176,57 +326,83 @@ def main() -> int:
     if options.child:
         child(options.delay, options.rest)
         return 0
+    modes = [m.strip() for m in options.modes.split(",") if m.strip()]
+    if not modes or set(modes) - {"apart", "together"}:
+        parser.error("--modes takes apart, together or apart,together")
 
     names = options.sources.split(",") if options.sources else runnable_with_replicas()
+    building = time.perf_counter()
     server = subprocess.Popen([sys.executable, str(Path(__file__).resolve()), "--articles", str(options.articles),
                                "--serve", *names], cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                               text=True)
-    urls = {}
+    urls, expected = {}, {}
     for line in server.stdout:
         if line.strip() == "ready":
             break
-        name, url = line.split()
-        urls[name] = url
+        name, url, count = line.split()
+        urls[name], expected[name] = url, int(count)
     failed = False
     try:
-        with tempfile.TemporaryDirectory(prefix="all-sources-") as tmp:
+        with tempfile.TemporaryDirectory(prefix="all-sources-", ignore_cleanup_errors=True) as tmp:
             tmp = Path(tmp)
             profiles = profile_folder(tmp, urls)
-            print(f"sources: {', '.join(names)}; {options.articles} posts each; DOWNLOAD_DELAY "
-                  f"{options.delay} s (jitter on), 2 connections per host; SQLite")
-            single = {}
-            (tmp / "one-by-one").mkdir()
-            for name in names:
-                single[name] = run(tmp / "one-by-one", profiles, options.delay, ["crawl", name])
-            (tmp / "side-by-side").mkdir()
-            together = run(tmp / "side-by-side", profiles, options.delay, ["crawl", *names])
+            print(f"sources ({len(names)}): {', '.join(names)}; {options.articles} posts each "
+                  f"({sum(expected.values()):,} articles to store); replicas built in "
+                  f"{time.perf_counter() - building:.0f} s; DOWNLOAD_DELAY {options.delay} s (jitter on), "
+                  f"2 connections per host; SQLite", flush=True)
+            single: dict[str, dict] = {}
+            if "apart" in modes:
+                (tmp / "one-by-one").mkdir()
+                for name in names:
+                    single[name] = run(tmp / "one-by-one", profiles, options.delay, ["crawl", name])
+                print(f"\n{'source':<14} {'one by one (s)':>15} {'articles':>9}")
+                for name in names:
+                    r = single[name]
+                    articles = sum(o.get("articles_new", 0) for o in r["outcomes"])
+                    print(f"{name:<14} {r['seconds']:>15.1f} {articles:>9}  exit {r['code']}")
+                total = sum(r["seconds"] for r in single.values())
+                longest_name = max(single, key=lambda n: single[n]["seconds"])
+                longest = single[longest_name]["seconds"]
+                print(f"\none after another, sum:       {total:7.1f} s")
+                print(f"longest single source:        {longest:7.1f} s ({longest_name})")
+                print(f"peak RSS of single crawls: ru_maxrss max {max(r['maxrss_mb'] for r in single.values()):.0f} MB")
+            together = None
+            if "together" in modes:
+                (tmp / "side-by-side").mkdir()
+                together = run(tmp / "side-by-side", profiles, options.delay, ["crawl", *names],
+                               sample=options.sample, tracemalloc_points=options.tracemalloc)
+                print(f"side by side, one process:    {together['seconds']:7.1f} s  exit {together['code']}")
+                if single:
+                    ratio = together["seconds"] / longest
+                    print(f"side by side / longest:       {ratio:7.2f}x  (target <= 1.3)  "
+                          f"{'ok' if ratio <= 1.3 else 'FAIL'}")
+                    print(f"one after another / side by side: {total / together['seconds']:.1f}x")
+                peak = max(together["maxrss_mb"], together["vmhwm_mb"] or 0)
+                print(f"peak RSS of the side-by-side process: ru_maxrss {together['maxrss_mb']:.0f} MB (os.wait4), "
+                      f"VmHWM {together['vmhwm_mb'] or float('nan'):.0f} MB  (target < 1024 MB)  "
+                      f"{'ok' if peak < 1024 else 'FAIL'}")
+                growth_report(together["samples"], sum(expected.values()))
+                traced = [line.split(" ", 1)[1] for line in together["stderr"].splitlines()
+                          if line.startswith("benchmark-tracemalloc ")]
+                if traced:
+                    print("\ntracemalloc, " + "\n  ".join(traced))
 
-            print(f"\n{'source':<14} {'one by one (s)':>15} {'articles':>9}")
-            for name in names:
-                r = single[name]
-                articles = sum(o.get("articles_new", 0) for o in r["outcomes"])
-                print(f"{name:<14} {r['seconds']:>15.1f} {articles:>9}  exit {r['code']}")
-            total = sum(r["seconds"] for r in single.values())
-            longest_name = max(single, key=lambda n: single[n]["seconds"])
-            longest = single[longest_name]["seconds"]
-            print(f"\none after another, sum:       {total:7.1f} s")
-            print(f"longest single source:        {longest:7.1f} s ({longest_name})")
-            print(f"side by side, one process:    {together['seconds']:7.1f} s  exit {together['code']}")
-            ratio = together["seconds"] / longest
-            print(f"side by side / longest:       {ratio:7.2f}x  (target <= 1.3)  {'ok' if ratio <= 1.3 else 'FAIL'}")
-            print(f"one after another / side by side: {total / together['seconds']:.1f}x")
-            print(f"peak RSS of the side-by-side process: ru_maxrss {together['maxrss_mb']:.0f} MB (os.wait4), "
-                  f"VmHWM {together['vmhwm_mb'] or float('nan'):.0f} MB")
-            print(f"peak RSS of single crawls: ru_maxrss max {max(r['maxrss_mb'] for r in single.values()):.0f} MB")
-
-            for label, folder, runs in (("one by one", tmp / "one-by-one", list(single.values())),
-                                        ("side by side", tmp / "side-by-side", [together])):
+            checked = []
+            if single:
+                checked.append(("one by one", tmp / "one-by-one", list(single.values())))
+            if together:
+                checked.append(("side by side", tmp / "side-by-side", [together]))
+            for label, folder, runs in checked:
                 articles, run_rows = stored(folder)
                 ok = all(r["code"] == 0 for r in runs)
                 failed |= not ok
                 complete = set(articles) == set(names) and all(run_rows.get(n) == 1 for n in names)
+                short = {n: (articles.get(n, 0), expected[n]) for n in names if articles.get(n, 0) != expected[n]}
                 print(f"check {label}: exit 0 {'ok' if ok else 'FAIL'}; every source stored with one run row "
-                      f"{'ok' if complete else 'FAIL'} ({sum(articles.values())} articles)")
+                      f"{'ok' if complete else 'FAIL'} ({sum(articles.values()):,} articles); every source's "
+                      f"articles all stored {'ok' if not short else 'FAIL'}")
+                for n, (got, want) in short.items():
+                    print(f"  {n}: {got} stored of {want}")
                 if not ok:
                     for r in runs:
                         if r["code"]:
