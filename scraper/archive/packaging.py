@@ -92,7 +92,7 @@ class RunPackager:
         crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(ext.item_scraped, signal=signals.item_scraped)
         crawler.signals.connect(ext.engine_stopped, signal=signals.engine_stopped)
-        crawler.signals.connect(ext.start_packaging, signal=run_closing)  # the run row waits for it
+        crawler.signals.connect(ext.engine_stopped, signal=run_closing)  # the run row waits for it
         return ext
 
     def spider_opened(self):
@@ -152,6 +152,7 @@ class RunPackager:
             self.pages.add(page)
 
     async def engine_stopped(self):
+        """Package the run (once, whichever of engine_stopped and run_closing comes first)."""
         await maybe_deferred_to_future(self.start_packaging())
 
     def start_packaging(self) -> Deferred:

@@ -68,9 +68,15 @@ DOWNLOADER_MIDDLEWARES = {
     "scraper.crawl.limits.SizeLimitMiddleware": 595,  # after capture, before HttpCompression (590)
     "scraper.crawl.conditional.ConditionalRequestMiddleware": 940,  # If-None-Match from the digest index
     "scraper.archive.capture.WarcCaptureMiddleware": 950,    # raw bytes, before decompression (590)
+    # scrapy-poet (as its add-on places it): builds the web-poet page object each spider's
+    # parse_article names, from the response (header bytes read as Latin-1, not UTF-8) and the
+    # request's meta["page_params"]
+    "scraper.crawl.page_inputs.InjectionMiddleware": 543,
 }
+
 SPIDER_MIDDLEWARES = {
     "scraper.crawl.warc_pointer.WarcPointerMiddleware": 900,  # items point to their WARC record
+    "scrapy_poet.RetryMiddleware": 275,  # a page object that raises web_poet's Retry is fetched again
 }
 ITEM_PIPELINES = {
     "scraper.crawl.pipelines.StoragePipeline": 300,
@@ -121,11 +127,7 @@ BULLETINS_DRIFT_MIN_ARTICLES = 5
 # the duplicate filter live in Redis (scrapy-redis), shared by every crawler process of a source;
 # None keeps Scrapy's own, in memory. Keys are PREFIX:SOURCE:*; a worker whose heartbeat is older
 # than WORKER_TTL seconds counts as dead; an idle worker looks for new work every POLL seconds.
-# scrapy-poet builds the page object each spider's parse_article asks for (web-poet pages over
-# web-poet's HttpResponse, with the request's meta["page_params"]).
-ADDONS = {"scraper.crawl.frontier.RedisFrontier": 0, "scrapy_poet.Addon": 300}
-SCRAPY_POET_PROVIDERS = {"scrapy_poet.page_input_providers.HttpResponseProvider": None,
-                         "scraper.crawl.page_inputs.WebResponseProvider": 500}
+ADDONS = {"scraper.crawl.frontier.RedisFrontier": 0}
 BULLETINS_REDIS_URL = None
 BULLETINS_REDIS_PREFIX = "bulletins"
 BULLETINS_REDIS_WORKER_TTL = 60

@@ -176,6 +176,14 @@ def _(server, article, page):
     return _raw(head.encode("utf-8") + KOREAN.encode("euc-kr") + tail.encode("utf-8"))
 
 
+@case("header-in-euc-kr")
+def _(server, article, page):
+    """A header that is not UTF-8: a Korean file name in EUC-KR bytes, as older Korean servers
+    send it (the value goes out byte for byte: each character here is one Latin-1 byte)."""
+    name = "보도자료.html".encode("euc-kr").decode("latin-1")
+    return _html(page, headers=[("Content-Disposition", f'inline; filename="{name}"')])
+
+
 @case("empty-answer")
 def _(server, article, page):
     return _raw(b"")
