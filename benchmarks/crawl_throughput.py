@@ -380,9 +380,9 @@ ENTRY_POINTS = (
     ("storage pipeline: process_item", "scraper/crawl/pipelines.py", "process_item"),
     ("WARC capture: process_response", "scraper/archive/capture.py", "process_response"),
     ("scrapy-poet: page objects built", "scrapy_poet/injection.py", "build_callback_dependencies"),
-    ("reparse()", "scraper/archive/reparse.py", "reparse"),
-    ("  reparse: Parser.parse", "scraper/archive/reparse.py", "parse"),
-    ("  reparse: _Store.apply", "scraper/archive/reparse.py", "apply"),
+    ("reparse()", "scraper/archive/reparse/run.py", "reparse"),
+    ("  reparse: Parser.parse", "scraper/archive/reparse/parsing.py", "parse"),
+    ("  reparse: _Store.apply", "scraper/archive/reparse/store.py", "apply"),
 )
 
 

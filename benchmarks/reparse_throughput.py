@@ -9,7 +9,7 @@ article) in its own process,
 crawl it with the full pipeline (WARC + SQLite) in a child process (``run_crawl()`` in-process,
 start-up excluded), then, from that crawl's WARC files, each in its own child:
 
-* ``reparse``: ``scraper.archive.reparse.reparse()`` over the crawled database, the usual case after a
+* ``reparse``: ``scraper.archive.reparse.run.reparse()`` over the crawled database, the usual case after a
   crawl: nothing changed, so stored languages are reused (when the page objects accept a
   detector) and unchanged rows are not written;
 * ``changed``: the same after every row was made to look parsed by an older extractor (title and
@@ -81,7 +81,7 @@ def child(mode: str, workdir: Path, base_url: str | None, jobs: int | None) -> i
                   "articles": outcome.stats.get("bulletins/articles", 0),
                   "pages_failed": outcome.stats.get("bulletins/pages_failed", 0)}
     else:
-        from scraper.archive.reparse import reparse
+        from scraper.archive.reparse.run import reparse
 
         target = workdir / "rebuilt.sqlite" if mode == "rebuild" else database
         if mode == "changed":   # as if an older extractor had parsed every row

@@ -17,13 +17,16 @@ from pathlib import Path
 
 import pytest
 
-from scraper.archive import replay
+from scraper.archive.replay import ReplayError
+from scraper.archive.replay.collection import COLLECTION  # noqa: F401  (the tests take it from here)
+from scraper.archive.replay.collection import sync_collection, warc_files
+from scraper.archive.replay.install import MARKER_NAME, VENV_ENV, ensure_pywb, pywb_venv
+from scraper.archive.replay.server import Wayback
 
 from .conftest import REPO
 
-VENV = replay.pywb_venv(os.environ.get(replay.VENV_ENV) or REPO / ".cache" / "pywb-venv")
-MARKER = VENV / replay.MARKER_NAME
-COLLECTION = replay.COLLECTION
+VENV = pywb_venv(os.environ.get(VENV_ENV) or REPO / ".cache" / "pywb-venv")
+MARKER = VENV / MARKER_NAME
 
 # No proxies: every request goes to pywb on loopback.
 _OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
@@ -32,8 +35,8 @@ _OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 def pywb_bin() -> Path:
     """The bin/ folder of pywb's venv, created and installed on first use (fails or skips if not)."""
     try:
-        return replay.ensure_pywb(VENV)
-    except replay.ReplayError as error:
+        return ensure_pywb(VENV)
+    except ReplayError as error:
         if os.environ.get("BULLETINS_SKIP_PYWB") == "1":
             pytest.skip(str(error))
         pytest.fail(f"{error}\n(set BULLETINS_SKIP_PYWB=1 to skip the replay tests instead)",
@@ -70,9 +73,9 @@ def replay_server(warc_dir: Path, workdir: Path):
     """Base URL (http://127.0.0.1:PORT) of a wayback replaying every WARC file of `warc_dir`."""
     bin_dir = pywb_bin()
     try:
-        replay.sync_collection(warc_dir, workdir, bin_dir)
-        server = replay.Wayback(workdir, bin_dir)
-    except replay.ReplayError as error:
+        sync_collection(warc_dir, workdir, bin_dir)
+        server = Wayback(workdir, bin_dir)
+    except ReplayError as error:
         pytest.fail(str(error), pytrace=False)
     with server:
         yield server.base_url
@@ -81,6 +84,6 @@ def replay_server(warc_dir: Path, workdir: Path):
 @pytest.fixture(scope="session")
 def pywb_replay(crawl, tmp_path_factory):
     """Base URL (http://127.0.0.1:PORT) of a wayback server replaying every WARC file of `crawl`."""
-    assert replay.warc_files(crawl.warc_dir), f"no WARC files in {crawl.warc_dir}"
+    assert warc_files(crawl.warc_dir), f"no WARC files in {crawl.warc_dir}"
     with replay_server(crawl.warc_dir, tmp_path_factory.mktemp("pywb")) as base_url:
         yield base_url

@@ -27,7 +27,7 @@ from sqlmodel import select
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from scraper.archive.replay import Wayback
+from scraper.archive.replay.server import Wayback
 from scraper.replica import Board, ReplicaServer
 from storage.webarchive.cdxj import CdxjLine, iter_cdxj, write_cdxj
 from storage.database.db import make_engine, session

@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from scraper.cli import main
-from scraper.archive.reparse import reparse
+from scraper.archive.reparse.run import reparse
 from storage.webarchive.warc import IDENTICAL_PAYLOAD_DIGEST, HttpExchange, WarcWriter, payload_digest
 
 from .conftest import REPO, run_cli
@@ -271,7 +271,7 @@ def test_reparse_after_a_rebuild_adds_and_changes_nothing(history):
 
 def test_reparse_leaves_the_process_free_to_crawl(history):
     """No Twisted reactor installed: Scrapy could still start its own in the same process."""
-    code = ("import sys\nfrom scraper.archive.reparse import reparse\n"
+    code = ("import sys\nfrom scraper.archive.reparse.run import reparse\n"
             f"reparse({'sqlite:///' + str(history['db'])!r}, {str(history['warc_dir'])!r}, rebuild=True)\n"
             "assert 'twisted.internet.reactor' not in sys.modules, 'a reactor was installed'\n")
     result = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=120)
@@ -282,7 +282,7 @@ def test_reparse_leaves_the_process_free_to_crawl(history):
 def test_a_row_that_cannot_be_stored_is_named_and_the_others_are_kept(tmp_path):
     """reparse writes through the crawl's unit of work: one record the database refuses (a view
     count past SQLite's integers) loses only itself, and the report names it."""
-    from scraper.archive.reparse import ReparseReport, _Store
+    from scraper.archive.reparse.store import ReparseReport, _Store
     from storage.database.articles import ArticleRecord
     from storage.database.db import make_engine
     from storage.database.unit_of_work import UnitOfWork, one_line

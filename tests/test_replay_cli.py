@@ -21,7 +21,8 @@ import pytest
 from bs4 import BeautifulSoup
 from sqlmodel import select
 
-from scraper.archive import replay
+from scraper.archive.replay.collection import sync_collection, warc_files
+from scraper.archive.replay.install import MARKER_NAME, PYWB_REQUIREMENT, ensure_pywb, is_installed
 from scraper.processes import start, stop
 from storage.database.db import make_engine, session
 from storage.database.models import Article, Capture
@@ -282,27 +283,27 @@ def test_sync_indexes_only_new_or_changed_files_and_never_open_ones(crawl, tmp_p
     bin_dir = pywb_bin()
     warcs, root = tmp_path / "warc", tmp_path / "collection"
     warcs.mkdir()
-    source = replay.warc_files(crawl.warc_dir)[0]
+    source = warc_files(crawl.warc_dir)[0]
     a = warcs / "A-00000.warc.gz"
     shutil.copyfile(source, a)
 
-    first = replay.sync_collection(warcs, root, bin_dir)
+    first = sync_collection(warcs, root, bin_dir)
     assert (first.files, first.indexed, first.dropped) == (1, [a.name], [])
-    assert replay.sync_collection(warcs, root, bin_dir).indexed == []  # a repeated run is cheap
+    assert sync_collection(warcs, root, bin_dir).indexed == []  # a repeated run is cheap
 
     growing = warcs / "B-00001.warc.gz.open"
     shutil.copyfile(source, growing)
-    assert replay.sync_collection(warcs, root, bin_dir).indexed == []  # still being written
+    assert sync_collection(warcs, root, bin_dir).indexed == []  # still being written
     assert sorted(p.name for p in (root / "indexes").iterdir()) == [a.name + ".cdxj"]
 
     b = growing.rename(warcs / "B-00001.warc.gz")  # closed by the crawler
-    assert replay.sync_collection(warcs, root, bin_dir).indexed == [b.name]
+    assert sync_collection(warcs, root, bin_dir).indexed == [b.name]
     stat = a.stat()
     os.utime(a, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))  # rewritten (e.g. repaired)
-    assert replay.sync_collection(warcs, root, bin_dir).indexed == [a.name]
+    assert sync_collection(warcs, root, bin_dir).indexed == [a.name]
 
     b.unlink()
-    last = replay.sync_collection(warcs, root, bin_dir)
+    last = sync_collection(warcs, root, bin_dir)
     assert (last.files, last.indexed, last.dropped) == (1, [], [b.name])
     index_lines = (root / "indexes" / (a.name + ".cdxj")).read_text().splitlines()
     assert index_lines == sorted(index_lines) and all(f'"filename": "{a.name}"' in line
@@ -315,10 +316,10 @@ def test_a_venv_counts_as_installed_only_once_its_marker_is_written(tmp_path):
     (venv / "bin").mkdir(parents=True)
     for name in ("wayback", "cdx-indexer"):
         (venv / "bin" / name).touch()
-    assert not replay.is_installed(venv)
-    (venv / replay.MARKER_NAME).write_text(replay.PYWB_REQUIREMENT)
-    assert replay.is_installed(venv)
-    assert replay.ensure_pywb(venv) == venv / "bin"  # nothing to do: no install attempted
+    assert not is_installed(venv)
+    (venv / MARKER_NAME).write_text(PYWB_REQUIREMENT)
+    assert is_installed(venv)
+    assert ensure_pywb(venv) == venv / "bin"  # nothing to do: no install attempted
 
 
 # --- a real browser ----------------------------------------------------------------------

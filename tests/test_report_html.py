@@ -16,7 +16,8 @@ from bs4 import BeautifulSoup
 
 from storage.database.articles import ArticleRecord, record_listing_views, save_article
 from storage.database.db import make_engine, session
-from storage.presentation.report_html import TOP_ARTICLES, collect, render
+from storage.presentation.report_html.data import TOP_ARTICLES, collect
+from storage.presentation.report_html.page import render
 
 from .conftest import REPO, run_cli
 from .services import postgres_server

@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from scraper.cli import main
-from scraper.archive.reparse import reparse
+from scraper.archive.reparse.run import reparse
 from storage.webarchive.warc import read_record
 
 from .test_reparse import query, write_history

@@ -27,7 +27,7 @@ def reparse(source, since, rebuild, redetect, jobs, database_url, warc_dir):
     the rows now carry. Exits 0 when done, 2 on a usage error (unknown source, no WARC file,
     --rebuild into a database that holds articles).
     """
-    from scraper.archive.reparse import ReparseError, reparse as run_reparse
+    from scraper.archive.reparse.run import ReparseError, reparse as run_reparse
 
     try:
         report = run_reparse(database_url, warc_dir,

@@ -10,8 +10,11 @@ import click
 from storage.database.db import make_reader, session
 
 from scraper.processes import stopped_like_ctrl_c
-from scraper.archive.replay import (COLLECTION, CaptureRef, ReplayError, Wayback, article_capture, collection_dir,
-                      ensure_pywb, newest_captures, port_in_use, replay_url, sync_collection)
+from scraper.archive.replay import ReplayError
+from scraper.archive.replay.captures import CaptureRef, article_capture, newest_captures, replay_url
+from scraper.archive.replay.collection import COLLECTION, collection_dir, sync_collection
+from scraper.archive.replay.install import ensure_pywb
+from scraper.archive.replay.server import Wayback, port_in_use
 from . import fail, main
 from .options import database_url_option, port_option, warc_dir_option
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from storage.database.db import make_reader
-from storage.presentation.report_html import write_report
+from storage.presentation.report_html.page import write_report
 
 from scraper.terminal import printable
 from . import fail, main

@@ -16,7 +16,7 @@ from storage.config import sqlite_path
 from storage.presentation.datasette_config import PLUGIN_SOURCE, SERVE_EXTRA, SETTINGS, datasette_metadata
 
 from ..processes import running, stopped_like_ctrl_c
-from scraper.archive.replay import port_in_use
+from scraper.archive.replay.server import port_in_use
 from . import fail, main
 from .options import database_url_option, port_option
 

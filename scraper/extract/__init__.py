@@ -7,7 +7,8 @@ produced it (`Extraction.rules`), so a wrong value can be traced to its rule.
 
 from .cascade import Extraction, extract_article
 from .document import Doc, parse
-from .listing import ListingGuess, ListingLink, Pagination, extract_listing, guess_kind
+from .listing.guess import extract_listing, guess_kind
+from .listing.results import ListingGuess, ListingLink, Pagination
 
 __all__ = ["Doc", "Extraction", "ListingGuess", "ListingLink", "Pagination", "extract_article",
            "extract_listing", "guess_kind", "parse"]

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from .cascade import extract_article
 from .document import squash
-from .listing import extract_listing
+from .listing.guess import extract_listing
 
 REPO = Path(__file__).resolve().parents[2]
 DEFAULT_SET = REPO / "tests" / "eval"

@@ -22,7 +22,7 @@ from urllib.parse import unquote, urlsplit
 from .cascade import Extraction
 from .attachments import is_file_name
 from .document import css_path
-from .listing import ListingGuess
+from .listing.results import ListingGuess
 
 MAX_BYTES = 20 * 1024 * 1024
 

@@ -1,0 +1,92 @@
+"""The WARC folder a reparse reads: its closed files in capture order (and the `.open` ones left
+aside), their records, and the answers the crawl failed as unusable."""
+
+from __future__ import annotations
+
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from warcio.exceptions import ArchiveLoadFailed
+
+from storage.webarchive.warc import (ArchivedRecord, decoded_payload, finished_warcs, iter_records, open_warcs,
+                          read_record)
+
+from scraper.crawl.limits import CorruptBody, decompresses_beyond
+from scraper.extract.answers import media_type
+
+if TYPE_CHECKING:
+    from .store import ReparseReport
+
+
+@dataclass(frozen=True)
+class WarcFile:
+    path: Path
+    source: str | None   # the warcinfo `source:` field
+    opened: str          # the warcinfo WARC-Date
+
+
+def warc_files(directory: Path | str) -> tuple[list[WarcFile], list[Path]]:
+    """Closed WARC files in capture order, and the `.open` ones left aside."""
+    directory = Path(directory)
+    found = []
+    for path in finished_warcs(directory):
+        try:
+            info = read_record(directory, path.name, 0)
+        except (OSError, ValueError, EOFError, ArchiveLoadFailed):
+            found.append(WarcFile(path, None, ""))   # left aside: it names no source
+            continue
+        fields = _warcinfo_fields(info) if info.record_type == "warcinfo" else {}
+        found.append(WarcFile(path, fields.get("source") or None, info.date or ""))
+    found.sort(key=lambda f: (f.opened, f.path.name))
+    return found, open_warcs(directory)
+
+
+def _warcinfo_fields(record: ArchivedRecord) -> dict[str, str]:
+    lines = record.payload.decode("utf-8", "replace").splitlines()
+    return {k.strip(): v.strip() for k, sep, v in (line.partition(":") for line in lines) if sep}
+
+
+def unusable(record: ArchivedRecord, limit: int) -> str | None:
+    """Why the crawl failed this archived answer (scraper.crawl.limits), or None: cut at a size limit
+    (`WARC-Truncated`), or a compressed body that is corrupt or decompresses beyond `limit`
+    (checked a step at a time, so a bomb costs no memory here either)."""
+    cut = _warc_header(record, "WARC-Truncated")
+    if cut:
+        return f"truncated: {cut}"
+    codings = [coding.strip().lower() for name, value in record.http_headers
+               if name.lower() == "content-encoding" for coding in value.split(",")]
+    codings = [coding for coding in codings if coding and coding != "identity"]
+    if codings and codings[-1] in ("gzip", "x-gzip", "deflate"):
+        try:
+            if decompresses_beyond(record.payload, codings[-1], limit):
+                return f"too large: decompresses to more than {limit:,} bytes"
+        except CorruptBody as error:
+            return f"corrupt {'deflate' if codings[-1] == 'deflate' else 'gzip'} body: {error}"
+    return None
+
+
+def _records(path: Path, report: ReparseReport):
+    """iter_records, stopping at a torn or corrupt record: what was read before it counts."""
+    try:
+        yield from iter_records(path)
+    except (OSError, ValueError, EOFError, zlib.error, ArchiveLoadFailed) as exc:
+        report.unreadable.append((path.name, f"{type(exc).__name__}: {exc}"))
+
+
+def _download_of(record: ArchivedRecord) -> tuple[str, int, str | None]:
+    """(url, size as the crawl measures it: decoded body, content type without parameters)."""
+    try:
+        size = len(decoded_payload(record))
+    except ValueError:
+        size = len(record.payload)
+    return record.target_uri, size, _content_type(record)
+
+
+def _content_type(record: ArchivedRecord) -> str | None:
+    return media_type(next((v for k, v in record.http_headers if k.lower() == "content-type"), None))
+
+
+def _warc_header(record: ArchivedRecord, name: str) -> str | None:
+    return next((v for k, v in record.warc_headers if k.lower() == name.lower()), None)
