@@ -58,16 +58,17 @@ def peak_rss_mb() -> float:
 # with no matching frame at all is Scrapy's (or the reactor's) own.
 PACKAGING = "packaging (CDXJ, WACZ)"
 CATEGORIES = (
-    ("language detection", ("/scraper/language.py", "/langdetect/")),
-    ("sanitizing", ("/scraper/html_text.py", "/nh3/", "/bs4/")),
-    ("extraction", ("/scraper/pages/", "/scraper/extract/", "/scraper/fields.py", "/parsel/",
-                    "/scraper/spiders/", "/scraper/reparse.py")),
-    (PACKAGING, ("/scraper/packaging.py", "/storage/cdxj.py", "/storage/wacz.py",
-                 "/cdxj_indexer/", "/storage/unpackaged.py")),
-    ("WARC (write; read in reparse)", ("/scraper/capture.py", "/storage/warc.py", "/warcio/",
-                                       "/scraper/warc_pointer.py", "/scraper/limits.py")),
-    ("database (rows, FTS index)", ("/storage/", "/scraper/pipelines.py", "/scraper/database.py",
-                                    "/scraper/runs.py", "/sqlalchemy/", "/sqlmodel/", "/alembic/")),
+    ("language detection", ("/scraper/extract/language.py", "/langdetect/")),
+    ("sanitizing", ("/scraper/extract/html_text.py", "/nh3/", "/bs4/")),
+    ("page objects built (scrapy-poet)", ("/scrapy_poet/", "/andi/")),
+    ("extraction", ("/scraper/extract/", "/parsel/", "/web_poet/", "/scraper/crawl/spiders/",
+                    "/scraper/archive/reparse/")),
+    (PACKAGING, ("/scraper/archive/packaging.py", "/storage/webarchive/cdxj.py", "/storage/webarchive/wacz.py",
+                 "/cdxj_indexer/", "/storage/webarchive/unpackaged.py")),
+    ("WARC (write; read in reparse)", ("/scraper/archive/capture.py", "/storage/webarchive/warc.py", "/warcio/",
+                                       "/scraper/crawl/warc_pointer.py", "/scraper/crawl/limits.py")),
+    ("database (rows, FTS index)", ("/storage/", "/scraper/crawl/pipelines.py", "/scraper/crawl/database.py",
+                                    "/scraper/crawl/runs.py", "/sqlalchemy/", "/sqlmodel/", "/alembic/")),
     ("start-up (imports)", ("<frozen importlib",)),
 )
 IMPORTS = CATEGORIES[-1][0]
