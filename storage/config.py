@@ -29,7 +29,7 @@ def sqlite_path(url: str) -> Path | None:
     prefix = "sqlite:///"
     if not url.startswith(prefix) or url == "sqlite://" or url.endswith(":memory:"):
         return None
-    return Path(url[len(prefix):])
+    return Path(url[len(prefix) :])
 
 
 class StorageError(Exception):

@@ -1,7 +1,8 @@
 """The layers hold: import-linter's contracts in pyproject.toml (storage never imports scraper;
 scraper's layers cli > replica > archive > crawl > extract and storage's presentation >
 webarchive > database; extraction never imports Scrapy or Twisted), ruff finds no unused or
-undefined name ([tool.ruff] in pyproject.toml), and mypy no type error in storage/ and the
+undefined name ([tool.ruff] in pyproject.toml) and storage/ and the extraction code are formatted
+as `ruff format` formats them, and mypy finds no type error in storage/ and the
 extraction code ([tool.mypy])."""
 
 from __future__ import annotations
@@ -25,6 +26,13 @@ def test_ruff_finds_no_unused_or_undefined_names():
     result = subprocess.run([str(BIN / "ruff"), "check", "--no-cache", "scraper", "storage", "tests", "benchmarks"],
                             cwd=REPO, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_storage_and_extraction_are_formatted_as_ruff_formats():
+    # [tool.ruff] line-length; the rest of the tree keeps its own layout for now
+    result = subprocess.run([str(BIN / "ruff"), "format", "--no-cache", "--check", "storage", "scraper/extract"],
+                            cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, "run `ruff format storage scraper/extract`: " + result.stdout.strip()
 
 
 def test_mypy_finds_no_type_errors():

@@ -10,5 +10,14 @@ from .document import Doc, parse
 from .listing.guess import extract_listing, guess_kind
 from .listing.results import ListingGuess, ListingLink, Pagination
 
-__all__ = ["Doc", "Extraction", "ListingGuess", "ListingLink", "Pagination", "extract_article",
-           "extract_listing", "guess_kind", "parse"]
+__all__ = [
+    "Doc",
+    "Extraction",
+    "ListingGuess",
+    "ListingLink",
+    "Pagination",
+    "extract_article",
+    "extract_listing",
+    "guess_kind",
+    "parse",
+]

@@ -14,11 +14,21 @@ import re
 from urllib.parse import urlsplit
 
 # Types Scrapy reads as text beyond text/* (scrapy.responsetypes.ResponseTypes.CLASSES)
-TEXT_TYPES = frozenset({
-    "application/atom+xml", "application/rdf+xml", "application/rss+xml", "application/xhtml+xml",
-    "application/vnd.wap.xhtml+xml", "application/xml", "application/json", "application/x-json",
-    "application/json-amazonui-streaming", "application/javascript", "application/x-javascript",
-})
+TEXT_TYPES = frozenset(
+    {
+        "application/atom+xml",
+        "application/rdf+xml",
+        "application/rss+xml",
+        "application/xhtml+xml",
+        "application/vnd.wap.xhtml+xml",
+        "application/xml",
+        "application/json",
+        "application/x-json",
+        "application/json-amazonui-streaming",
+        "application/javascript",
+        "application/x-javascript",
+    }
+)
 # Python's own table only, not the machine's /etc/mime.types (which may name .php a binary type)
 _TYPES = mimetypes.MimeTypes(filenames=())
 _FILENAME = re.compile(r'filename\*?=(?:[\w-]*\'\')?"?([^";]+)', re.I)

@@ -25,15 +25,50 @@ from scraper.extract.items import AttachmentRecord
 from scraper.extract.pages.base import guess_type
 from .document import Doc, raw_text, squash
 
-EXTENSIONS = ("hwp", "hwpx", "hwt", "pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "odt", "ods",
-              "odp", "jpg", "jpeg", "png", "gif", "bmp", "tif", "tiff", "zip", "7z", "alz", "egg",
-              "txt", "csv", "mp3", "mp4", "avi", "wmv", "hwpml", "show", "cell")
+EXTENSIONS = (
+    "hwp",
+    "hwpx",
+    "hwt",
+    "pdf",
+    "doc",
+    "docx",
+    "xls",
+    "xlsx",
+    "ppt",
+    "pptx",
+    "odt",
+    "ods",
+    "odp",
+    "jpg",
+    "jpeg",
+    "png",
+    "gif",
+    "bmp",
+    "tif",
+    "tiff",
+    "zip",
+    "7z",
+    "alz",
+    "egg",
+    "txt",
+    "csv",
+    "mp3",
+    "mp4",
+    "avi",
+    "wmv",
+    "hwpml",
+    "show",
+    "cell",
+)
 _EXT = "|".join(EXTENSIONS)
 FILE_NAME = re.compile(rf"([^\s/\\<>|\"'](?:[^/\\<>|\"\n]{{0,200}}?)\.(?:{_EXT}))(?![A-Za-z0-9])", re.I)
 _NAME_ONLY = re.compile(rf"^\s*[^/\\<>|\"\n]{{1,200}}\.(?:{_EXT})\s*$", re.I)
 _DOWNLOAD_HINT = re.compile(r"down(?:load)?|filedown|file_down|atchfile|attach|getfile|fileview|fms/", re.I)
-_SKIP_TEXT = re.compile(r"미리\s*보기|바로\s*보기|미리\s*듣기|뷰어|preview|viewer|전체.*다운|zip\s*다운|"
-                        r"모두\s*받기|일괄", re.I)
+_SKIP_TEXT = re.compile(
+    r"미리\s*보기|바로\s*보기|미리\s*듣기|뷰어|preview|viewer|전체.*다운|zip\s*다운|"
+    r"모두\s*받기|일괄",
+    re.I,
+)
 _SKIP_URL = re.compile(r"viewer|synap|preview|/Viewer/|docview|file_type=all", re.I)
 _QUOTED = re.compile(r"""['"]([^'"]+)['"]""")
 _EGOV_DOWN = re.compile(r"fn_egov_downFile\(\s*['\"]([^'\"]+)['\"]\s*,\s*['\"]?(\d+)", re.I)
@@ -65,9 +100,17 @@ def link_url(doc: Doc, el) -> str | None:
     href = (el.get("href") or "").strip()
     if href and not href.startswith("#") and not href.lower().startswith("javascript:"):
         return doc.join(href)
-    code = " ".join(filter(None, [href if href.lower().startswith("javascript:") else "",
-                                   el.get("onclick") or "", el.get("data-href") or "",
-                                   el.get("data-url") or ""]))
+    code = " ".join(
+        filter(
+            None,
+            [
+                href if href.lower().startswith("javascript:") else "",
+                el.get("onclick") or "",
+                el.get("data-href") or "",
+                el.get("data-url") or "",
+            ],
+        )
+    )
     return _js_url(doc, code) if code else None
 
 
@@ -120,8 +163,9 @@ def _printed_name(el, container) -> str | None:
 def _from_container(doc: Doc, container) -> list[AttachmentRecord]:
     found: list[AttachmentRecord] = []
     by_item: dict = {}
-    actions = [el for el in container.iter("a", "button", "span", "img")
-               if el.tag in ("a", "button") or el.get("onclick")]
+    actions = [
+        el for el in container.iter("a", "button", "span", "img") if el.tag in ("a", "button") or el.get("onclick")
+    ]
     for el in actions:
         url = link_url(doc, el)
         if not url:
@@ -145,8 +189,9 @@ def _from_container(doc: Doc, container) -> list[AttachmentRecord]:
         name = name or text or url.rsplit("/", 1)[-1]
         if (item, name) in by_item or any(a.url == url for a in found):
             continue
-        record = AttachmentRecord(name=name, url=url, size=parse_size(squash(raw_text(item))),
-                                  content_type=guess_type(name))
+        record = AttachmentRecord(
+            name=name, url=url, size=parse_size(squash(raw_text(item))), content_type=guess_type(name)
+        )
         by_item[(item, name)] = record
         found.append(record)
     return found

@@ -24,15 +24,37 @@ from .dates import is_date_only
 from .document import BOILER_TEXT, HEADINGS, INLINE, Doc, drop, own_boiler, raw_text, squash
 from .heuristics import heading_like
 
-MIN_RUN = 40          # characters: a sentence, in Korean or English
-OTHER_WEIGHT = 0.6    # how much non-article text inside a block costs
-SHORT_WEIGHT = 0.4    # ... of that, for a short line that is no link, label or title
-GROUP_LINES = 4       # sibling short paragraphs that together are running text...
-GROUP_CHARS = 150     # ... when they hold this many characters
+MIN_RUN = 40  # characters: a sentence, in Korean or English
+OTHER_WEIGHT = 0.6  # how much non-article text inside a block costs
+SHORT_WEIGHT = 0.4  # ... of that, for a short line that is no link, label or title
+GROUP_LINES = 4  # sibling short paragraphs that together are running text...
+GROUP_CHARS = 150  # ... when they hold this many characters
 _GROUP_TAGS = frozenset({"p", "div", "li", "blockquote", "dd", "section"})
 _LETTERS = re.compile(r"[가-힣A-Za-z]{2}")
-_NEVER = frozenset({"html", "head", "title", "meta", "link", "table", "tbody", "thead", "tr", "ul",
-                    "ol", "dl", "a", "img", "br", "hr", "form", "fieldset", "input", "button"})
+_NEVER = frozenset(
+    {
+        "html",
+        "head",
+        "title",
+        "meta",
+        "link",
+        "table",
+        "tbody",
+        "thead",
+        "tr",
+        "ul",
+        "ol",
+        "dl",
+        "a",
+        "img",
+        "br",
+        "hr",
+        "form",
+        "fieldset",
+        "input",
+        "button",
+    }
+)
 _FILE_TOKENS = ("file", "attach", "첨부", "download")
 
 
@@ -46,8 +68,9 @@ def field_line(text: str) -> bool:
     if "|" not in text and "｜" not in text and "¦" not in text and "│" not in text:
         return False
     items = [squash(x) for x in _FIELD_SEPARATORS.split(text) if squash(x)]
-    return (2 <= len(items) <= 8 and all(len(x) < MIN_RUN for x in items)
-            and any(is_date_only(x, slack=4) for x in items))
+    return (
+        2 <= len(items) <= 8 and all(len(x) < MIN_RUN for x in items) and any(is_date_only(x, slack=4) for x in items)
+    )
 
 
 def text_runs(doc: Doc, other_els=frozenset()):
@@ -59,7 +82,7 @@ def text_runs(doc: Doc, other_els=frozenset()):
     inline = INLINE
     holder_of: dict = {}
     link_of: dict = {}
-    runs: dict = {}      # (holder, is link text) -> text pieces
+    runs: dict = {}  # (holder, is link text) -> text pieces
     in_links = set(_IN_LINKS(doc.root))
     for el, node, is_tail in doc.text_nodes:
         owner = el.getparent() if is_tail else el
@@ -87,7 +110,7 @@ def text_runs(doc: Doc, other_els=frozenset()):
     in_file_box = _file_boxes(doc)
     dense: dict = {}
     other: dict = {}
-    short: dict = {}     # holder -> length of a short line of prose
+    short: dict = {}  # holder -> length of a short line of prose
     for (holder, link), pieces in runs.items():
         n = sum(len(p) for p in pieces) + len(pieces) - 1
         if link or boiler.get(holder) or holder in other_els or holder in in_file_box:
@@ -99,7 +122,7 @@ def text_runs(doc: Doc, other_els=frozenset()):
                 if _LETTERS.search(text) and not is_date_only(text) and not BOILER_TEXT.search(text):
                     short[holder] = n
         elif holder.tag in HEADINGS or heading_like(holder) or BOILER_TEXT.search(" ".join(pieces)):
-            weight = 1.0           # the title above the body, licence and survey text
+            weight = 1.0  # the title above the body, licence and survey text
         elif n < 200 and field_line(" ".join(pieces)):
             weight = SHORT_WEIGHT  # "부서 | 2024-03-05 | 153": fields, however long the names
         else:

@@ -38,8 +38,15 @@ from .attachments import find_attachments
 from .body import densest_block, fragment_html
 from .dates import parse_when
 from .document import Doc, as_doc, contains, lca
-from .heuristics import (class_field, date_between, heading_like, heading_near, info_line, region_of,
-                         title_from_title_tag)
+from .heuristics import (
+    class_field,
+    date_between,
+    heading_like,
+    heading_near,
+    info_line,
+    region_of,
+    title_from_title_tag,
+)
 from .labels import Pair, find_pairs
 from .meta import jsonld_text, jsonld_views, read_meta, site_wide
 
@@ -60,8 +67,8 @@ class Extraction:
     body_html: str | None = None
     body_text: str | None = None
     attachments: list[AttachmentRecord] = field(default_factory=list)
-    rules: dict[str, str] = field(default_factory=dict)       # "title" -> "label:제목"...
-    labels: dict[str, str] = field(default_factory=dict)      # printed label -> field (profile drafts)
+    rules: dict[str, str] = field(default_factory=dict)  # "title" -> "label:제목"...
+    labels: dict[str, str] = field(default_factory=dict)  # printed label -> field (profile drafts)
     elements: dict[str, object] = field(default_factory=dict, repr=False)  # field -> lxml element
 
     def as_json(self) -> dict:
@@ -100,8 +107,14 @@ class _Cascade:
             title, body = self.out.elements.get("title"), self.out.elements.get("body")
             if title is None and self.out.title:
                 # a title read off <title> or meta: where the page prints it, as a heading
-                title = next((el for el in self.doc.short_texts.get(self.out.title, ())
-                              if el is not None and heading_like(el) and not self.doc.is_boiler(el)), None)
+                title = next(
+                    (
+                        el
+                        for el in self.doc.short_texts.get(self.out.title, ())
+                        if el is not None and heading_like(el) and not self.doc.is_boiler(el)
+                    ),
+                    None,
+                )
             found: tuple[object, dict] | tuple[None, None] = (None, None)
             if title is not None:
                 found = info_line(self.doc, title, body, self.out.published, limit=None if body is not None else 40)
@@ -119,8 +132,7 @@ class _Cascade:
 
     def run(self) -> Extraction:
         doc, out = self.doc, self.out
-        pairs = [p for p in find_pairs(doc)
-                 if not doc.is_boiler(p.label_el) and not doc.is_boiler(p.value_el)]
+        pairs = [p for p in find_pairs(doc) if not doc.is_boiler(p.label_el) and not doc.is_boiler(p.value_el)]
         self._body(pairs)
         body = out.elements.get("body")
         anchor = self._anchor(pairs, body)
@@ -130,8 +142,10 @@ class _Cascade:
         # Without a field block the region is found once the title is: what holds title and body.
         self.region = region if anchor is not None else None
         inside = [p for p in pairs if region is None or contains(region, p.label_el)]
-        best = {name: self._closest([p for p in inside if p.field == name], anchor)
-                for name in ("title", "author", "department", "views")}
+        best = {
+            name: self._closest([p for p in inside if p.field == name], anchor)
+            for name in ("title", "author", "department", "views")
+        }
         best["published"] = anchor if anchor is not None and anchor.field == "published" else None
         used = [p for p in best.values() if p is not None]
         for pair in used:
@@ -149,8 +163,7 @@ class _Cascade:
         self._published(best["published"], body)
         self._author(best["author"], best["department"])
         if best["department"]:
-            self.set("department", best["department"].value, best["department"].rule,
-                     best["department"].value_el)
+            self.set("department", best["department"].value, best["department"].rule, best["department"].value_el)
         elif self.info and self.info[1]["department"]:
             self.set("department", self.info[1]["department"], "heuristic:info-line", self.info[0])
         self._views(best["views"])
@@ -232,8 +245,17 @@ class _Cascade:
         stamp = jsonld_text(meta.article, "datePublished") or jsonld_text(meta.article, "dateCreated")
         if stamp and self._set_date(stamp, "jsonld:datePublished"):
             return
-        found = meta.get("article:published_time", "og:article:published_time", "datepublished",
-                         "pubdate", "publishdate", "dc.date.issued", "dc.date", "dcterms.created", "date")
+        found = meta.get(
+            "article:published_time",
+            "og:article:published_time",
+            "datepublished",
+            "pubdate",
+            "publishdate",
+            "dc.date.issued",
+            "dc.date",
+            "dcterms.created",
+            "date",
+        )
         if found and self._set_date(found[1], f"meta:{found[0]}"):
             return
         start = self.out.elements.get("title")
@@ -267,8 +289,13 @@ class _Cascade:
         value: str | None
         if found:
             value = found[1]
-            if (len(value) <= 40 and "," not in value and "://" not in value
-                    and not site_wide(doc, meta, value) and self.set("author", value, f"meta:{found[0]}")):
+            if (
+                len(value) <= 40
+                and "," not in value
+                and "://" not in value
+                and not site_wide(doc, meta, value)
+                and self.set("author", value, f"meta:{found[0]}")
+            ):
                 return
         if self.region is not None:
             value, name = class_field(doc, "author", self.region, self.out.elements.get("body"))
@@ -297,6 +324,6 @@ class _Cascade:
             self.out.elements["attachments"] = holder
             if rule.startswith("label"):
                 label = next(p.label for p in pairs if p.field == "attachments")
-                rule = f"label:{label}" + rule[len("label"):]
+                rule = f"label:{label}" + rule[len("label") :]
                 self.out.labels[label] = "attachments"
             self.set("attachments", found, rule)

@@ -15,8 +15,10 @@ from scraper.extract.fields import parse_date
 
 KST = timezone(timedelta(hours=9), "KST")
 
-_ISO = re.compile(r"(?<!\d)(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?)"
-                  r"\s*(Z|[+-]\d{2}:?\d{2})?(?!\d)")
+_ISO = re.compile(
+    r"(?<!\d)(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?)"
+    r"\s*(Z|[+-]\d{2}:?\d{2})?(?!\d)"
+)
 _TIME = re.compile(r"(?<![\d.:])(오전|오후|AM|PM)?\s*(\d{1,2}):(\d{2})(?::(\d{2}))?(?![\d:])\s*(AM|PM|am|pm)?")
 
 

@@ -24,13 +24,69 @@ DROP_TAGS = ("script", "style", "noscript", "template", "select", "textarea")
 
 # Container class/id tokens that mark boilerplate: navigation, page furniture, surveys, licences.
 _BOILER_TOKENS = {
-    "gnb", "lnb", "snb", "tnb", "nav", "navi", "navigation", "menu", "submenu", "sitemap",
-    "breadcrumb", "breadcrumbs", "location", "path", "quick", "quickmenu", "aside", "sidebar",
-    "side", "banner", "popup", "modal", "skip", "util", "utility", "family", "familysite",
-    "copyright", "copy", "kogl", "nuri", "opentype", "license", "licence", "satisfaction",
-    "survey", "research", "share", "sns", "qr", "qrcode", "print", "tool", "tools", "rss",
-    "search", "visitor", "visit", "counter", "stats", "comment", "comments", "reply", "related",
-    "popular", "ranking", "prev", "next", "prevnext", "pager", "login", "lang", "widget",
+    "gnb",
+    "lnb",
+    "snb",
+    "tnb",
+    "nav",
+    "navi",
+    "navigation",
+    "menu",
+    "submenu",
+    "sitemap",
+    "breadcrumb",
+    "breadcrumbs",
+    "location",
+    "path",
+    "quick",
+    "quickmenu",
+    "aside",
+    "sidebar",
+    "side",
+    "banner",
+    "popup",
+    "modal",
+    "skip",
+    "util",
+    "utility",
+    "family",
+    "familysite",
+    "copyright",
+    "copy",
+    "kogl",
+    "nuri",
+    "opentype",
+    "license",
+    "licence",
+    "satisfaction",
+    "survey",
+    "research",
+    "share",
+    "sns",
+    "qr",
+    "qrcode",
+    "print",
+    "tool",
+    "tools",
+    "rss",
+    "search",
+    "visitor",
+    "visit",
+    "counter",
+    "stats",
+    "comment",
+    "comments",
+    "reply",
+    "related",
+    "popular",
+    "ranking",
+    "prev",
+    "next",
+    "prevnext",
+    "pager",
+    "login",
+    "lang",
+    "widget",
 }
 # Joined names (tokens in order) that mark boilerplate although their parts alone do not.
 _BOILER_NAMES = re.compile(
@@ -38,22 +94,79 @@ _BOILER_NAMES = re.compile(
     r"manager[_-]?info|page[_-]?charge|charge[_-]?info|view[_-]?pager|board[_-]?view[_-]?pager|"
     r"prev[_-]?next|btn[_-]?area|board[_-]?btn|bbs[_-]?btn|list[_-]?btn|sub[_-]?visual|"
     r"page[_-]?title|sub[_-]?title[_-]?wrap|contents?[_-]?tool|content[_-]?top)(?:$|[\s_-])",
-    re.I)
+    re.I,
+)
 # Page header/footer containers: only as the leading part of a name ("footer_site", "header"),
 # so an article's own "view_header" is not taken for the site's.
-_EDGE_NAMES = re.compile(r"(?:^|\s)#?(?:site[_-]?)?(?:header|footer|foot|top[_-]?menu|head[_-]?wrap)"
-                         r"(?:$|[\s_-])", re.I)
+_EDGE_NAMES = re.compile(
+    r"(?:^|\s)#?(?:site[_-]?)?(?:header|footer|foot|top[_-]?menu|head[_-]?wrap)"
+    r"(?:$|[\s_-])",
+    re.I,
+)
 _TOKEN_SPLIT = re.compile(r"[\s_-]+")
-_PREV_NEXT = ("이전글", "다음글", "윗글", "아랫글", "이전 글", "다음 글", "이전글 보기", "다음글 보기", "Prev", "Next",
-              "PREV", "NEXT", "Previous", "prev", "next", "이전 게시물", "다음 게시물")
+_PREV_NEXT = (
+    "이전글",
+    "다음글",
+    "윗글",
+    "아랫글",
+    "이전 글",
+    "다음 글",
+    "이전글 보기",
+    "다음글 보기",
+    "Prev",
+    "Next",
+    "PREV",
+    "NEXT",
+    "Previous",
+    "prev",
+    "next",
+    "이전 게시물",
+    "다음 게시물",
+)
 # Text that is boilerplate wherever it sits.
 BOILER_TEXT = re.compile(
     r"공공누리|저작물|KOGL|만족(?:하셨|도|스러)|무단\s*(?:전재|복제|배포)|Copyright|All rights reserved|"
-    r"개인정보\s*처리방침|이 페이지에서 제공하는|이전글|다음글|목록으로", re.I)
+    r"개인정보\s*처리방침|이 페이지에서 제공하는|이전글|다음글|목록으로",
+    re.I,
+)
 
-INLINE = frozenset({"a", "span", "strong", "b", "em", "i", "u", "font", "br", "img", "sup", "sub",
-                    "small", "big", "label", "abbr", "mark", "s", "strike", "del", "ins", "code",
-                    "q", "cite", "time", "wbr", "nobr", "tt", "var", "kbd", "samp", "bdi", "bdo"})
+INLINE = frozenset(
+    {
+        "a",
+        "span",
+        "strong",
+        "b",
+        "em",
+        "i",
+        "u",
+        "font",
+        "br",
+        "img",
+        "sup",
+        "sub",
+        "small",
+        "big",
+        "label",
+        "abbr",
+        "mark",
+        "s",
+        "strike",
+        "del",
+        "ins",
+        "code",
+        "q",
+        "cite",
+        "time",
+        "wbr",
+        "nobr",
+        "tt",
+        "var",
+        "kbd",
+        "samp",
+        "bdi",
+        "bdo",
+    }
+)
 HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 
 
@@ -73,8 +186,7 @@ def decode(html: str | bytes, encoding: str | None = None) -> str:
     if isinstance(html, str):
         return html
     bom, _ = read_bom(html)
-    candidates = [encoding, "utf-8-sig" if bom == "utf-8" else bom, html_body_declared_encoding(html),
-                  "utf-8", "cp949"]
+    candidates = [encoding, "utf-8-sig" if bom == "utf-8" else bom, html_body_declared_encoding(html), "utf-8", "cp949"]
     tried: list[str] = []
     for candidate in filter(None, candidates):
         name = resolve_encoding(candidate) or candidate.strip().lower()
@@ -92,11 +204,42 @@ def class_id(el) -> str:
     return f"{el.get('class') or ''} {el.get('id') or ''}".strip()
 
 
-_MENU_TOKENS = {"gnb", "lnb", "snb", "tnb", "nav", "navi", "navigation", "menu", "submenu", "sitemap",
-                "breadcrumb", "breadcrumbs", "location", "path", "quick", "quickmenu", "util", "family",
-                "familysite", "copyright", "skip"}
-_LIST_TOKENS = {"prev", "next", "prevnext", "related", "popular", "ranking", "pager", "widget", "comment",
-                "comments", "reply"}
+_MENU_TOKENS = {
+    "gnb",
+    "lnb",
+    "snb",
+    "tnb",
+    "nav",
+    "navi",
+    "navigation",
+    "menu",
+    "submenu",
+    "sitemap",
+    "breadcrumb",
+    "breadcrumbs",
+    "location",
+    "path",
+    "quick",
+    "quickmenu",
+    "util",
+    "family",
+    "familysite",
+    "copyright",
+    "skip",
+}
+_LIST_TOKENS = {
+    "prev",
+    "next",
+    "prevnext",
+    "related",
+    "popular",
+    "ranking",
+    "pager",
+    "widget",
+    "comment",
+    "comments",
+    "reply",
+}
 
 
 def _menu_like(el) -> bool:
@@ -167,8 +310,12 @@ class Doc:
             for row in self.short_texts.get(label, ()):
                 while row is not None and row.tag not in ("tr", "li", "dl", "div", "p", "ul", "table"):
                     row = row.getparent()
-                if (row is not None and row.tag not in ("html", "body") and not flags.get(row)
-                        and len(raw_text(row)) < 500):
+                if (
+                    row is not None
+                    and row.tag not in ("html", "body")
+                    and not flags.get(row)
+                    and len(raw_text(row)) < 500
+                ):
                     for inner in row.iter(etree.Element):
                         flags[inner] = True
         return flags
@@ -216,8 +363,11 @@ class Doc:
     @cached_property
     def title_segments(self) -> list[str]:
         """<title> cut at the separators sites put between article, board and site names."""
-        return [s for s in (squash(p) for p in re.split(r"\s+(?:[|<>:»›\-–—]|::|&lt;)\s+|\s*[|<>»›]\s*",
-                                                         self.title_text)) if s]
+        return [
+            s
+            for s in (squash(p) for p in re.split(r"\s+(?:[|<>:»›\-–—]|::|&lt;)\s+|\s*[|<>»›]\s*", self.title_text))
+            if s
+        ]
 
     @cached_property
     def text_nodes(self) -> list:
@@ -247,8 +397,7 @@ class Doc:
     def in_nav(self, text: str) -> bool:
         """Whether `text` is printed on its own in a menu, breadcrumb, header or footer (not in a
         list of other articles: the previous article or a "most read" box may share a title)."""
-        return any(el is not None and self.is_boiler(el) and _menu_like(el)
-                   for el in self.short_texts.get(text, ()))
+        return any(el is not None and self.is_boiler(el) and _menu_like(el) for el in self.short_texts.get(text, ()))
 
 
 _PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True)

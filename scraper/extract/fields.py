@@ -7,8 +7,9 @@ from datetime import date, timedelta
 
 from storage.database.months import parse_month  # noqa: F401  (the one month parser, re-exported)
 
-_MONTHS = {m: i for i, m in enumerate(
-    ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"], 1)}
+_MONTHS = {
+    m: i for i, m in enumerate(["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"], 1)
+}
 
 # "[JUN. 2022] Title", also "[June 2022]" and "[JUN.2022]".
 ISSUE_PREFIX = re.compile(r"^\s*\[\s*([A-Za-z]{3})[A-Za-z]*\.?\s*(\d{4})\s*\]\s*")
@@ -31,7 +32,7 @@ def split_issue(title: str | None) -> tuple[str | None, str | None]:
     m = ISSUE_PREFIX.match(title)
     if not m or m.group(1).upper() not in _MONTHS:
         return None, title
-    return f"{m.group(2)}-{_MONTHS[m.group(1).upper()]:02d}", title[m.end():].strip()
+    return f"{m.group(2)}-{_MONTHS[m.group(1).upper()]:02d}", title[m.end() :].strip()
 
 
 def parse_date(text: str | None) -> date | None:
@@ -113,8 +114,7 @@ def date_problem(day: date | None, reference: date) -> str | None:
     if day < EARLIEST_DATE:
         return f"implausible date ({day.isoformat()} is before {EARLIEST_DATE.isoformat()})"
     if day > reference + DATE_SLACK:
-        return (f"implausible date ({day.isoformat()} is more than a day after the page's date, "
-                f"{reference.isoformat()})")
+        return f"implausible date ({day.isoformat()} is more than a day after the page's date, {reference.isoformat()})"
     return None
 
 
@@ -154,6 +154,7 @@ def attachment_filename(header: bytes | str | None) -> str | None:
     m = _DISPOSITION_EXT.search(raw)
     if m:
         from urllib.parse import unquote_to_bytes
+
         charset = m.group(1).decode("ascii").lower()
         data = unquote_to_bytes(m.group(2).decode("ascii", "replace"))
         try:
@@ -166,6 +167,7 @@ def attachment_filename(header: bytes | str | None) -> str | None:
     data = (m.group(1) if m.group(1) is not None else m.group(2)).strip()
     if b"%" in data and re.fullmatch(rb"[\x21-\x7e]+", data):
         from urllib.parse import unquote_to_bytes
+
         data = unquote_to_bytes(data.decode("ascii"))  # some servers percent-encode it plainly
     for charset in ("utf-8", "cp949", "latin-1"):
         try:

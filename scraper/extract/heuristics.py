@@ -26,20 +26,69 @@ _TITLE_TOKENS = ("tit", "title", "subject", "subj", "headline", "heading")
 _TOKENS = re.compile(r"[\s_-]+")
 _HEADING_LIKE_TAGS = frozenset({"div", "p", "strong", "span", "dt", "td", "th", "li", "b", "em", "a"})
 GENERIC_TITLES = {
-    "보도자료", "보도자료/해명", "보도/해명자료", "보도해명", "공지사항", "새소식", "알림마당", "알림소식", "언론보도",
-    "시정소식", "군정소식", "도정소식", "구정소식", "뉴스", "게시판", "상세보기", "글내용보기", "내용보기",
-    "게시물상세", "게시글상세", "상세내용", "press release", "press releases", "news", "notice", "notices",
-    "view", "board", "english news", "daily news", "contents", "content", "본문", "본문내용", "보도자료 상세",
-    "페이지 정보", "게시물 정보", "게시글 정보", "첨부파일", "댓글", "댓글목록", "관련 소식", "관련 기사", "recent posts",
-    "archives", "목록", "게시판 상세", "글 읽기", "read",
+    "보도자료",
+    "보도자료/해명",
+    "보도/해명자료",
+    "보도해명",
+    "공지사항",
+    "새소식",
+    "알림마당",
+    "알림소식",
+    "언론보도",
+    "시정소식",
+    "군정소식",
+    "도정소식",
+    "구정소식",
+    "뉴스",
+    "게시판",
+    "상세보기",
+    "글내용보기",
+    "내용보기",
+    "게시물상세",
+    "게시글상세",
+    "상세내용",
+    "press release",
+    "press releases",
+    "news",
+    "notice",
+    "notices",
+    "view",
+    "board",
+    "english news",
+    "daily news",
+    "contents",
+    "content",
+    "본문",
+    "본문내용",
+    "보도자료 상세",
+    "페이지 정보",
+    "게시물 정보",
+    "게시글 정보",
+    "첨부파일",
+    "댓글",
+    "댓글목록",
+    "관련 소식",
+    "관련 기사",
+    "recent posts",
+    "archives",
+    "목록",
+    "게시판 상세",
+    "글 읽기",
+    "read",
 }
 _GENERIC_KEYS = {re.sub(r"\s+", "", g).lower() for g in GENERIC_TITLES}
 _CLASS_FIELDS = {
     "author": re.compile(r"(?:^|[\s_-])(?:writer|author|name|wrt|user|byline|member_?name)(?:$|[\s_-])", re.I),
-    "published": re.compile(r"(?:^|[\s_-])(?:date|regdate|reg_date|wdate|datetime|posted-on|time|day|"
-                            r"published|entry-date)(?:$|[\s_-])", re.I),
-    "views": re.compile(r"(?:^|[\s_-])(?:hit|hits|view_?cnt|views|read_?cnt|count|readnum|viewcount)"
-                        r"(?:$|[\s_-])", re.I),
+    "published": re.compile(
+        r"(?:^|[\s_-])(?:date|regdate|reg_date|wdate|datetime|posted-on|time|day|"
+        r"published|entry-date)(?:$|[\s_-])",
+        re.I,
+    ),
+    "views": re.compile(
+        r"(?:^|[\s_-])(?:hit|hits|view_?cnt|views|read_?cnt|count|readnum|viewcount)"
+        r"(?:$|[\s_-])",
+        re.I,
+    ),
 }
 
 
@@ -192,17 +241,20 @@ def region_of(anchor, body):
 _INFO_SPLIT = re.compile(r"\s*(?:[|｜¦│·•]|\s[ㅣ/]\s)\s*")
 _BARE_COUNT = re.compile(r"\d{1,3}(?:,\d{3})+|\d{1,9}")
 # A department's or an office's name ends so: 홍보담당관, 노인건강과, 대변인실, 기획조정실, 보건소...
-_DEPARTMENT_END = re.compile(r"(?:과|실|국|담당관|관|팀|단|센터|본부|사업소|연구원|연구소|보건소|처|청|위원회|"
-                             r"재단|공사|공단|읍|면|동|부|반|계)$")
+_DEPARTMENT_END = re.compile(
+    r"(?:과|실|국|담당관|관|팀|단|센터|본부|사업소|연구원|연구소|보건소|처|청|위원회|"
+    r"재단|공사|공단|읍|면|동|부|반|계)$"
+)
 _PERSON = re.compile(r"[가-힣]{2,4}")
 _ADMINS = {"관리자", "운영자", "담당자", "admin", "administrator", "webmaster", "editor", "홍보담당"}
 _INFO_BLOCKS = frozenset({"ul", "ol", "dl", "li", "dt", "dd"})
-_INFO_SKIP = frozenset({"html", "body", "table", "tbody", "thead", "tr", "form", "a", "img", "br", "h1", "h2",
-                        "h3", "h4", "h5", "h6"})
+_INFO_SKIP = frozenset(
+    {"html", "body", "table", "tbody", "thead", "tr", "form", "a", "img", "br", "h1", "h2", "h3", "h4", "h5", "h6"}
+)
 
 
 def name_like(text: str) -> str | None:
-    """"department" or "person" when `text` reads as who posted an article, else None."""
+    """ "department" or "person" when `text` reads as who posted an article, else None."""
     if not (2 <= len(text) <= 40) or any(c.isdigit() for c in text) or is_label(text) or _key(text) in _GENERIC_KEYS:
         return None
     if text.lower() in _ADMINS:
@@ -269,7 +321,10 @@ def info_line(doc: Doc, start, end, day=None, limit: int | None = None) -> tuple
         if day is not None and when != day:
             continue
         kinds = {name_like(items[i]): items[i] for i in reversed(names)}  # the first of each kind
-        return el, {"date": items[dates[0]], "views": items[counts[0]],
-                    "author": kinds.get("person") or kinds.get("department"),
-                    "department": kinds.get("department")}
+        return el, {
+            "date": items[dates[0]],
+            "views": items[counts[0]],
+            "author": kinds.get("person") or kinds.get("department"),
+            "department": kinds.get("department"),
+        }
     return None, None

@@ -20,15 +20,81 @@ from scraper.terminal import SEQUENCES
 
 # Dropped with their content: code, what a browser does not show (a <title> in a body, a
 # template), controls, embedded objects, page furniture.
-DROP = {"script", "style", "noscript", "template", "title", "iframe", "form", "button", "input",
-        "select", "textarea", "object", "embed", "svg", "nav", "header", "footer"}
-KEEP = {"p", "br", "strong", "b", "em", "i", "u", "sub", "sup", "ul", "ol", "li", "a", "img",
-        "table", "thead", "tbody", "tr", "th", "td", "h1", "h2", "h3", "h4", "h5", "h6",
-        "blockquote", "pre", "hr", "figure", "figcaption"}
-ATTRS = {"a": {"href"}, "img": {"src", "alt"}, "td": {"colspan", "rowspan"},
-         "th": {"colspan", "rowspan"}}
-BLOCK = {"p", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre",
-         "table", "ul", "ol", "figure", "figcaption", "section", "article", "hr"}
+DROP = {
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "title",
+    "iframe",
+    "form",
+    "button",
+    "input",
+    "select",
+    "textarea",
+    "object",
+    "embed",
+    "svg",
+    "nav",
+    "header",
+    "footer",
+}
+KEEP = {
+    "p",
+    "br",
+    "strong",
+    "b",
+    "em",
+    "i",
+    "u",
+    "sub",
+    "sup",
+    "ul",
+    "ol",
+    "li",
+    "a",
+    "img",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "blockquote",
+    "pre",
+    "hr",
+    "figure",
+    "figcaption",
+}
+ATTRS = {"a": {"href"}, "img": {"src", "alt"}, "td": {"colspan", "rowspan"}, "th": {"colspan", "rowspan"}}
+BLOCK = {
+    "p",
+    "div",
+    "li",
+    "tr",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "blockquote",
+    "pre",
+    "table",
+    "ul",
+    "ol",
+    "figure",
+    "figcaption",
+    "section",
+    "article",
+    "hr",
+}
 # Containers that become a paragraph when they hold no other block, else give way to their
 # content. Any other tag outside KEEP and DROP gives way to its content.
 CONTAINERS = BLOCK - KEEP
@@ -86,9 +152,16 @@ def clean_fragment(html: str, base_url: str) -> tuple[str, str]:
 
 
 def _sanitize(html: str, tags: set[str], base_url: str) -> str:
-    return nh3.clean(html, tags=tags, clean_content_tags=DROP, attributes=ATTRS,
-                     attribute_filter=partial(_attribute, base_url), url_schemes=SAFE_SCHEMES,
-                     strip_comments=True, link_rel=None)
+    return nh3.clean(
+        html,
+        tags=tags,
+        clean_content_tags=DROP,
+        attributes=ATTRS,
+        attribute_filter=partial(_attribute, base_url),
+        url_schemes=SAFE_SCHEMES,
+        strip_comments=True,
+        link_rel=None,
+    )
 
 
 def _attribute(base_url: str, tag: str, name: str, value: str) -> str | None:

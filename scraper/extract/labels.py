@@ -26,28 +26,120 @@ from .document import INLINE, Doc, raw_text, squash
 # Field -> labels, best first (normalised: no spaces, dots or colons, lower case).
 LABELS: dict[str, tuple[str, ...]] = {
     "title": ("제목", "글제목", "건명", "subject", "title"),
-    "author": ("작성자", "글쓴이", "작성자명", "등록자", "게시자", "작성", "담당자", "기자", "name", "writer",
-               "author", "postedby", "writtenby", "editor"),
-    "department": ("담당부서", "등록부서", "작성부서", "부서명", "소관부서", "담당과", "부서", "제공부서",
-                   "department", "dept", "division"),
-    "published": ("작성일", "등록일", "게시일", "작성일자", "등록일자", "게시일자", "작성일시", "등록일시",
-                  "보도일", "보도일자", "배포일", "배포일자", "발행일", "입력일", "입력", "날짜", "일자",
-                  "date", "createdd", "created", "regdate", "registered", "posted", "postedon",
-                  "published"),
+    "author": (
+        "작성자",
+        "글쓴이",
+        "작성자명",
+        "등록자",
+        "게시자",
+        "작성",
+        "담당자",
+        "기자",
+        "name",
+        "writer",
+        "author",
+        "postedby",
+        "writtenby",
+        "editor",
+    ),
+    "department": (
+        "담당부서",
+        "등록부서",
+        "작성부서",
+        "부서명",
+        "소관부서",
+        "담당과",
+        "부서",
+        "제공부서",
+        "department",
+        "dept",
+        "division",
+    ),
+    "published": (
+        "작성일",
+        "등록일",
+        "게시일",
+        "작성일자",
+        "등록일자",
+        "게시일자",
+        "작성일시",
+        "등록일시",
+        "보도일",
+        "보도일자",
+        "배포일",
+        "배포일자",
+        "발행일",
+        "입력일",
+        "입력",
+        "날짜",
+        "일자",
+        "date",
+        "createdd",
+        "created",
+        "regdate",
+        "registered",
+        "posted",
+        "postedon",
+        "published",
+    ),
     "views": ("조회수", "조회", "열람수", "읽음", "조회수hit", "hit", "hits", "views", "view", "readcount"),
     "body": ("내용", "본문", "contents", "content"),
-    "attachments": ("첨부파일", "첨부", "첨부문서", "파일", "attachment", "attachments", "attachedfile",
-                    "attachedfiles", "file", "files"),
+    "attachments": (
+        "첨부파일",
+        "첨부",
+        "첨부문서",
+        "파일",
+        "attachment",
+        "attachments",
+        "attachedfile",
+        "attachedfiles",
+        "file",
+        "files",
+    ),
 }
 INDEX: dict[str, tuple[str, int]] = {}
 for _field, _labels in LABELS.items():
     for _rank, _label in enumerate(_labels):
         INDEX.setdefault(_label, (_field, _rank))
 # Labels that are no field of ours but end a value: "번호", "전화번호", "연락처"...
-STOP_LABELS = {"번호", "no", "전화번호", "전화", "연락처", "문의", "tel", "phone", "이메일", "email", "e-mail",
-               "분류", "카테고리", "category", "tags", "태그", "최종수정일", "최종업데이트", "수정일시", "url",
-               "출처", "공공누리", "이전글", "다음글", "prev", "next", "댓글", "추천", "공유", "share", "comments",
-               "수정일", "updated", "modified", "lastupdated", "lastmodified"}
+STOP_LABELS = {
+    "번호",
+    "no",
+    "전화번호",
+    "전화",
+    "연락처",
+    "문의",
+    "tel",
+    "phone",
+    "이메일",
+    "email",
+    "e-mail",
+    "분류",
+    "카테고리",
+    "category",
+    "tags",
+    "태그",
+    "최종수정일",
+    "최종업데이트",
+    "수정일시",
+    "url",
+    "출처",
+    "공공누리",
+    "이전글",
+    "다음글",
+    "prev",
+    "next",
+    "댓글",
+    "추천",
+    "공유",
+    "share",
+    "comments",
+    "수정일",
+    "updated",
+    "modified",
+    "lastupdated",
+    "lastmodified",
+}
 
 _NORM_DROP = re.compile(r"[\s.:：·*\[\]()<>|]+")
 _FILE_LABEL = re.compile(r"^(첨부파일|첨부|파일|첨부문서|attach\w*|files?)\d+$")
@@ -57,13 +149,26 @@ _LEADING = re.compile(r"^(?:[\s:：|·/]|-(?![0-9]))+|[\s:：|·/]+$")
 
 # "Label : value" in a line of text. Korean labels need a colon or a space after them and are
 # not preceded by a Hangul letter; English labels are whole words.
-_TEXT_LABELS = sorted((lab for lab in INDEX if lab not in ("content", "contents", "file", "files",
-                                                            "view", "title", "내용", "본문", "파일", "작성",
-                                                            "입력", "일자")),
-                      key=len, reverse=True)
-_ENGLISH_FORMS = {"postedby": r"posted\s+by", "writtenby": r"written\s+by", "postedon": r"posted\s+on",
-                  "regdate": r"reg\.?\s*date", "lastupdated": r"last\s+updated", "lastmodified": r"last\s+modified",
-                  "조회수hit": r"조회수\s*\(\s*hit\s*\)", "readcount": r"read\s*count"}
+_TEXT_LABELS = sorted(
+    (
+        lab
+        for lab in INDEX
+        if lab
+        not in ("content", "contents", "file", "files", "view", "title", "내용", "본문", "파일", "작성", "입력", "일자")
+    ),
+    key=len,
+    reverse=True,
+)
+_ENGLISH_FORMS = {
+    "postedby": r"posted\s+by",
+    "writtenby": r"written\s+by",
+    "postedon": r"posted\s+on",
+    "regdate": r"reg\.?\s*date",
+    "lastupdated": r"last\s+updated",
+    "lastmodified": r"last\s+modified",
+    "조회수hit": r"조회수\s*\(\s*hit\s*\)",
+    "readcount": r"read\s*count",
+}
 
 
 def _label_pattern(label: str) -> str:
@@ -76,8 +181,7 @@ def _label_pattern(label: str) -> str:
 
 
 # Labels of no field of ours end the value before them ("작성자 : 홍길동 댓글 0건").
-_TEXT_STOPS = sorted((lab for lab in STOP_LABELS if lab not in ("no", "url", "prev", "next")),
-                     key=len, reverse=True)
+_TEXT_STOPS = sorted((lab for lab in STOP_LABELS if lab not in ("no", "url", "prev", "next")), key=len, reverse=True)
 _TEXT_FORM_KEYS = [*_TEXT_LABELS, *_TEXT_STOPS]
 _TEXT_FORM = re.compile("|".join(f"({_label_pattern(lab)})" for lab in _TEXT_FORM_KEYS), re.I)
 
@@ -110,13 +214,13 @@ def is_label(text: str) -> bool:
 @dataclass
 class Pair:
     field: str
-    label: str          # the label as printed
-    rank: int           # 0 = the field's best label
-    value: str          # the value's text, squashed
+    label: str  # the label as printed
+    rank: int  # 0 = the field's best label
+    value: str  # the value's text, squashed
     label_el: etree._Element
-    value_el: object    # the element holding the value (the label's own element for text forms)
-    order: int          # document position of the label
-    form: str           # "th", "dt", "td", "inline", "text"
+    value_el: object  # the element holding the value (the label's own element for text forms)
+    order: int  # document position of the label
+    form: str  # "th", "dt", "td", "inline", "text"
 
     @property
     def rule(self) -> str:
@@ -131,8 +235,12 @@ def valid(field: str, value: str) -> bool:
     if field == "views":
         return bool(_COUNT_VALUE.fullmatch(value)) and any(c.isdigit() for c in value)
     if field in ("author", "department"):
-        return (len(value) <= 60 and not is_label(value) and not value.replace(",", "").isdigit()
-                and not is_date_only(value))
+        return (
+            len(value) <= 60
+            and not is_label(value)
+            and not value.replace(",", "").isdigit()
+            and not is_date_only(value)
+        )
     if field == "title":
         return 2 <= len(value) <= 300 and not is_label(value)
     if field == "body":
@@ -195,7 +303,7 @@ def _text_pairs(el, text: str, order: int) -> list[Pair]:
     pairs = []
     for i, m in enumerate(matches):
         end = matches[i + 1].start() if i + 1 < len(matches) else len(text)
-        value = _clean_value(text[m.end():end])
+        value = _clean_value(text[m.end() : end])
         assert m.lastindex is not None  # each alternative of _TEXT_FORM is a group
         key = _TEXT_FORM_KEYS[m.lastindex - 1]
         if key not in INDEX:
@@ -210,7 +318,12 @@ def _text_pairs(el, text: str, order: int) -> list[Pair]:
 _WORDS = re.compile(r"[가-힣]+|[A-Za-z]+")
 # Words whose presence lets a line be searched for "Label : value" (the search itself is slower).
 _TRIGGERS = {lab for lab in _TEXT_LABELS if lab.isalpha() and lab not in _ENGLISH_FORMS} | {
-    "posted", "written", "reg", "read", "조회수"}
+    "posted",
+    "written",
+    "reg",
+    "read",
+    "조회수",
+}
 _PAIR_TAGS = frozenset({"th", "dt", "td"}) | LABEL_TAGS
 _CANDIDATE_TAGS = _PAIR_TAGS | TEXT_FORM_TAGS
 

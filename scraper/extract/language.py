@@ -26,8 +26,8 @@ from langdetect.utils.ngram import NGram
 
 DetectorFactory.seed = 0
 
-HANGUL_SHARE_KO = 0.3   # of words; English text quoting a Korean name stays far below
-SAMPLE_CHARS = 2000     # langdetect converges long before this; keeps long bodies cheap
+HANGUL_SHARE_KO = 0.3  # of words; English text quoting a Korean name stays far below
+SAMPLE_CHARS = 2000  # langdetect converges long before this; keeps long bodies cheap
 # Of the characters that are not white space: more replacement characters (U+FFFD) than this and
 # the text is undecodable; more Latin-1 letters and signs than this (U+0080-U+00FF: "ÇÑ±¹¾î" is
 # 한국어 in EUC-KR read as Latin-1) and it is mojibake. French or German prose stays far below.
@@ -46,7 +46,7 @@ def hangul_share(text: str) -> float:
     """Share of words holding Hangul. Words, not letters: in mixed prose the English names are
     long while every Korean sentence ends in a short Hangul predicate or particle."""
     if _HANGUL.search(text) is None:
-        return 0.0   # no word holds Hangul (and with no word at all the share is 0 too)
+        return 0.0  # no word holds Hangul (and with no word at all the share is 0 too)
     words = [w for w in text.split() if any(ch.isalpha() for ch in w)]
     return sum(1 for w in words if _has_hangul(w)) / len(words) if words else 0.0
 
@@ -117,15 +117,18 @@ class _Langdetect:
         if not ngrams:
             return None  # langdetect: "No features in text"
         langprob = self.probabilities(ngrams)
-        ranked = sorted(((lang, p) for lang, p in zip(self.langs, langprob) if p > Detector.PROB_THRESHOLD),
-                        key=lambda pair: pair[1], reverse=True)  # stable, as Language.__lt__ sorts
+        ranked = sorted(
+            ((lang, p) for lang, p in zip(self.langs, langprob) if p > Detector.PROB_THRESHOLD),
+            key=lambda pair: pair[1],
+            reverse=True,
+        )  # stable, as Language.__lt__ sorts
         return ranked[0] if ranked else None
 
     def appended(self, text: str) -> str:
         text = Detector.URL_RE.sub(" ", text)
         text = Detector.MAIL_RE.sub(" ", text)
         text = NGram.normalize_vi(text)
-        return _SPACE_RUNS.sub(" ", text[:self.max_text_length])
+        return _SPACE_RUNS.sub(" ", text[: self.max_text_length])
 
     @staticmethod
     def cleaned(text: str) -> str:
@@ -215,8 +218,10 @@ class _Langdetect:
             drawn = 0
             while top <= Detector.CONV_THRESHOLD and drawn < limit:
                 a, b, c, d, e = row(), row(), row(), row(), row()
-                prob = [p * (w + qa) * (w + qb) * (w + qc) * (w + qd) * (w + qe)
-                        for p, qa, qb, qc, qd, qe in zip(prob, a, b, c, d, e)]
+                prob = [
+                    p * (w + qa) * (w + qb) * (w + qc) * (w + qd) * (w + qe)
+                    for p, qa, qb, qc, qd, qe in zip(prob, a, b, c, d, e)
+                ]
                 prob, top = _normalized(prob)
                 drawn += 5
             for j, p in enumerate(prob):

@@ -14,16 +14,25 @@ from dataclasses import dataclass, field
 from .document import Doc, squash
 from .heuristics import title_parts
 
-ARTICLE_TYPES = {"article", "newsarticle", "blogposting", "report", "pressrelease", "posting",
-                 "socialmediaposting", "analysisnewsarticle", "reportagenewsarticle"}
+ARTICLE_TYPES = {
+    "article",
+    "newsarticle",
+    "blogposting",
+    "report",
+    "pressrelease",
+    "posting",
+    "socialmediaposting",
+    "analysisnewsarticle",
+    "reportagenewsarticle",
+}
 _TRAILING_COMMA = re.compile(r",\s*([}\]])")
 
 
 @dataclass
 class Meta:
-    tags: dict[str, str] = field(default_factory=dict)   # property/name/itemprop (lower) -> content
-    article: dict = field(default_factory=dict)          # the page's JSON-LD article object
-    site_names: set[str] = field(default_factory=set)    # normalised names of the site
+    tags: dict[str, str] = field(default_factory=dict)  # property/name/itemprop (lower) -> content
+    article: dict = field(default_factory=dict)  # the page's JSON-LD article object
+    site_names: set[str] = field(default_factory=set)  # normalised names of the site
 
     def get(self, *names: str) -> tuple[str, str] | None:
         """(name, value) of the first of `names` present with a value."""

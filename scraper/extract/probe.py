@@ -33,9 +33,9 @@ class FetchError(Exception):
 
 @dataclass
 class Page:
-    url: str                 # the URL links are joined to (after redirects; file:// for files)
+    url: str  # the URL links are joined to (after redirects; file:// for files)
     body: bytes
-    encoding: str | None     # from the Content-Type header, when the server sent one
+    encoding: str | None  # from the Content-Type header, when the server sent one
 
 
 def fetch(target: str, *, user_agent: str, timeout: float = 30.0, base_url: str | None = None) -> Page:
@@ -43,9 +43,14 @@ def fetch(target: str, *, user_agent: str, timeout: float = 30.0, base_url: str 
     for a local file's URL, so its links resolve to the site it was saved from."""
     parts = urlsplit(target)
     if parts.scheme in ("http", "https"):
-        request = urllib.request.Request(target, headers={
-            "User-Agent": user_agent, "Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.8",
-            "Accept-Language": "ko,en;q=0.8"})
+        request = urllib.request.Request(
+            target,
+            headers={
+                "User-Agent": user_agent,
+                "Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.8",
+                "Accept-Language": "ko,en;q=0.8",
+            },
+        )
         try:
             with urllib.request.urlopen(request, timeout=timeout) as response:
                 body = response.read(MAX_BYTES + 1)
@@ -110,8 +115,10 @@ def profile_name(url: str) -> str:
 
 
 # eGovFrame's article function and its view page (boards.md).
-_EGOV_VIEW = {"fn_egov_inquire_articledetail": "/cop/bbs/selectBoardArticle.do?bbsId={a0}&nttId={id}",
-              "fn_egov_inqire_notice": "/cop/bbs/selectBoardArticle.do?bbsId={a0}&nttId={id}"}
+_EGOV_VIEW = {
+    "fn_egov_inquire_articledetail": "/cop/bbs/selectBoardArticle.do?bbsId={a0}&nttId={id}",
+    "fn_egov_inqire_notice": "/cop/bbs/selectBoardArticle.do?bbsId={a0}&nttId={id}",
+}
 
 
 def _listing_lines(listing: ListingGuess, base: str) -> list[str]:
@@ -129,7 +136,7 @@ def _listing_lines(listing: ListingGuess, base: str) -> list[str]:
     first = next((link for link in listing.links if link.url or link.onclick), None)
     if first is not None and first.onclick:
         function = first.onclick.split("(")[0]
-        args = re.findall(r"""'[^']*'|"[^"]*"|-?\d+""", first.onclick[len(function):])
+        args = re.findall(r"""'[^']*'|"[^"]*"|-?\d+""", first.onclick[len(function) :])
         index = source[1] if source and source[0] == "arg" else len(args) - 1
         groups = []
         for i, arg in enumerate(args):
@@ -143,8 +150,10 @@ def _listing_lines(listing: ListingGuess, base: str) -> list[str]:
         pattern = re.escape(function) + r"\(\s*" + r"\s*,\s*".join(groups)
         lines.append(f"onclick = {_q(pattern)}")
         view_url = _EGOV_VIEW.get(function)
-        lines.append(f"view_url = {_q(view_url or 'TODO: the view page URL with {id}')}"
-                     + ("" if view_url else f"  # what does {function}() open?"))
+        lines.append(
+            f"view_url = {_q(view_url or 'TODO: the view page URL with {id}')}"
+            + ("" if view_url else f"  # what does {function}() open?")
+        )
     else:
         lines.append(f"link = {_q((listing.link_selector or 'a') + '::attr(href)')}")
         if source and source[0] == "param":
@@ -194,11 +203,14 @@ def draft_profile(listing: ListingGuess | None, view: Extraction | None, *, sour
     an article extraction. Selectors come from one page each: check them."""
     parts = urlsplit(source_url)
     base = f"{parts.scheme}://{parts.netloc}" if parts.scheme in ("http", "https") else ""
-    lines = [f"# Draft profile written by `bulletins probe` on {date.today().isoformat()} from one page each:",
-             "# check every selector and label against a few more pages before a crawl.",
-             f"name = {_q(profile_name(source_url))}",
-             f"description = {_q('Press releases of ' + (parts.netloc or 'a local file'))}",
-             f"base_url = {_q(base or 'TODO: https://the.site')}", ""]
+    lines = [
+        f"# Draft profile written by `bulletins probe` on {date.today().isoformat()} from one page each:",
+        "# check every selector and label against a few more pages before a crawl.",
+        f"name = {_q(profile_name(source_url))}",
+        f"description = {_q('Press releases of ' + (parts.netloc or 'a local file'))}",
+        f"base_url = {_q(base or 'TODO: https://the.site')}",
+        "",
+    ]
     if listing is not None:
         lines += _listing_lines(listing, base) + [""]
     if view is not None:
@@ -218,7 +230,9 @@ def draft_profile(listing: ListingGuess | None, view: Extraction | None, *, sour
             lines.append(f"body = {_q(css_path(body))}  # {view.rules.get('body')}")
         holder = elements.get("attachments")
         if holder is not None:
-            lines.append(f"attachments = {_q(css_path(holder) + ' ' + _attachment_links(view))}"
-                         f"  # {view.rules.get('attachments')}")
+            lines.append(
+                f"attachments = {_q(css_path(holder) + ' ' + _attachment_links(view))}"
+                f"  # {view.rules.get('attachments')}"
+            )
         lines.append("")
     return "\n".join(lines)

@@ -57,8 +57,21 @@ class ArticleRecord:
 
 
 _COPIED = (
-    "url", "title", "issue_month", "headline", "author", "department", "published", "views", "body_text",
-    "body_html", "language", "language_probability", "warc_file", "warc_offset", "warc_record_id",
+    "url",
+    "title",
+    "issue_month",
+    "headline",
+    "author",
+    "department",
+    "published",
+    "views",
+    "body_text",
+    "body_html",
+    "language",
+    "language_probability",
+    "warc_file",
+    "warc_offset",
+    "warc_record_id",
     "extractor_version",
 )
 
@@ -71,9 +84,11 @@ _VIEW_COUNTER = r"(?:조회수|조회|\b(?:views?|hits?)\b)\s*[:：]?\s*\d[\d,]*
 # Last-updated stamps: a label, an optional colon, a date Y.M.D (separators . - / or 년 월 일),
 # optionally a time ("최종업데이트 2025.12.12", "최종 수정일: 2025-12-12 14:03", "수정일 2025년 12월
 # 12일", "Last updated 2025/12/12", "Updated: 2025.12.12 09:30:15").
-_UPDATED_STAMP = (r"(?:최종\s*업데이트|최종\s*수정일?|수정일|업데이트|\blast\s+(?:updated|modified)\b|\bupdated\b)"
-                  r"\s*[:：]?\s*\d{4}\s*[./\-년]\s*\d{1,2}\s*[./\-월]\s*\d{1,2}\s*[.일]?"
-                  r"(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?")
+_UPDATED_STAMP = (
+    r"(?:최종\s*업데이트|최종\s*수정일?|수정일|업데이트|\blast\s+(?:updated|modified)\b|\bupdated\b)"
+    r"\s*[:：]?\s*\d{4}\s*[./\-년]\s*\d{1,2}\s*[./\-월]\s*\d{1,2}\s*[.일]?"
+    r"(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?"
+)
 # The lookahead rejects most positions at once: four times faster on a body without matches.
 _VOLATILE = re.compile(f"(?=[조최수업vhlu])(?:{_VIEW_COUNTER}|{_UPDATED_STAMP})", re.IGNORECASE)
 
@@ -108,6 +123,7 @@ def content_hash(title: str | None, body_text: str | None) -> str:
 
 # --------------------------------------------------------------------------- saving
 
+
 def save_article(session: Session, record: ArticleRecord, seen_at: datetime) -> tuple[Article, bool]:
     """Insert or update the article; returns (row, created). The caller commits.
 
@@ -128,13 +144,12 @@ def save_article(session: Session, record: ArticleRecord, seen_at: datetime) -> 
     row = pending.get(key)
     if row is None and record.board_id in _stored_ids(session, record.source):
         with session.no_autoflush:
-            row = session.exec(
-                select(Article).where(Article.source == key[0], Article.board_id == key[1])
-            ).first()
+            row = session.exec(select(Article).where(Article.source == key[0], Article.board_id == key[1])).first()
     created = row is None
     if row is None:
-        row = Article(source=record.source, board_id=record.board_id, url=record.url,
-                      first_seen=seen_at, last_seen=seen_at)
+        row = Article(
+            source=record.source, board_id=record.board_id, url=record.url, first_seen=seen_at, last_seen=seen_at
+        )
         session.add(row)
         _stored_ids(session, record.source).add(record.board_id)
     pending[key] = row
@@ -148,18 +163,33 @@ def save_article(session: Session, record: ArticleRecord, seen_at: datetime) -> 
     row.bulletin_id = _bulletin_id(session, record.source, month) if month else None
     _revise(session, row, record, seen_at, created)
     _merge_attachments(row, record.attachments)
-    new_capture = bool(record.warc_record_id and record.warc_file and record.warc_offset is not None
-                       and (created or not _captured(session, record.warc_record_id)))
+    new_capture = bool(
+        record.warc_record_id
+        and record.warc_file
+        and record.warc_offset is not None
+        and (created or not _captured(session, record.warc_record_id))
+    )
     # One observation per capture: re-parsing a stored capture observes nothing new.
     if record.views is not None and (new_capture or not record.warc_record_id):
-        session.add(ViewObservation(article=row, observed_at=seen_at,  # type: ignore[call-arg]  # article_id: set from `article` at flush
-                                    views=record.views))
+        session.add(
+            ViewObservation(
+                article=row,
+                observed_at=seen_at,  # type: ignore[call-arg]  # article_id: set from `article` at flush
+                views=record.views,
+            )
+        )
     if new_capture:
         assert record.warc_file and record.warc_offset is not None and record.warc_record_id  # new_capture
-        session.add(Capture(article=row, url=record.url,  # type: ignore[call-arg]  # article_id: set from `article` at flush
-                            warc_file=record.warc_file,
-                            warc_offset=record.warc_offset, warc_record_id=record.warc_record_id,
-                            captured_at=record.captured_at))
+        session.add(
+            Capture(
+                article=row,
+                url=record.url,  # type: ignore[call-arg]  # article_id: set from `article` at flush
+                warc_file=record.warc_file,
+                warc_offset=record.warc_offset,
+                warc_record_id=record.warc_record_id,
+                captured_at=record.captured_at,
+            )
+        )
     return row, created
 
 
@@ -168,8 +198,9 @@ def field_problems_json(problems: dict[str, str]) -> str | None:
     return json.dumps(problems, ensure_ascii=False, sort_keys=True) if problems else None
 
 
-def register_source(session: Session, name: str, description: str | None = None,
-                    base_url: str | None = None, at: datetime | None = None) -> Source:
+def register_source(
+    session: Session, name: str, description: str | None = None, base_url: str | None = None, at: datetime | None = None
+) -> Source:
     """The source's row, made if new; description and base URL are set when given, and its
     crawl span extended to `at` (default now: a crawl starting). The caller commits."""
     row = _source_row(session, name)
@@ -186,7 +217,6 @@ def bulletin_month(issue_month: str | None, published: date | None) -> str | Non
     if issue_month:
         return issue_month
     return f"{published.year:04d}-{published.month:02d}" if published else None
-
 
 
 def _span(row: Source, seen_at: datetime) -> None:
@@ -244,10 +274,10 @@ def _bulletin_id(session: Session, source: str, month: str) -> int:
                 found = cache.get(key)
             if found is None:
                 _source_row(session, source)  # the bulletin's foreign key
-                _insert_missing(session, table_of(Bulletin), {"source": source, "month": month},
-                                ["source", "month"])
-                found = session.execute(sa_select(col(Bulletin.id)).where(
-                    col(Bulletin.source) == source, col(Bulletin.month) == month)).scalar_one()
+                _insert_missing(session, table_of(Bulletin), {"source": source, "month": month}, ["source", "month"])
+                found = session.execute(
+                    sa_select(col(Bulletin.id)).where(col(Bulletin.source) == source, col(Bulletin.month) == month)
+                ).scalar_one()
         cache[key] = found
     return found
 
@@ -261,8 +291,7 @@ class _NewRevision:
     written: bool = False
 
 
-def _revise(session: Session, row: Article, record: ArticleRecord, seen_at: datetime,
-            created: bool) -> None:
+def _revise(session: Session, row: Article, record: ArticleRecord, seen_at: datetime, created: bool) -> None:
     """A new revision for content not seen for this article, else move the known one's span.
 
     New revisions are not ORM objects (building one costs as much as saving the article's
@@ -276,14 +305,26 @@ def _revise(session: Session, row: Article, record: ArticleRecord, seen_at: date
         revision = None  # inserted by an earlier flush of this batch: read it back
     if revision is None and not created and row.id is not None:
         with session.no_autoflush:
-            revision = session.exec(select(ArticleRevision).where(
-                ArticleRevision.article_id == row.id, ArticleRevision.content_hash == digest)).first()
+            revision = session.exec(
+                select(ArticleRevision).where(
+                    ArticleRevision.article_id == row.id, ArticleRevision.content_hash == digest
+                )
+            ).first()
     if revision is None:
-        revision = _NewRevision(row, {
-            "content_hash": digest, "title": record.title, "body_text": record.body_text,
-            "first_seen": seen_at, "last_seen": seen_at, "warc_file": record.warc_file,
-            "warc_offset": record.warc_offset, "warc_record_id": record.warc_record_id,
-            "extractor_version": record.extractor_version})
+        revision = _NewRevision(
+            row,
+            {
+                "content_hash": digest,
+                "title": record.title,
+                "body_text": record.body_text,
+                "first_seen": seen_at,
+                "last_seen": seen_at,
+                "warc_file": record.warc_file,
+                "warc_offset": record.warc_offset,
+                "warc_record_id": record.warc_record_id,
+                "extractor_version": record.extractor_version,
+            },
+        )
         session.info.setdefault("revisions_new", []).append(revision)
         if not session.info.get("revision_writer"):
             if not event.contains(session, "after_flush", _write_revisions):
@@ -300,9 +341,12 @@ def _revise(session: Session, row: Article, record: ArticleRecord, seen_at: date
         if earlier:
             changes["first_seen"] = seen_at
             if record.warc_record_id:
-                changes.update(warc_file=record.warc_file, warc_offset=record.warc_offset,
-                               warc_record_id=record.warc_record_id,
-                               extractor_version=record.extractor_version)
+                changes.update(
+                    warc_file=record.warc_file,
+                    warc_offset=record.warc_offset,
+                    warc_record_id=record.warc_record_id,
+                    extractor_version=record.extractor_version,
+                )
         if span is not None:
             span.update(changes)
         else:
@@ -318,8 +362,9 @@ def _write_revisions(session: Session, _flush_context) -> None:
         return
     ready = [r for r in waiting if r.article.id is not None]
     if ready:
-        session.connection().execute(table_of(ArticleRevision).insert(),
-                                     [{"article_id": r.article.id, **r.values} for r in ready])
+        session.connection().execute(
+            table_of(ArticleRevision).insert(), [{"article_id": r.article.id, **r.values} for r in ready]
+        )
         for r in ready:
             r.written = True
     session.info["revisions_new"] = [r for r in waiting if r.article.id is None]
@@ -329,8 +374,7 @@ def _captured(session: Session, record_id: str) -> bool:
     """Whether a capture is already stored (re-parsing the same WARC record adds none)."""
     with session.no_autoflush:
         stored = session.exec(select(Capture.id).where(Capture.warc_record_id == record_id)).first()
-    return stored is not None or any(
-        isinstance(c, Capture) and c.warc_record_id == record_id for c in session.new)
+    return stored is not None or any(isinstance(c, Capture) and c.warc_record_id == record_id for c in session.new)
 
 
 def _stored_ids(session: Session, source: str) -> set[str]:
@@ -347,8 +391,12 @@ def _merge_attachments(row: Article, found: list[AttachmentRecord]) -> None:
     for att in found:
         existing = known.get(att.url)
         if existing is None:
-            known[att.url] = Attachment(name=att.name, url=att.url, size=att.size,  # type: ignore[call-arg]  # article_id: set from `article` at flush
-                                        content_type=att.content_type)
+            known[att.url] = Attachment(
+                name=att.name,
+                url=att.url,
+                size=att.size,  # type: ignore[call-arg]  # article_id: set from `article` at flush
+                content_type=att.content_type,
+            )
             row.attachments.append(known[att.url])
         else:
             existing.name = att.name
@@ -357,8 +405,9 @@ def _merge_attachments(row: Article, found: list[AttachmentRecord]) -> None:
             existing.content_type = existing.content_type or att.content_type
 
 
-def record_download(session: Session, url: str, size: int | None, content_type: str | None,
-                    record: tuple[str, int, str] | None = None) -> int:
+def record_download(
+    session: Session, url: str, size: int | None, content_type: str | None, record: tuple[str, int, str] | None = None
+) -> int:
     """Store a downloaded attachment on every row that links it: its real size and type (a 304
     brings neither: the archived ones stay) and, with `record` (WARC file, offset, record id),
     the WARC record that archives it."""
@@ -391,19 +440,19 @@ def stored_dates(session: Session, source: str, *, archived_only: bool = True) -
     query = select(Article.board_id, col(Article.published), col(Article.first_seen)).where(Article.source == source)
     if archived_only:
         query = query.where(col(Article.warc_record_id).is_not(None))
-    return {board_id: published or (first_seen.date() if first_seen else None)
-            for board_id, published, first_seen in session.exec(query).all()}
+    return {
+        board_id: published or (first_seen.date() if first_seen else None)
+        for board_id, published, first_seen in session.exec(query).all()
+    }
 
 
-def record_listing_views(session: Session, source: str, board_id: str, views: int,
-                         seen_at: datetime) -> bool:
+def record_listing_views(session: Session, source: str, board_id: str, views: int, seen_at: datetime) -> bool:
     """A count read off a listing row: update the article and extend its series, if stored."""
     pending: dict = session.info.setdefault("articles_by_key", {})
     row = pending.get((source, board_id))
     if row is None:
         with session.no_autoflush:
-            row = session.exec(select(Article).where(Article.source == source,
-                                                     Article.board_id == board_id)).first()
+            row = session.exec(select(Article).where(Article.source == source, Article.board_id == board_id)).first()
     if row is None:
         return False
     row.views, row.last_seen = views, seen_at

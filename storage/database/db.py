@@ -33,21 +33,26 @@ def check_url(url: str) -> URL:
         parsed = make_url(url)
     except ArgumentError:
         shown = f" {url!r}" if "@" not in url else ""  # a password may be in there: not echoed
-        raise StorageError(f"cannot parse the database URL{shown}: expected sqlite:///FILE or "
-                           "postgresql+psycopg://USER@HOST/DATABASE") from None
+        raise StorageError(
+            f"cannot parse the database URL{shown}: expected sqlite:///FILE or postgresql+psycopg://USER@HOST/DATABASE"
+        ) from None
     shown = parsed.render_as_string(hide_password=True)
     try:
         dialect = parsed.get_dialect()
     except NoSuchModuleError:
         dialect = None
     if dialect is None or parsed.get_backend_name() not in BACKENDS:
-        raise StorageError(f"unsupported database URL {shown}: bulletin-archiver stores into "
-                           "sqlite:///FILE or postgresql+psycopg://USER@HOST/DATABASE") from None
+        raise StorageError(
+            f"unsupported database URL {shown}: bulletin-archiver stores into "
+            "sqlite:///FILE or postgresql+psycopg://USER@HOST/DATABASE"
+        ) from None
     try:
         dialect.import_dbapi()
     except ImportError as exc:
-        raise StorageError(f"cannot use the database URL {shown}: its driver {exc.name or exc} is not "
-                           "installed (for PostgreSQL: pip install psycopg, URL postgresql+psycopg://…)") from None
+        raise StorageError(
+            f"cannot use the database URL {shown}: its driver {exc.name or exc} is not "
+            "installed (for PostgreSQL: pip install psycopg, URL postgresql+psycopg://…)"
+        ) from None
     return parsed
 
 
@@ -83,11 +88,15 @@ def make_reader(url: str) -> Engine:
             raise StorageError("an in-memory database holds nothing to read: give a database file")
         if not path.is_file():
             raise NoDatabase(f"no database at {path}")
-        engine = create_engine("sqlite://", creator=partial(_connect_read_only, path.resolve()),
-                               poolclass=pool.NullPool)
+        engine = create_engine(
+            "sqlite://", creator=partial(_connect_read_only, path.resolve()), poolclass=pool.NullPool
+        )
     elif backend == "postgresql":
-        engine = create_engine(url, poolclass=pool.NullPool, connect_args={
-            "options": "-c TimeZone=UTC -c default_transaction_read_only=on"})
+        engine = create_engine(
+            url,
+            poolclass=pool.NullPool,
+            connect_args={"options": "-c TimeZone=UTC -c default_transaction_read_only=on"},
+        )
     else:
         engine = create_engine(url, poolclass=pool.NullPool)
     try:
@@ -98,8 +107,7 @@ def make_reader(url: str) -> Engine:
     finally:
         engine.dispose()  # NullPool: nothing kept; the engine connects again when used
     if state.revision is None:  # empty
-        raise NoDatabase(f"the database {shown} holds no bulletin-archiver tables: nothing to read "
-                           "(a crawl fills it)")
+        raise NoDatabase(f"the database {shown} holds no bulletin-archiver tables: nothing to read (a crawl fills it)")
     if state.revision != head_revision():
         raise StorageError(OUTDATED if is_known(state.revision) else newer(state.revision))
     return engine

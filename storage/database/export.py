@@ -31,10 +31,10 @@ from .months import month_after, month_span, parse_month
 from storage.times import iso, utc
 
 FORMATS = ("csv", "jsonl", "parquet", "xlsx")
-BINARY_FORMATS = ("parquet", "xlsx")   # written to a file only (-o)
+BINARY_FORMATS = ("parquet", "xlsx")  # written to a file only (-o)
 PARQUET_EXTRA = "parquet"
 XLSX_EXTRA = "xlsx"
-XLSX_CELL_LIMIT = 32_767   # characters (UTF-16 code units) Excel holds in one cell
+XLSX_CELL_LIMIT = 32_767  # characters (UTF-16 code units) Excel holds in one cell
 XLSX_SHEET = "articles"
 XLSX_COLUMNS_SHEET = "columns"
 XLSX_DATE_FORMAT = "yyyy-mm-dd"
@@ -42,65 +42,135 @@ XLSX_TIME_FORMAT = "yyyy-mm-dd hh:mm:ss"  # times in UTC, as in every export
 # What XML 1.0, so a workbook, cannot hold: control characters but tab and line breaks, lone
 # surrogates, U+FFFE and U+FFFF. Replaced by U+FFFD in xlsx cells.
 XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-BATCH_ROWS = 2000         # rows read per server-side fetch
+BATCH_ROWS = 2000  # rows read per server-side fetch
 PARQUET_BATCH_ROWS = 2000  # rows per Parquet row group (memory grows with it)
-_IN_CHUNK = 500           # ids per attachment query (SQLite allows 999 parameters in old builds)
+_IN_CHUNK = 500  # ids per attachment query (SQLite allows 999 parameters in old builds)
 
 
 @dataclass(frozen=True)
 class ExportColumn:
     name: str
-    type: str      # text, integer, float, date, timestamp, list of text
+    type: str  # text, integer, float, date, timestamp, list of text
     meaning: str
     example: str
     nullable: bool = True
 
 
 EXPORT_COLUMNS: tuple[ExportColumn, ...] = (
-    ExportColumn("id", "integer", "The article's row id in the `article` table; joins with "
-                 "`viewobservation.article_id`, `capture.article_id`, `attachment.article_id`.",
-                 "1149", nullable=False),
-    ExportColumn("source", "text", "Source (site profile) the article was crawled from.",
-                 "gyeonggi-en", nullable=False),
-    ExportColumn("board_id", "text", "The board's own article id; unique together with `source`.",
-                 "1187", nullable=False),
-    ExportColumn("url", "text", "Canonical URL of the article's view page.",
-                 "https://english.gg.go.kr/blog/english-news/1187", nullable=False),
-    ExportColumn("title", "text", "Full title as printed on the site, issue prefix included.",
-                 "[JUN. 2022] Gyeonggi-do to Expand Youth Support"),
-    ExportColumn("headline", "text", "The title without the `[JUN. 2022]` bulletin issue prefix.",
-                 "Gyeonggi-do to Expand Youth Support"),
-    ExportColumn("issue_month", "text", "Bulletin issue as YYYY-MM, read from a `[JUN. 2022]` "
-                 "title prefix; empty when the title has none.", "2022-06"),
+    ExportColumn(
+        "id",
+        "integer",
+        "The article's row id in the `article` table; joins with "
+        "`viewobservation.article_id`, `capture.article_id`, `attachment.article_id`.",
+        "1149",
+        nullable=False,
+    ),
+    ExportColumn(
+        "source", "text", "Source (site profile) the article was crawled from.", "gyeonggi-en", nullable=False
+    ),
+    ExportColumn(
+        "board_id", "text", "The board's own article id; unique together with `source`.", "1187", nullable=False
+    ),
+    ExportColumn(
+        "url",
+        "text",
+        "Canonical URL of the article's view page.",
+        "https://english.gg.go.kr/blog/english-news/1187",
+        nullable=False,
+    ),
+    ExportColumn(
+        "title",
+        "text",
+        "Full title as printed on the site, issue prefix included.",
+        "[JUN. 2022] Gyeonggi-do to Expand Youth Support",
+    ),
+    ExportColumn(
+        "headline",
+        "text",
+        "The title without the `[JUN. 2022]` bulletin issue prefix.",
+        "Gyeonggi-do to Expand Youth Support",
+    ),
+    ExportColumn(
+        "issue_month",
+        "text",
+        "Bulletin issue as YYYY-MM, read from a `[JUN. 2022]` title prefix; empty when the title has none.",
+        "2022-06",
+    ),
     ExportColumn("author", "text", "Author or poster as printed.", "관리자"),
-    ExportColumn("department", "text", "Issuing department as printed (담당부서, 등록부서, 부서명); "
-                 "empty when the board prints none.", "노인건강과"),
-    ExportColumn("published", "date", "Publication date printed on the page (ISO 8601, YYYY-MM-DD); "
-                 "empty when unreadable.", "2022-06-24"),
-    ExportColumn("views", "integer", "View count when last seen (the site's own counter); the series "
-                 "over time is in `viewobservation`.", "87"),
+    ExportColumn(
+        "department",
+        "text",
+        "Issuing department as printed (담당부서, 등록부서, 부서명); empty when the board prints none.",
+        "노인건강과",
+    ),
+    ExportColumn(
+        "published",
+        "date",
+        "Publication date printed on the page (ISO 8601, YYYY-MM-DD); empty when unreadable.",
+        "2022-06-24",
+    ),
+    ExportColumn(
+        "views",
+        "integer",
+        "View count when last seen (the site's own counter); the series over time is in `viewobservation`.",
+        "87",
+    ),
     ExportColumn("language", "text", "Language of title and body, ISO 639-1 (`ko`, `en`).", "ko"),
-    ExportColumn("language_probability", "float", "Confidence of the language (langdetect's "
-                 "probability, or the share of words holding Hangul when that rule decided).", "0.999996"),
-    ExportColumn("body_text", "text", "Article body as plain text, paragraphs separated by a blank line.",
-                 "경기도는 청년 일자리 지원을 확대한다고 밝혔다.\\n\\n…"),
+    ExportColumn(
+        "language_probability",
+        "float",
+        "Confidence of the language (langdetect's "
+        "probability, or the share of words holding Hangul when that rule decided).",
+        "0.999996",
+    ),
+    ExportColumn(
+        "body_text",
+        "text",
+        "Article body as plain text, paragraphs separated by a blank line.",
+        "경기도는 청년 일자리 지원을 확대한다고 밝혔다.\\n\\n…",
+    ),
     ExportColumn("attachment_count", "integer", "Number of attached files.", "2", nullable=False),
-    ExportColumn("attachment_names", "list of text", "File names of the attachments, in page order "
-                 "(CSV: a JSON array).", "[\"보도자료.hwp\", \"fact_sheet.pdf\"]",
-                 nullable=False),
-    ExportColumn("first_seen", "timestamp", "When the archiver first stored the article "
-                 "(UTC, ISO 8601).", "2026-11-01T23:30:15.123456Z", nullable=False),
-    ExportColumn("last_seen", "timestamp", "When a crawl last saw the article or its listing row "
-                 "(UTC, ISO 8601).", "2026-11-28T01:30:54.619998Z", nullable=False),
-    ExportColumn("warc_file", "text", "WARC file holding the response the values were parsed from.",
-                 "BULLETINS-gyeonggi-en-20261128013054638-00000-host.warc.gz"),
+    ExportColumn(
+        "attachment_names",
+        "list of text",
+        "File names of the attachments, in page order (CSV: a JSON array).",
+        '["보도자료.hwp", "fact_sheet.pdf"]',
+        nullable=False,
+    ),
+    ExportColumn(
+        "first_seen",
+        "timestamp",
+        "When the archiver first stored the article (UTC, ISO 8601).",
+        "2026-11-01T23:30:15.123456Z",
+        nullable=False,
+    ),
+    ExportColumn(
+        "last_seen",
+        "timestamp",
+        "When a crawl last saw the article or its listing row (UTC, ISO 8601).",
+        "2026-11-28T01:30:54.619998Z",
+        nullable=False,
+    ),
+    ExportColumn(
+        "warc_file",
+        "text",
+        "WARC file holding the response the values were parsed from.",
+        "BULLETINS-gyeonggi-en-20261128013054638-00000-host.warc.gz",
+    ),
     ExportColumn("warc_offset", "integer", "Byte offset of that record in the WARC file.", "123456"),
-    ExportColumn("warc_record_id", "text", "WARC-Record-ID of that response record.",
-                 "<urn:uuid:0e5c0f6e-4b6f-4f0e-9d61-2f1f8c2b7a10>"),
-    ExportColumn("extractor_version", "text", "Page object (and version) that parsed the page.",
-                 "gyeonggi_en/1"),
-    ExportColumn("missing_fields", "text", "Comma-separated fields that could not be read from the "
-                 "page; empty when none.", "published,views"),
+    ExportColumn(
+        "warc_record_id",
+        "text",
+        "WARC-Record-ID of that response record.",
+        "<urn:uuid:0e5c0f6e-4b6f-4f0e-9d61-2f1f8c2b7a10>",
+    ),
+    ExportColumn("extractor_version", "text", "Page object (and version) that parsed the page.", "gyeonggi_en/1"),
+    ExportColumn(
+        "missing_fields",
+        "text",
+        "Comma-separated fields that could not be read from the page; empty when none.",
+        "published,views",
+    ),
 )
 COLUMN_NAMES: tuple[str, ...] = tuple(c.name for c in EXPORT_COLUMNS)
 # Columns taken from `article` as they are; the rest are computed from `attachment`.
@@ -117,8 +187,8 @@ class Filters:
     inclusive; articles without a date are then left out), one `language`."""
 
     sources: tuple[str, ...] = ()
-    since: str | None = None   # YYYY-MM
-    until: str | None = None   # YYYY-MM
+    since: str | None = None  # YYYY-MM
+    until: str | None = None  # YYYY-MM
     language: str | None = None
 
 
@@ -158,10 +228,12 @@ def _attachment_names(connection: Connection, ids: list[int]) -> dict[int, list[
     table = table_of(Attachment)
     names: dict[int, list[str]] = {}
     for start in range(0, len(ids), _IN_CHUNK):
-        chunk = ids[start:start + _IN_CHUNK]
-        rows = connection.execute(select(table.c.article_id, table.c.name)
-                                  .where(table.c.article_id.in_(chunk))
-                                  .order_by(table.c.article_id, table.c.id))
+        chunk = ids[start : start + _IN_CHUNK]
+        rows = connection.execute(
+            select(table.c.article_id, table.c.name)
+            .where(table.c.article_id.in_(chunk))
+            .order_by(table.c.article_id, table.c.id)
+        )
         for article_id, name in rows:
             names.setdefault(article_id, []).append(name)
     return names
@@ -174,8 +246,9 @@ def _typed(value: Any, column: str) -> Any:
     return value
 
 
-def iter_batches(engine: Engine, filters: Filters = Filters(),
-                 batch_rows: int = BATCH_ROWS) -> Iterator[list[dict[str, Any]]]:
+def iter_batches(
+    engine: Engine, filters: Filters = Filters(), batch_rows: int = BATCH_ROWS
+) -> Iterator[list[dict[str, Any]]]:
     """Export rows (dicts in `COLUMN_NAMES` order, Python values: `date`, UTC `datetime`, a
     list of attachment names) in batches of at most `batch_rows`, read with a server-side cursor.
 
@@ -239,8 +312,7 @@ def write_jsonl(batches: Iterable[list[dict]], stream: IO[str]) -> int:
     count = 0
     for batch in batches:
         for row in batch:
-            stream.write(json.dumps({name: _text_value(row[name]) for name in COLUMN_NAMES},
-                                    ensure_ascii=False))
+            stream.write(json.dumps({name: _text_value(row[name]) for name in COLUMN_NAMES}, ensure_ascii=False))
             stream.write("\n")
             count += 1
         del batch  # before the next one is read
@@ -252,21 +324,28 @@ def require_pyarrow():
         import pyarrow
         import pyarrow.parquet  # noqa: F401
     except ImportError:
-        raise ExportError("Parquet export needs pyarrow: "
-                          f"pip install 'bulletin-archiver[{PARQUET_EXTRA}]'") from None
+        raise ExportError(f"Parquet export needs pyarrow: pip install 'bulletin-archiver[{PARQUET_EXTRA}]'") from None
     return pyarrow
 
 
 def arrow_schema():
     """The fixed Parquet schema: one field per export column, its meaning as field metadata."""
     pa = require_pyarrow()
-    types = {"text": pa.string(), "integer": pa.int64(), "float": pa.float64(),
-             "date": pa.date32(), "timestamp": pa.timestamp("us", tz="UTC"),
-             "list of text": pa.list_(pa.string())}
+    types = {
+        "text": pa.string(),
+        "integer": pa.int64(),
+        "float": pa.float64(),
+        "date": pa.date32(),
+        "timestamp": pa.timestamp("us", tz="UTC"),
+        "list of text": pa.list_(pa.string()),
+    }
     return pa.schema(
-        [pa.field(c.name, types[c.type], nullable=c.nullable, metadata={"description": c.meaning})
-         for c in EXPORT_COLUMNS],
-        metadata={"title": "bulletin-archiver articles", "columns": "docs/data-dictionary.md"})
+        [
+            pa.field(c.name, types[c.type], nullable=c.nullable, metadata={"description": c.meaning})
+            for c in EXPORT_COLUMNS
+        ],
+        metadata={"title": "bulletin-archiver articles", "columns": "docs/data-dictionary.md"},
+    )
 
 
 def write_parquet(batches: Iterable[list[dict]], path: Path) -> int:
@@ -281,8 +360,7 @@ def write_parquet(batches: Iterable[list[dict]], path: Path) -> int:
     count = 0
     with pq.ParquetWriter(str(path), schema, compression="zstd", memory_pool=pool) as writer:
         for batch in batches:
-            columns = [pa.array([row[f.name] for row in batch], type=f.type, memory_pool=pool)
-                       for f in schema]
+            columns = [pa.array([row[f.name] for row in batch], type=f.type, memory_pool=pool) for f in schema]
             count += len(batch)
             del batch  # the rows are in Arrow now
             writer.write_batch(pa.RecordBatch.from_arrays(columns, schema=schema))
@@ -294,15 +372,16 @@ def require_openpyxl():
     try:
         import openpyxl
     except ImportError:
-        raise ExportError("Excel export needs openpyxl: "
-                          f"pip install 'bulletin-archiver[{XLSX_EXTRA}]'") from None
+        raise ExportError(f"Excel export needs openpyxl: pip install 'bulletin-archiver[{XLSX_EXTRA}]'") from None
     return openpyxl
 
 
 def cut_marker(length: int) -> str:
     """What ends a text cut to Excel's cell limit; `length`: the whole text's, in characters."""
-    return (f" [cut: {length:,} characters, more than Excel's {XLSX_CELL_LIMIT:,} per cell; "
-            "the CSV, JSONL and Parquet exports hold the whole text]")
+    return (
+        f" [cut: {length:,} characters, more than Excel's {XLSX_CELL_LIMIT:,} per cell; "
+        "the CSV, JSONL and Parquet exports hold the whole text]"
+    )
 
 
 def _utf16_units(text: str) -> int:
@@ -391,8 +470,14 @@ def write_xlsx(batches: Iterable[list[dict]], path: Path) -> int:
     return count
 
 
-def export(engine: Engine, fmt: str, output: Path | None, filters: Filters = Filters(),
-           stdout: IO[bytes] | None = None, bom: bool = False) -> int:
+def export(
+    engine: Engine,
+    fmt: str,
+    output: Path | None,
+    filters: Filters = Filters(),
+    stdout: IO[bytes] | None = None,
+    bom: bool = False,
+) -> int:
     """Write the articles matching `filters` as `fmt` to `output` (replaced only once complete),
     or to the binary stream `stdout` when `output` is None (CSV, JSONL). `bom`: CSV starts with
     a UTF-8 byte-order mark (for Excel). Returns the row count."""
@@ -405,8 +490,7 @@ def export(engine: Engine, fmt: str, output: Path | None, filters: Filters = Fil
     except ValueError as exc:  # an unreadable month, or --since after --until
         raise ExportError(str(exc)) from None
     if fmt in BINARY_FORMATS and output is None:
-        raise ExportError(f"{'Parquet' if fmt == 'parquet' else 'xlsx'} is binary: "
-                          "give a file with -o/--output")
+        raise ExportError(f"{'Parquet' if fmt == 'parquet' else 'xlsx'} is binary: give a file with -o/--output")
     if fmt == "parquet":
         require_pyarrow()
     if fmt == "xlsx":

@@ -45,11 +45,13 @@ KOREA = timezone(timedelta(hours=9))
 VERDICTS = ("ok", "failed", "drift", "stale", "never")
 STALE_MIN_DAYS = 14
 STALE_FACTOR = 5
-RHYTHM_ARTICLES = 20       # gaps between the newest 21 dated articles
+RHYTHM_ARTICLES = 20  # gaps between the newest 21 dated articles
 DRIFT_PREFIX = "layout drift:"
-STALE_RULE = (f"stale: the last run is ok but the newest article is older than "
-              f"max({STALE_MIN_DAYS} days, {STALE_FACTOR} x the median gap between consecutive "
-              f"article dates over the newest {RHYTHM_ARTICLES + 1} dated articles)")
+STALE_RULE = (
+    f"stale: the last run is ok but the newest article is older than "
+    f"max({STALE_MIN_DAYS} days, {STALE_FACTOR} x the median gap between consecutive "
+    f"article dates over the newest {RHYTHM_ARTICLES + 1} dated articles)"
+)
 
 
 class BadToday(ValueError):
@@ -72,11 +74,11 @@ class LastRun:
     id: int
     started_at: datetime
     finished_at: datetime | None
-    status: str                       # ok, incomplete, failed, killed (running: see SourceHealth)
+    status: str  # ok, incomplete, failed, killed (running: see SourceHealth)
     articles_new: int
     articles_updated: int
     failure: str | None
-    failures: dict[str, int] = field(default_factory=dict)   # unfinished URLs by reason
+    failures: dict[str, int] = field(default_factory=dict)  # unfinished URLs by reason
 
     @property
     def duration(self) -> timedelta | None:
@@ -92,29 +94,41 @@ class LastRun:
 class SourceHealth:
     source: str
     verdict: str
-    why: str                          # one line: what the verdict rests on
+    why: str  # one line: what the verdict rests on
     last_run: LastRun | None
-    running_since: datetime | None    # a newer run still running (not judged)
+    running_since: datetime | None  # a newer run still running (not judged)
     articles: int
     newest_article: date | None
-    median_gap_days: float | None     # the board's usual gap between article dates
+    median_gap_days: float | None  # the board's usual gap between article dates
     days_since_newest: int | None
-    stale_after_days: float | None    # the threshold of the stale rule
+    stale_after_days: float | None  # the threshold of the stale rule
 
     def as_dict(self) -> dict:
         """JSON-ready: dates ISO 8601, times UTC with a Z, the duration in seconds."""
         run = self.last_run
         return {
-            "source": self.source, "verdict": self.verdict, "why": self.why,
-            "last_run": None if run is None else {
-                "id": run.id, "started_at": iso(run.started_at), "finished_at": iso(run.finished_at),
+            "source": self.source,
+            "verdict": self.verdict,
+            "why": self.why,
+            "last_run": None
+            if run is None
+            else {
+                "id": run.id,
+                "started_at": iso(run.started_at),
+                "finished_at": iso(run.finished_at),
                 "duration_seconds": None if run.duration is None else round(run.duration.total_seconds(), 1),
-                "status": run.status, "articles_new": run.articles_new,
-                "articles_updated": run.articles_updated, "failures": run.failures,
-                "drift": run.drift, "failure": run.failure},
+                "status": run.status,
+                "articles_new": run.articles_new,
+                "articles_updated": run.articles_updated,
+                "failures": run.failures,
+                "drift": run.drift,
+                "failure": run.failure,
+            },
             "running_since": iso(self.running_since),
-            "articles": self.articles, "newest_article": iso(self.newest_article),
-            "median_gap_days": self.median_gap_days, "days_since_newest": self.days_since_newest,
+            "articles": self.articles,
+            "newest_article": iso(self.newest_article),
+            "median_gap_days": self.median_gap_days,
+            "days_since_newest": self.days_since_newest,
             "stale_after_days": self.stale_after_days,
         }
 
@@ -126,8 +140,13 @@ def stale_after(median_gap: float | None) -> float | None:
     return float(max(STALE_MIN_DAYS, STALE_FACTOR * median_gap))
 
 
-def source_health(engine: Engine | None, known: Iterable[str] = (), today: date | None = None,
-                  host: str | None = None, broken: Mapping[str, str] | None = None) -> list[SourceHealth]:
+def source_health(
+    engine: Engine | None,
+    known: Iterable[str] = (),
+    today: date | None = None,
+    host: str | None = None,
+    broken: Mapping[str, str] | None = None,
+) -> list[SourceHealth]:
     """The health of every source, by name: those `known` (the caller's profiles) and every one
     the database holds (runs, articles, the source table); `engine` None: no database yet. A
     source in `broken` (name -> why its profile cannot be used: no crawl of it can run) is
@@ -137,19 +156,32 @@ def source_health(engine: Engine | None, known: Iterable[str] = (), today: date 
     host = host or socket.gethostname()
     article, run, source = table_of(Article), table_of(CrawlRun), table_of(Source)
     if engine is None:  # no database yet: every source known has never run
-        return [_flag_broken(_judge(name, [], [], 0, today, host), broken)
-                for name in sorted({*known, *broken})]
+        return [_flag_broken(_judge(name, [], [], 0, today, host), broken) for name in sorted({*known, *broken})]
     with engine.connect() as con:
-        names = {*known, *broken, *con.execute(union(select(run.c.source), select(article.c.source),
-                                                     select(source.c.name))).scalars()}
-        counts: dict[str, int] = dict(con.execute(select(article.c.source, func.count()).group_by(article.c.source)).all())
+        names = {
+            *known,
+            *broken,
+            *con.execute(union(select(run.c.source), select(article.c.source), select(source.c.name))).scalars(),
+        }
+        counts: dict[str, int] = dict(
+            con.execute(select(article.c.source, func.count()).group_by(article.c.source)).all()
+        )
         out = []
         for name in sorted(names):
-            runs = con.execute(select(run).where(run.c.source == name)
-                               .order_by(run.c.id.desc()).limit(50)).mappings().all()
-            dates = [_day(d) for d in con.execute(
-                select(article.c.published).where(article.c.source == name, article.c.published.is_not(None))
-                .order_by(article.c.published.desc()).limit(RHYTHM_ARTICLES + 1)).scalars()]
+            runs = (
+                con.execute(select(run).where(run.c.source == name).order_by(run.c.id.desc()).limit(50))
+                .mappings()
+                .all()
+            )
+            dates = [
+                _day(d)
+                for d in con.execute(
+                    select(article.c.published)
+                    .where(article.c.source == name, article.c.published.is_not(None))
+                    .order_by(article.c.published.desc())
+                    .limit(RHYTHM_ARTICLES + 1)
+                ).scalars()
+            ]
             out.append(_flag_broken(_judge(name, runs, dates, counts.get(name, 0), today, host), broken))
     return out
 
@@ -171,8 +203,9 @@ def _last_run(rows, host: str) -> tuple[LastRun | None, datetime | None]:
         status = row["status"]
         failure = row["failure"]
         if status == "running":
-            gone = row["host"] is None or (row["host"] == host and row["pid"] is not None
-                                           and not process_alive(row["pid"]))
+            gone = row["host"] is None or (
+                row["host"] == host and row["pid"] is not None and not process_alive(row["pid"])
+            )
             if not gone:
                 running_since = running_since or utc(row["started_at"])
                 continue
@@ -181,9 +214,16 @@ def _last_run(rows, host: str) -> tuple[LastRun | None, datetime | None]:
             failures = json.loads(row["failures"]) if row["failures"] else {}
         except ValueError:
             failures = {}
-        return LastRun(row["id"], utc(row["started_at"]),
-                       utc(row["finished_at"]) if row["finished_at"] else None, status,
-                       row["articles_new"], row["articles_updated"], failure, failures), running_since
+        return LastRun(
+            row["id"],
+            utc(row["started_at"]),
+            utc(row["finished_at"]) if row["finished_at"] else None,
+            status,
+            row["articles_new"],
+            row["articles_updated"],
+            failure,
+            failures,
+        ), running_since
     return None, running_since
 
 
@@ -196,8 +236,13 @@ def _judge(name, runs, dates: list[date], articles: int, today: date, host: str)
     since = max(0, (today - newest).days) if newest else None
     if last is None:
         verdict = "never"
-        why = ("crawl running, none finished yet" if running_since else
-               f"no crawl run recorded ({articles} articles stored)" if articles else "never crawled")
+        why = (
+            "crawl running, none finished yet"
+            if running_since
+            else f"no crawl run recorded ({articles} articles stored)"
+            if articles
+            else "never crawled"
+        )
     elif last.drift:
         verdict, why = "drift", last.drift
     elif last.status != "ok":
@@ -220,7 +265,8 @@ def summary_line(health: list[SourceHealth]) -> str:
     """`7 sources: 5 ok, 1 failed, 1 never`."""
     n = len(health)
     return f"{n} source{'' if n == 1 else 's'}: " + (
-        ", ".join(f"{k} {v}" for v, k in counts(health).items()) or "none known")
+        ", ".join(f"{k} {v}" for v, k in counts(health).items()) or "none known"
+    )
 
 
 def duration_text(delta: timedelta | None) -> str:
@@ -246,30 +292,51 @@ def gap_text(gap: float | None) -> str:
 
 def table_rows(health: list[SourceHealth]) -> list[list[str]]:
     """The status table as text cells, a header row first (the CLI and the report share it)."""
-    rows = [["SOURCE", "VERDICT", "LAST RUN (UTC)", "TOOK", "STATUS", "NEW/UPD", "FAILURES",
-             "NEWEST", "GAP", "WHY"]]
+    rows = [["SOURCE", "VERDICT", "LAST RUN (UTC)", "TOOK", "STATUS", "NEW/UPD", "FAILURES", "NEWEST", "GAP", "WHY"]]
     for h in health:
         run = h.last_run
-        rows.append([
-            h.source, h.verdict,
-            run.started_at.strftime("%Y-%m-%d %H:%M") if run else "-",
-            duration_text(run.duration) if run else "-",
-            (run.status if run else "-") + (" (+running)" if h.running_since else ""),
-            f"{run.articles_new}/{run.articles_updated}" if run else "-",
-            failures_text(run),
-            h.newest_article.isoformat() if h.newest_article else "-",
-            gap_text(h.median_gap_days),
-            h.why,
-        ])
+        rows.append(
+            [
+                h.source,
+                h.verdict,
+                run.started_at.strftime("%Y-%m-%d %H:%M") if run else "-",
+                duration_text(run.duration) if run else "-",
+                (run.status if run else "-") + (" (+running)" if h.running_since else ""),
+                f"{run.articles_new}/{run.articles_updated}" if run else "-",
+                failures_text(run),
+                h.newest_article.isoformat() if h.newest_article else "-",
+                gap_text(h.median_gap_days),
+                h.why,
+            ]
+        )
     return rows
 
 
 def as_json(shown: list[SourceHealth], today: date, judged: list[SourceHealth] | None = None) -> str:
     """One JSON object: the day judged on, sources per verdict (of all `judged`, default the
     `shown`), and the `shown` sources."""
-    return json.dumps({"today": today.isoformat(), "counts": counts(shown if judged is None else judged),
-                       "sources": [h.as_dict() for h in shown]}, ensure_ascii=False, indent=1)
+    return json.dumps(
+        {
+            "today": today.isoformat(),
+            "counts": counts(shown if judged is None else judged),
+            "sources": [h.as_dict() for h in shown],
+        },
+        ensure_ascii=False,
+        indent=1,
+    )
 
 
-__all__ = ["SourceHealth", "LastRun", "source_health", "korea_today", "BadToday", "VERDICTS",
-           "STALE_RULE", "stale_after", "table_rows", "summary_line", "counts", "as_json"]
+__all__ = [
+    "SourceHealth",
+    "LastRun",
+    "source_health",
+    "korea_today",
+    "BadToday",
+    "VERDICTS",
+    "STALE_RULE",
+    "stale_after",
+    "table_rows",
+    "summary_line",
+    "counts",
+    "as_json",
+]

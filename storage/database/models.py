@@ -66,9 +66,7 @@ class Article(SQLModel, table=True):
     body_html: str | None = Field(default=None, sa_column=Column(Text))
     language: str | None = Field(default=None, description="ISO 639-1")
     language_probability: float | None = None
-    missing_fields: str | None = Field(
-        default=None, description="comma-separated fields that could not be read"
-    )
+    missing_fields: str | None = Field(default=None, description="comma-separated fields that could not be read")
     first_seen: datetime
     last_seen: datetime
     warc_file: str | None = Field(default=None, description="WARC file of the response parsed")
@@ -77,12 +75,22 @@ class Article(SQLModel, table=True):
     extractor_version: str | None = Field(default=None, description="page object that parsed it")
     # Columns added by migrations come last, in their order, so a new and an upgraded
     # database have the same column order.
-    bulletin_id: int | None = Field(default=None, foreign_key="bulletin.id", index=True,
-                                    description="the monthly issue (source, month) it belongs to")
-    department: str | None = Field(default=None, description="issuing department as printed (담당부서, 등록부서, 부서명)")
-    field_problems: str | None = Field(default=None, description=(
-        "why fields were left empty though the page printed something, JSON {field: reason}: "
-        "a value refused as impossible, an extraction error, undecodable text"))
+    bulletin_id: int | None = Field(
+        default=None,
+        foreign_key="bulletin.id",
+        index=True,
+        description="the monthly issue (source, month) it belongs to",
+    )
+    department: str | None = Field(
+        default=None, description="issuing department as printed (담당부서, 등록부서, 부서명)"
+    )
+    field_problems: str | None = Field(
+        default=None,
+        description=(
+            "why fields were left empty though the page printed something, JSON {field: reason}: "
+            "a value refused as impossible, an extraction error, undecodable text"
+        ),
+    )
 
     attachments: List["Attachment"] = Relationship(
         back_populates="article",
@@ -142,9 +150,7 @@ class ArticleRevision(SQLModel, table=True):
     other content is a new revision. The WARC pointer is the capture it was first parsed from.
     """
 
-    __table_args__ = (
-        UniqueConstraint("article_id", "content_hash", name="uq_articlerevision_article_hash"),
-    )
+    __table_args__ = (UniqueConstraint("article_id", "content_hash", name="uq_articlerevision_article_hash"),)
 
     id: int | None = Field(default=None, primary_key=True)
     article_id: int = Field(foreign_key="article.id")
@@ -208,9 +214,12 @@ class CrawlRun(SQLModel, table=True):
     unfinished: int = Field(default=0, description="discovered URLs left unfinished (see unfinished)")
     retried: int = Field(default=0, description="URLs left unfinished by earlier runs, fetched again")
     failures: str | None = Field(default=None, description="unfinished URLs by reason, JSON")
-    package: str | None = Field(default=None, description=(
-        "the WACZ holding its WARC files; none: not packaged yet (the next crawl of the source "
-        "packages them)"))
+    package: str | None = Field(
+        default=None,
+        description=(
+            "the WACZ holding its WARC files; none: not packaged yet (the next crawl of the source packages them)"
+        ),
+    )
 
 
 class Unfinished(SQLModel, table=True):
@@ -277,7 +286,8 @@ POSTGRES_GRAMS_FUNCTION = (
     r"|| string_to_array(regexp_replace(l, '(..)', '\1 ', 'g'), ' ') "
     r"|| string_to_array(regexp_replace(substr(l, 2), '(..)', '\1 ', 'g'), ' '), ' '), '') "
     "FROM (SELECT translate(lower(coalesce(title, '') || ' ' || coalesce(body, '')), "
-    r"E'\t\n\r\f\v', '     ') AS l) AS lowered $$")
+    r"E'\t\n\r\f\v', '     ') AS l) AS lowered $$"
+)
 POSTGRES_GRAMS_DDL = (
     POSTGRES_GRAMS_FUNCTION,
     'CREATE INDEX ix_article_title_grams ON article USING gin ((article_grams(title, NULL) COLLATE "C"))',
@@ -293,10 +303,16 @@ POSTGRES_SEARCH_DDL = (
 )
 # Names of those objects (tables include FTS5's shadow tables article_fts_*).
 SEARCH_TABLE_PREFIX = "article_fts"
-SEARCH_INDEXES = frozenset({"ix_article_title_tail", "ix_article_body_tail",
-                            "ix_article_title_trgm", "ix_article_body_trgm",
-                            "ix_article_title_grams", "ix_article_grams"})
-
+SEARCH_INDEXES = frozenset(
+    {
+        "ix_article_title_tail",
+        "ix_article_body_tail",
+        "ix_article_title_trgm",
+        "ix_article_body_trgm",
+        "ix_article_title_grams",
+        "ix_article_grams",
+    }
+)
 
 
 def table_of(model: type[SQLModel]) -> Table:
@@ -311,5 +327,15 @@ for _statement in POSTGRES_SEARCH_DDL:
 
 
 # Every table model, for code that describes the schema (Datasette's table and column notes).
-TABLE_MODELS: tuple[type[SQLModel], ...] = (Source, Bulletin, Article, Attachment, ViewObservation, Capture,
-                                            ArticleRevision, PayloadDigest, CrawlRun, Unfinished)
+TABLE_MODELS: tuple[type[SQLModel], ...] = (
+    Source,
+    Bulletin,
+    Article,
+    Attachment,
+    ViewObservation,
+    Capture,
+    ArticleRevision,
+    PayloadDigest,
+    CrawlRun,
+    Unfinished,
+)

@@ -11,8 +11,15 @@ from sqlmodel import Session, col, select
 from .models import CrawlRun
 
 
-def start_run(session: Session, source: str, options: str | None = None, *, commit: bool = True,
-              host: str | None = None, pid: int | None = None) -> CrawlRun:
+def start_run(
+    session: Session,
+    source: str,
+    options: str | None = None,
+    *,
+    commit: bool = True,
+    host: str | None = None,
+    pid: int | None = None,
+) -> CrawlRun:
     """A `running` row for a crawl starting now; committed at once unless `commit` is False (a
     unit of work commits it), so a killed crawl leaves its row `running` (see mark_killed)."""
     run = CrawlRun(source=source, started_at=datetime.now(timezone.utc), options=options, host=host, pid=pid)

@@ -34,16 +34,33 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 FIRST = "0001"
 # Detecting a database of the first release (before migrations): its tables and columns.
 FIRST_RELEASE_COLUMNS = {
-    "article": {"id", "source", "board_id", "url", "title", "issue_month", "headline", "author",
-                "published", "views", "body_text", "body_html", "language",
-                "language_probability", "missing_fields", "first_seen", "last_seen", "warc_file",
-                "warc_offset", "warc_record_id"},
+    "article": {
+        "id",
+        "source",
+        "board_id",
+        "url",
+        "title",
+        "issue_month",
+        "headline",
+        "author",
+        "published",
+        "views",
+        "body_text",
+        "body_html",
+        "language",
+        "language_probability",
+        "missing_fields",
+        "first_seen",
+        "last_seen",
+        "warc_file",
+        "warc_offset",
+        "warc_record_id",
+    },
     "attachment": {"id", "article_id", "name", "url", "size", "content_type"},
     "viewobservation": {"id", "article_id", "observed_at", "views"},
 }
 PG_SCHEMA_LOCK = 0x62756C6C  # "bull"
-OUTDATED = ("the database schema is older than this version of bulletin-archiver: "
-            "run `bulletins db upgrade`")
+OUTDATED = "the database schema is older than this version of bulletin-archiver: run `bulletins db upgrade`"
 
 
 class UpgradeFailed(StorageError):
@@ -68,8 +85,14 @@ class State:
             return "none (empty database)"
         if not is_known(self.revision):
             return f"{self.revision} (newer than this version of bulletin-archiver, whose head is {head})"
-        notes = [] if self.versioned else ["no version recorded: " + (
-            "made before migrations" if self.revision == head else "made by the first release")]
+        notes = (
+            []
+            if self.versioned
+            else [
+                "no version recorded: "
+                + ("made before migrations" if self.revision == head else "made by the first release")
+            ]
+        )
         if self.revision == head:
             notes.append("head")
         else:
@@ -111,6 +134,7 @@ def migration_engine(url: str) -> Engine:
     and a crawl cannot slip in between two steps. Foreign keys stay off (batch table copies)."""
     engine = create_engine(url, poolclass=pool.NullPool)
     if engine.dialect.name == "sqlite":
+
         @event.listens_for(engine, "connect")
         def _no_implicit_transactions(dbapi_connection, _record):
             dbapi_connection.isolation_level = None
@@ -118,6 +142,7 @@ def migration_engine(url: str) -> Engine:
         @event.listens_for(engine, "begin")
         def _begin_immediate(connection):
             connection.exec_driver_sql("BEGIN IMMEDIATE")
+
     return engine
 
 
@@ -135,16 +160,20 @@ def read_state(connection: Connection) -> State:
     if not ours:
         return State(None, False)
     if not _has_first_release_tables(connection):
-        raise StorageError(f"the database has tables named like bulletin-archiver's ({', '.join(ours)}) "
-                           "but no schema version and not those of its first release: not upgradable")
+        raise StorageError(
+            f"the database has tables named like bulletin-archiver's ({', '.join(ours)}) "
+            "but no schema version and not those of its first release: not upgradable"
+        )
     return State(head_revision() if not differences(connection) else FIRST, False)
 
 
 def _has_first_release_tables(connection: Connection) -> bool:
     found = inspect(connection)
     tables = set(found.get_table_names())
-    return all(name in tables and columns <= {c["name"] for c in found.get_columns(name)}
-               for name, columns in FIRST_RELEASE_COLUMNS.items())
+    return all(
+        name in tables and columns <= {c["name"] for c in found.get_columns(name)}
+        for name, columns in FIRST_RELEASE_COLUMNS.items()
+    )
 
 
 # SQLAlchemy cannot reflect SQLite's expression indexes (the search's ix_article_*_tail) and
@@ -169,11 +198,11 @@ def differences(connection: Connection) -> list:
     """What `alembic check` would report between the database and the models, ignoring tables
     that are not ours (other tools may keep theirs in the same database) and the search
     structures (include_name)."""
+
     def ours(obj, name, type_, reflected, compare_to):
         return not (type_ == "table" and reflected and compare_to is None)
 
-    context = MigrationContext.configure(connection, opts={"include_object": ours,
-                                                           "include_name": include_name})
+    context = MigrationContext.configure(connection, opts={"include_object": ours, "include_name": include_name})
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=EXPRESSION_INDEX_WARNING)
         return compare_metadata(context, SQLModel.metadata)
@@ -207,8 +236,10 @@ def _needs_stamp(state: State) -> bool:
 
 
 def newer(revision: str) -> str:
-    return (f"the database schema ({revision}) is newer than this version of bulletin-archiver: "
-            "install a newer bulletin-archiver")
+    return (
+        f"the database schema ({revision}) is newer than this version of bulletin-archiver: "
+        "install a newer bulletin-archiver"
+    )
 
 
 def lock(connection: Connection) -> None:

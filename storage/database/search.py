@@ -102,9 +102,9 @@ from sqlmodel import Session
 
 from .months import month_span
 
-CANDIDATES = 300       # newest matches ranked per tier (title matches, all matches)
-MAX_EXPANSION = 400    # trigrams a two-character term may stand for before LIKE takes over
-SHORT = 2              # PostgreSQL: a query with a term this short (no trigram) uses the gram indexes
+CANDIDATES = 300  # newest matches ranked per tier (title matches, all matches)
+MAX_EXPANSION = 400  # trigrams a two-character term may stand for before LIKE takes over
+SHORT = 2  # PostgreSQL: a query with a term this short (no trigram) uses the gram indexes
 GRAMS_WORK_MEM = "64MB"  # PostgreSQL: room for exact bitmaps of ~1M table pages (~5M articles)
 MAX_TERMS = 16
 MAX_QUERY_LENGTH = 500
@@ -155,7 +155,7 @@ def parse_terms(query: str) -> list[str]:
             seen.add(term.casefold())
             terms.append(term)
     if not terms:
-        raise SearchError("empty query: give a word or a \"phrase\" to search for")
+        raise SearchError('empty query: give a word or a "phrase" to search for')
     if len(terms) > MAX_TERMS:
         raise SearchError(f"too many terms ({len(terms)}, at most {MAX_TERMS})")
     return terms
@@ -180,8 +180,17 @@ def mark(text: str, terms: list[str]) -> str:
 
 # --------------------------------------------------------------------------- search
 
-def search(db: Session, query: str, *, source: str | None = None, since: str | None = None,
-           until: str | None = None, language: str | None = None, limit: int = 20) -> list[Hit]:
+
+def search(
+    db: Session,
+    query: str,
+    *,
+    source: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    language: str | None = None,
+    limit: int = 20,
+) -> list[Hit]:
     """The best `limit` articles for the query (see the module docstring), best first. `language`
     is compared with the stored code as given (ko, en, zh-cn: the CLI checks and case-folds it)."""
     terms = parse_terms(query)
@@ -190,8 +199,11 @@ def search(db: Session, query: str, *, source: str | None = None, since: str | N
     start, end = month_range(since, until)
     filters = _Filters(source, language, start, end)
     connection = db.connection()
-    finder = _SQLite(connection, terms, filters) if connection.dialect.name == "sqlite" else _Postgres(
-        connection, terms, filters)
+    finder = (
+        _SQLite(connection, terms, filters)
+        if connection.dialect.name == "sqlite"
+        else _Postgres(connection, terms, filters)
+    )
     depth = max(CANDIDATES, limit)
     ids = finder.candidates(title_only=True, limit=depth)
     if len(ids) < limit:  # the title tier does not fill the page: rank the body matches too
@@ -236,10 +248,10 @@ class _SQLite:
         self.connection = connection
         self.terms = terms
         self.filters = filters
-        self.phrases: dict[str, str] = {}    # term -> FTS5 expression
-        self.tails: list[str] = []           # two-character terms looked up by trigram prefix
-        self.like_only: list[str] = []       # terms checked with LIKE
-        self.nothing = False                 # some trigram expansion is empty: FTS finds nothing
+        self.phrases: dict[str, str] = {}  # term -> FTS5 expression
+        self.tails: list[str] = []  # two-character terms looked up by trigram prefix
+        self.like_only: list[str] = []  # terms checked with LIKE
+        self.nothing = False  # some trigram expansion is empty: FTS finds nothing
         for term in terms:
             if len(term) >= 3:
                 self.phrases[term] = _phrase(term)
@@ -257,12 +269,17 @@ class _SQLite:
     def _expansion(self, term: str) -> list[str] | None:
         """The indexed trigrams that start with a two-character term; None if too many."""
         self.connection.exec_driver_sql(
-            "CREATE VIRTUAL TABLE IF NOT EXISTS temp.article_fts_vocab "
-            "USING fts5vocab(main, article_fts, 'row')")
+            "CREATE VIRTUAL TABLE IF NOT EXISTS temp.article_fts_vocab USING fts5vocab(main, article_fts, 'row')"
+        )
         low = term.lower()
-        rows = self.connection.execute(
-            text("SELECT term FROM temp.article_fts_vocab WHERE term >= :low AND term < :high LIMIT :n"),
-            {"low": low, "high": low + "\U0010ffff", "n": MAX_EXPANSION + 1}).scalars().all()
+        rows = (
+            self.connection.execute(
+                text("SELECT term FROM temp.article_fts_vocab WHERE term >= :low AND term < :high LIMIT :n"),
+                {"low": low, "high": low + "\U0010ffff", "n": MAX_EXPANSION + 1},
+            )
+            .scalars()
+            .all()
+        )
         grams = [g for g in rows if g.startswith(low) and len(g) == 3]
         return None if len(rows) > MAX_EXPANSION else grams
 
@@ -272,22 +289,24 @@ class _SQLite:
         for i, term in enumerate(self.terms):
             params[f"t{i}"] = _like(term)
             like_all.append(_contains("x", f"t{i}", ("title", "body_text"), "LIKE"))
-        title_any = "(" + " OR ".join(_contains("x", f"t{i}", ("title",), "LIKE")
-                                      for i in range(len(self.terms))) + ")"
+        title_any = "(" + " OR ".join(_contains("x", f"t{i}", ("title",), "LIKE") for i in range(len(self.terms))) + ")"
         arms = []
         if self.phrases and not self.nothing:
             expression = " AND ".join(self.phrases.values())
-            if self.like_only:   # checked on the rows: the title condition with LIKE too
+            if self.like_only:  # checked on the rows: the title condition with LIKE too
                 checks = [like_all[self.terms.index(t)] for t in self.like_only]
                 if title_only:
                     checks.append(title_any)
                 params["fts"] = expression
-                arms.append("SELECT f.rowid AS id FROM article_fts AS f JOIN article AS x ON x.id = f.rowid "
-                            f"WHERE f.article_fts MATCH :fts AND {' AND '.join(checks)}")
+                arms.append(
+                    "SELECT f.rowid AS id FROM article_fts AS f JOIN article AS x ON x.id = f.rowid "
+                    f"WHERE f.article_fts MATCH :fts AND {' AND '.join(checks)}"
+                )
             else:
                 if title_only:
-                    expression = f"({expression}) AND (" + " OR ".join(
-                        f"title : {p}" for p in self.phrases.values()) + ")"
+                    expression = (
+                        f"({expression}) AND (" + " OR ".join(f"title : {p}" for p in self.phrases.values()) + ")"
+                    )
                 params["fts"] = expression
                 arms.append("SELECT rowid AS id FROM article_fts WHERE article_fts MATCH :fts")
         if self.tails:
@@ -296,22 +315,22 @@ class _SQLite:
                 params[f"e{j}"] = term.lower()
                 ends += [f"lower(substr(x.title, -2)) = :e{j}", f"lower(substr(x.body_text, -2)) = :e{j}"]
             checks = like_all + ([title_any] if title_only else [])
-            arms.append(f"SELECT x.id AS id FROM article AS x WHERE ({' OR '.join(ends)}) "
-                        f"AND {' AND '.join(checks)}")
+            arms.append(f"SELECT x.id AS id FROM article AS x WHERE ({' OR '.join(ends)}) AND {' AND '.join(checks)}")
         order = "DESC NULLS LAST, {0}.id DESC LIMIT :limit"
-        if not self.phrases:   # LIKE only: walk the articles newest first
+        if not self.phrases:  # LIKE only: walk the articles newest first
             checks = like_all + ([title_any] if title_only else [])
             checks += self.filters.sql("x", params, iso_dates=True)
-            sql = (f"SELECT x.id FROM article AS x WHERE {' AND '.join(checks)} "
-                   f"ORDER BY x.published {order.format('x')}")
+            sql = f"SELECT x.id FROM article AS x WHERE {' AND '.join(checks)} ORDER BY x.published {order.format('x')}"
         elif not arms:
             return []
         else:
             where = self.filters.sql("a", params, iso_dates=True)
-            sql = (f"SELECT a.id FROM ({' UNION ALL '.join(arms)}) AS m "
-                   f"JOIN article AS a INDEXED BY ix_article_search ON a.id = m.id "
-                   f"{'WHERE ' + ' AND '.join(where) if where else ''} "
-                   f"ORDER BY a.published {order.format('a')}")
+            sql = (
+                f"SELECT a.id FROM ({' UNION ALL '.join(arms)}) AS m "
+                f"JOIN article AS a INDEXED BY ix_article_search ON a.id = m.id "
+                f"{'WHERE ' + ' AND '.join(where) if where else ''} "
+                f"ORDER BY a.published {order.format('a')}"
+            )
         return list(dict.fromkeys(self.connection.execute(text(sql), params).scalars()))
 
 
@@ -333,17 +352,25 @@ class _Postgres:
         one stands for its pairs of characters (its characters if every pair holds a space)."""
         if self.keys is None:
             params = {f"t{i}": term for i, term in enumerate(self.terms)}
-            row = self.connection.execute(text("SELECT " + ", ".join(
-                f"article_grams(CAST(:t{i} AS text), NULL)" for i in range(len(self.terms)))), params).one()
+            row = self.connection.execute(
+                text(
+                    "SELECT " + ", ".join(f"article_grams(CAST(:t{i} AS text), NULL)" for i in range(len(self.terms)))
+                ),
+                params,
+            ).one()
             keys: list[str] = []
             for grams in row:
                 keys += [g for g in grams if len(g) == 2] or grams
             self.keys = list(dict.fromkeys(keys))
             # A bitmap larger than work_mem turns lossy: its rows would be rechecked, computing
             # their grams (seconds). For this transaction only, never lowered.
-            self.connection.execute(text(
-                "SELECT set_config('work_mem', :size, true) WHERE "
-                "pg_size_bytes(current_setting('work_mem')) < pg_size_bytes(:size)"), {"size": GRAMS_WORK_MEM})
+            self.connection.execute(
+                text(
+                    "SELECT set_config('work_mem', :size, true) WHERE "
+                    "pg_size_bytes(current_setting('work_mem')) < pg_size_bytes(:size)"
+                ),
+                {"size": GRAMS_WORK_MEM},
+            )
         return self.keys
 
     def candidates(self, title_only: bool, limit: int) -> list[int]:
@@ -358,8 +385,10 @@ class _Postgres:
         # The published index's own order (undated first): the planner can walk it newest
         # first and stop at `limit` matches, which for a frequent term is far cheaper than
         # collecting every match; rare terms go through the trigram or gram indexes.
-        sql = (f"SELECT a.id FROM article AS a WHERE {' AND '.join(checks)} "
-               "ORDER BY a.published DESC, a.id DESC LIMIT :limit")
+        sql = (
+            f"SELECT a.id FROM article AS a WHERE {' AND '.join(checks)} "
+            "ORDER BY a.published DESC, a.id DESC LIMIT :limit"
+        )
         return list(self.connection.execute(text(sql), params).scalars())
 
     def _contains(self, i: int, columns: tuple[str, ...]) -> str:
@@ -387,27 +416,38 @@ class _Postgres:
         the title when there are several. A plan never computes a row's grams: that is the
         index's only condition, and the function's COST keeps the planner off filtering by it."""
         params["keys"] = self._keys()
-        if title_only and len(self.terms) == 1:   # one term: its keys in the title's grams
+        if title_only and len(self.terms) == 1:  # one term: its keys in the title's grams
             checks = ['(article_grams(a.title, NULL) COLLATE "C") @> CAST(:keys AS text[])']
             return checks if self.short else checks + [f"{self._contains(0, ('title',))} IS TRUE"]
         checks = ['(article_grams(a.title, a.body_text) COLLATE "C") @> CAST(:keys AS text[])']
-        checks += [f"{self._contains(i, ('title', 'body_text'))} IS TRUE"
-                   for i, term in enumerate(self.terms) if len(term) > SHORT]
+        checks += [
+            f"{self._contains(i, ('title', 'body_text'))} IS TRUE"
+            for i, term in enumerate(self.terms)
+            if len(term) > SHORT
+        ]
         if title_only:
-            checks.append("(" + " OR ".join(self._contains(i, ("title",)) for i in range(len(self.terms)))
-                          + ") IS TRUE")
+            checks.append(
+                "(" + " OR ".join(self._contains(i, ("title",)) for i in range(len(self.terms))) + ") IS TRUE"
+            )
         return checks
 
 
 # --------------------------------------------------------------------------- ranking
 
+
 def _rank(connection, terms: list[str], ids: list[int], limit: int) -> list[Hit]:
     if not ids:
         return []
-    rows = connection.execute(
-        text("SELECT id, source, board_id, url, title, published, language, body_text "
-             "FROM article WHERE id IN :ids").bindparams(bindparam("ids", expanding=True)),
-        {"ids": ids}).mappings().all()
+    rows = (
+        connection.execute(
+            text(
+                "SELECT id, source, board_id, url, title, published, language, body_text FROM article WHERE id IN :ids"
+            ).bindparams(bindparam("ids", expanding=True)),
+            {"ids": ids},
+        )
+        .mappings()
+        .all()
+    )
     patterns = [re.compile(re.escape(t), re.IGNORECASE) for t in terms]
     scored = []
     for row in rows:
@@ -422,18 +462,28 @@ def _rank(connection, terms: list[str], ids: list[int], limit: int) -> list[Hit]
         key = (-title_hits, -occurrences, -(published.toordinal() if published else 0), -row["id"])
         scored.append((key, row, published, title_hits, occurrences))
     scored.sort(key=lambda item: item[0])
-    return [Hit(id=row["id"], source=row["source"], board_id=row["board_id"], url=row["url"],
-                title=row["title"], published=published, language=row["language"],
-                score=1000 * title_hits + min(occurrences, 999),
-                snippet=snippet(row["body_text"] or "", terms), title_hits=title_hits,
-                occurrences=occurrences)
-            for _, row, published, title_hits, occurrences in scored[:limit]]
+    return [
+        Hit(
+            id=row["id"],
+            source=row["source"],
+            board_id=row["board_id"],
+            url=row["url"],
+            title=row["title"],
+            published=published,
+            language=row["language"],
+            score=1000 * title_hits + min(occurrences, 999),
+            snippet=snippet(row["body_text"] or "", terms),
+            title_hits=title_hits,
+            occurrences=occurrences,
+        )
+        for _, row, published, title_hits, occurrences in scored[:limit]
+    ]
 
 
 def _as_date(value) -> date | None:
     if value is None or isinstance(value, date):
         return value
-    return date.fromisoformat(str(value)[:10])   # SQLite through text(): 'YYYY-MM-DD'
+    return date.fromisoformat(str(value)[:10])  # SQLite through text(): 'YYYY-MM-DD'
 
 
 def snippet(body: str, terms: list[str]) -> str:
@@ -443,7 +493,7 @@ def snippet(body: str, terms: list[str]) -> str:
     found = _pattern(terms).search(flat)
     start = 0 if found is None else max(0, found.start() - SNIPPET_BEFORE)
     if start and found is not None:  # start is 0 without a match
-        space = flat.find(" ", start, found.start())   # start at a word
+        space = flat.find(" ", start, found.start())  # start at a word
         start = space + 1 if space != -1 else start
     end = min(len(flat), start + SNIPPET_LENGTH)
     if end < len(flat):

@@ -53,8 +53,9 @@ class Retry:
     board_id: str | None = None
 
 
-def record_failures(session: Session, source: str, failures: Iterable[Failure], run_id: int | None,
-                    at: datetime) -> int:
+def record_failures(
+    session: Session, source: str, failures: Iterable[Failure], run_id: int | None, at: datetime
+) -> int:
     """Add or update the ledger's rows for a run's failures (the caller commits); returns how many
     distinct URLs were left unfinished."""
     latest: dict[tuple[str, str], Failure] = {}
@@ -62,14 +63,23 @@ def record_failures(session: Session, source: str, failures: Iterable[Failure], 
         latest[(failure.kind, failure.url)] = failure
     if not latest:
         return 0
-    known = {(row.kind, row.url): row for row in session.exec(
-        select(Unfinished).where(Unfinished.source == source))}
+    known = {(row.kind, row.url): row for row in session.exec(select(Unfinished).where(Unfinished.source == source))}
     for key, failure in latest.items():
         row = known.get(key)
         if row is None:
-            session.add(Unfinished(source=source, kind=failure.kind, url=failure.url,
-                                   board_id=failure.board_id, reason=failure.reason, attempts=1,
-                                   first_failed=at, last_failed=at, run_id=run_id))
+            session.add(
+                Unfinished(
+                    source=source,
+                    kind=failure.kind,
+                    url=failure.url,
+                    board_id=failure.board_id,
+                    reason=failure.reason,
+                    attempts=1,
+                    first_failed=at,
+                    last_failed=at,
+                    run_id=run_id,
+                )
+            )
         else:
             row.reason, row.last_failed, row.run_id = failure.reason, at, run_id
             row.attempts += 1
@@ -81,8 +91,11 @@ def finished(session: Session, source: str, kind: str, urls: Iterable[str]) -> N
     """These URLs are done: their rows go (the caller commits)."""
     urls = list(urls)
     if urls:
-        session.execute(delete(Unfinished).where(col(Unfinished.source) == source, col(Unfinished.kind) == kind,
-                                                 col(Unfinished.url).in_(urls)))
+        session.execute(
+            delete(Unfinished).where(
+                col(Unfinished.source) == source, col(Unfinished.kind) == kind, col(Unfinished.url).in_(urls)
+            )
+        )
 
 
 def finished_listings(session: Session, source: str) -> None:
@@ -95,20 +108,31 @@ def to_retry(session: Session, source: str, *, archived: bool = True) -> list[Re
     attachments and, when crawls archive (`archived`), its stored articles whose row points at
     no WARC record (cut off a torn file by the archive repair) and the attachments of its
     articles that were never archived."""
-    retries = [Retry(row.kind, row.url, row.board_id) for row in session.exec(
-        select(Unfinished).where(Unfinished.source == source, Unfinished.kind != "listing")
-        .order_by(col(Unfinished.id)))]
+    retries = [
+        Retry(row.kind, row.url, row.board_id)
+        for row in session.exec(
+            select(Unfinished)
+            .where(Unfinished.source == source, Unfinished.kind != "listing")
+            .order_by(col(Unfinished.id))
+        )
+    ]
     seen = {(r.kind, r.url) for r in retries}
     if not archived:
         return retries
-    for url, board_id in session.exec(select(Article.url, Article.board_id).where(
-            Article.source == source, col(Article.warc_record_id).is_(None)).order_by(col(Article.id))):
+    for url, board_id in session.exec(
+        select(Article.url, Article.board_id)
+        .where(Article.source == source, col(Article.warc_record_id).is_(None))
+        .order_by(col(Article.id))
+    ):
         if ("article", url) not in seen:
             seen.add(("article", url))
             retries.append(Retry("article", url, board_id))
     never_archived = session.exec(
-        select(Attachment.url).join(Article, col(Attachment.article_id) == col(Article.id))
-        .where(Article.source == source, col(Attachment.warc_record_id).is_(None)).distinct())
+        select(Attachment.url)
+        .join(Article, col(Attachment.article_id) == col(Article.id))
+        .where(Article.source == source, col(Attachment.warc_record_id).is_(None))
+        .distinct()
+    )
     for url in never_archived:
         if ("attachment", url) not in seen:
             seen.add(("attachment", url))

@@ -63,9 +63,14 @@ class UnitOfWork:
     def __post_init__(self) -> None:
         self.session = open_session(self.engine)
 
-    def write(self, run: Callable[[Session], Any], *, label: Any,
-              on_commit: Callable[[Any], None] | None = None,
-              on_failure: Callable[[Any, BaseException], None] | None = None) -> None:
+    def write(
+        self,
+        run: Callable[[Session], Any],
+        *,
+        label: Any,
+        on_commit: Callable[[Any], None] | None = None,
+        on_failure: Callable[[Any, BaseException], None] | None = None,
+    ) -> None:
         """Run `run(session)` now and keep it in the batch; `on_commit(result)` once committed.
         `label` names the write when it fails (a URL, a run); `on_failure(label, error)` is told
         then (the unit's own `on_failure` when the write names none)."""

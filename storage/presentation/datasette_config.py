@@ -20,36 +20,38 @@ from storage.database.health import DRIFT_PREFIX, RHYTHM_ARTICLES, STALE_FACTOR,
 SERVE_EXTRA = "serve"
 FTS_TABLE = "article_fts"
 TITLE = "Regional-government press bulletins"
-DESCRIPTION = ("Articles archived by bulletin-archiver: one row per article in `article`, its view "
-               "counts over time in `viewobservation`, its attachments and WARC captures. Column "
-               "meanings: docs/data-dictionary.md. Dates are ISO 8601, times UTC.")
+DESCRIPTION = (
+    "Articles archived by bulletin-archiver: one row per article in `article`, its view "
+    "counts over time in `viewobservation`, its attachments and WARC captures. Column "
+    "meanings: docs/data-dictionary.md. Dates are ISO 8601, times UTC."
+)
 
 # One or two sentences per table, for researchers (docs/data-dictionary.md says more).
 TABLE_DESCRIPTIONS = {
     "article": "One row per bulletin article as last seen: title, bulletin issue month, author, "
-               "publication date, views, body, language, and the WARC record it was parsed from. "
-               "Unique on (source, board_id).",
+    "publication date, views, body, language, and the WARC record it was parsed from. "
+    "Unique on (source, board_id).",
     "attachment": "Files attached to articles: name, URL, size in bytes (as downloaded, else as "
-                  "printed) and content type.",
+    "printed) and content type.",
     "viewobservation": "View counts over time: one row per article per crawl (time in UTC), so each "
-                       "article's counter forms a series.",
+    "article's counter forms a series.",
     "capture": "Every WARC response record an article was parsed from (one per article per crawl), "
-               "with its capture time in UTC.",
+    "with its capture time in UTC.",
     "crawlrun": "One row per crawl of a source: start and end (UTC), status (ok, incomplete, failed, "
-                "killed), whether the listing walk was complete, counts of pages and articles, "
-                "unfinished URLs by reason, WARC files written and their package.",
+    "killed), whether the listing walk was complete, counts of pages and articles, "
+    "unfinished URLs by reason, WARC files written and their package.",
     "unfinished": "URLs a crawl could not archive and store, with the reason and the number of "
-                  "attempts; the next crawl of the source fetches them again. Archive bookkeeping.",
+    "attempts; the next crawl of the source fetches them again. Archive bookkeeping.",
     "payloaddigest": "Where each attachment payload was first archived (payload digest, WARC file, "
-                     "offset): the index behind WARC revisit records. Archive bookkeeping.",
+    "offset): the index behind WARC revisit records. Archive bookkeeping.",
     "source": "The crawled boards: `name` is `article.source`; first and last crawl (UTC).",
     "bulletin": "Monthly bulletin issues of a source (`month` as YYYY-MM: the issue month, else "
-                "the month of publication); `article.bulletin_id` points here.",
+    "the month of publication); `article.bulletin_id` points here.",
     "articlerevision": "Each distinct version of an article's title and body seen over time (by "
-                       "content hash), with when it was first and last seen and its WARC record.",
+    "content hash), with when it was first and last seen and its WARC record.",
     FTS_TABLE: "Full-text index (SQLite FTS5, trigram tokenizer) over article title and body_text, "
-               "kept up to date by triggers; searched by the article table's search box (terms of "
-               "three characters or more).",
+    "kept up to date by triggers; searched by the article table's search box (terms of "
+    "three characters or more).",
     "alembic_version": "The database schema's version (Alembic). Internal.",
 }
 
@@ -80,27 +82,31 @@ QUERIES = {
     "articles_per_month": {
         "title": "Articles per month per source",
         "description": "Articles by month of publication (published, YYYY-MM) and source; "
-                       "articles without a date are left out.",
-        "sql": ("select source, substr(published, 1, 7) as month, count(*) as articles\n"
-                "from article\nwhere published is not null\n"
-                "group by source, month\norder by month, source"),
+        "articles without a date are left out.",
+        "sql": (
+            "select source, substr(published, 1, 7) as month, count(*) as articles\n"
+            "from article\nwhere published is not null\n"
+            "group by source, month\norder by month, source"
+        ),
     },
     "most_viewed": {
         "title": "Most viewed articles",
         "description": "The 100 articles with the highest view count when last seen.",
-        "sql": ("select id, source, published, views, language, title\nfrom article\n"
-                "where views is not null\norder by views desc, id\nlimit 100"),
+        "sql": (
+            "select id, source, published, views, language, title\nfrom article\n"
+            "where views is not null\norder by views desc, id\nlimit 100"
+        ),
     },
     "source_health": {
         "title": "Source health",
         "description": "Each source's last finished crawl run, newest article, usual gap between "
-                       "article dates (the median over its newest "
-                       f"{RHYTHM_ARTICLES + 1} dated articles) and a verdict, as `bulletins "
-                       "status` judges them: never (no run), drift (the last run failed with layout "
-                       "drift), failed (the last run is not ok), stale (the newest article is older "
-                       f"than max({STALE_MIN_DAYS} days, {STALE_FACTOR} x the usual gap)), ok. "
-                       "today: YYYY-MM-DD, empty for today in Korea. Sources known only as profiles "
-                       "(never crawled) are not in the database; `bulletins status` lists them too.",
+        "article dates (the median over its newest "
+        f"{RHYTHM_ARTICLES + 1} dated articles) and a verdict, as `bulletins "
+        "status` judges them: never (no run), drift (the last run failed with layout "
+        "drift), failed (the last run is not ok), stale (the newest article is older "
+        f"than max({STALE_MIN_DAYS} days, {STALE_FACTOR} x the usual gap)), ok. "
+        "today: YYYY-MM-DD, empty for today in Korea. Sources known only as profiles "
+        "(never crawled) are not in the database; `bulletins status` lists them too.",
         "sql": f"""with names as (
   select source from crawlrun union select source from article union select name from source
 ), runs as (
@@ -159,7 +165,7 @@ order by source""",
     "fastest_growing": {
         "title": "Fastest-growing view counts",
         "description": "Views gained per day between an article's first and last view observation "
-                       "(articles observed at two different times at least), fastest first.",
+        "(articles observed at two different times at least), fastest first.",
         "sql": """with bounds as (
   select article_id, min(observed_at) as first_observed, max(observed_at) as last_observed,
          count(*) as observations
@@ -211,8 +217,10 @@ def sqlite_tables(path: Path) -> list[str]:
     """Tables and views in the SQLite file, read-only (sqlite3.DatabaseError if it is none)."""
     con = sqlite3.connect(f"file:{Path(path).resolve()}?mode=ro", uri=True)
     try:
-        return [name for (name,) in con.execute(
-            "select name from sqlite_master where type in ('table', 'view') order by name")]
+        return [
+            name
+            for (name,) in con.execute("select name from sqlite_master where type in ('table', 'view') order by name")
+        ]
     finally:
         con.close()
 
@@ -225,8 +233,7 @@ def _model_descriptions() -> dict[str, tuple[str | None, dict[str, str]]]:
         if not isinstance(table, str):
             continue
         doc = (cls.__doc__ or "").strip().split("\n")[0] or None
-        fields = {name: info.description for name, info in getattr(cls, "model_fields", {}).items()
-                  if info.description}
+        fields = {name: info.description for name, info in getattr(cls, "model_fields", {}).items() if info.description}
         out[table] = (doc, fields)
     return out
 
@@ -305,12 +312,19 @@ def month_facet_class():
                 config = source_and_config["config"]
                 column = config.get("column") or config["simple"]
                 col = escape_sqlite(column)
-                sql = (f"select substr({col}, 1, 7) as value, count(*) as count from ({self.sql}) "
-                       f"where {col} glob '[0-9][0-9][0-9][0-9]-[0-9][0-9]*' "
-                       f"group by value order by value desc limit {size + 1}")
+                sql = (
+                    f"select substr({col}, 1, 7) as value, count(*) as count from ({self.sql}) "
+                    f"where {col} glob '[0-9][0-9][0-9][0-9]-[0-9][0-9]*' "
+                    f"group by value order by value desc limit {size + 1}"
+                )
                 try:
-                    rows = await self.ds.execute(self.database, sql, self.params, truncate=False,
-                                                 custom_time_limit=self.ds.setting("facet_time_limit_ms"))
+                    rows = await self.ds.execute(
+                        self.database,
+                        sql,
+                        self.params,
+                        truncate=False,
+                        custom_time_limit=self.ds.setting("facet_time_limit_ms"),
+                    )
                 except QueryInterrupted:
                     timed_out.append(column)
                     continue
@@ -318,17 +332,30 @@ def month_facet_class():
                 values = []
                 for row in rows.rows[:size]:
                     selected = args.get(key) == row["value"]
-                    toggle = (path_with_removed_args(self.request, {key: row["value"]}) if selected
-                              else path_with_added_args(self.request, {key: row["value"]}))
-                    values.append({"value": row["value"], "label": row["value"], "count": row["count"],
-                                   "toggle_url": self.ds.absolute_url(self.request, toggle),
-                                   "selected": selected})
-                results.append({
-                    "name": column, "type": self.type, "results": values,
-                    "hideable": source_and_config["source"] != "metadata",
-                    "toggle_url": path_with_removed_args(self.request, {"_facet_month": column}),
-                    "truncated": len(rows.rows) > size,
-                })
+                    toggle = (
+                        path_with_removed_args(self.request, {key: row["value"]})
+                        if selected
+                        else path_with_added_args(self.request, {key: row["value"]})
+                    )
+                    values.append(
+                        {
+                            "value": row["value"],
+                            "label": row["value"],
+                            "count": row["count"],
+                            "toggle_url": self.ds.absolute_url(self.request, toggle),
+                            "selected": selected,
+                        }
+                    )
+                results.append(
+                    {
+                        "name": column,
+                        "type": self.type,
+                        "results": values,
+                        "hideable": source_and_config["source"] != "metadata",
+                        "toggle_url": path_with_removed_args(self.request, {"_facet_month": column}),
+                        "truncated": len(rows.rows) > size,
+                    }
+                )
             return results, timed_out
 
     return MonthFacet

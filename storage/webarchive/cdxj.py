@@ -80,8 +80,7 @@ class _ExternalSort:
         try:
             with ExitStack() as stack:
                 self.lines.sort()
-                streams = [stack.enter_context(open(run, encoding="utf-8", newline=""))
-                           for run in self.runs]
+                streams = [stack.enter_context(open(run, encoding="utf-8", newline="")) for run in self.runs]
                 previous = None
                 for line in heapq.merge(self.lines, *streams):
                     if line != previous:  # the same record indexed twice (a file given twice)
@@ -92,8 +91,7 @@ class _ExternalSort:
                 run.unlink(missing_ok=True)
 
 
-def write_cdxj(warc_paths: Iterable[Path | str], out_path: Path | str, *,
-               buffer_bytes: int = SORT_BUFFER_BYTES) -> int:
+def write_cdxj(warc_paths: Iterable[Path | str], out_path: Path | str, *, buffer_bytes: int = SORT_BUFFER_BYTES) -> int:
     """Index the WARC files into a sorted CDXJ file (written whole or not at all); returns its lines."""
     out_path = Path(out_path)
     out_path.parent.mkdir(parents=True, exist_ok=True)
@@ -136,9 +134,15 @@ class WarcFileSummary:
     error: str | None = None
 
     def as_dict(self) -> dict:
-        return {"name": self.name, "size": self.size, "records": dict(sorted(self.records.items())),
-                "first_capture": self.first_capture, "last_capture": self.last_capture,
-                "complete": self.complete, "error": self.error}
+        return {
+            "name": self.name,
+            "size": self.size,
+            "records": dict(sorted(self.records.items())),
+            "first_capture": self.first_capture,
+            "last_capture": self.last_capture,
+            "complete": self.complete,
+            "error": self.error,
+        }
 
 
 _CAPTURE_TYPES = ("response", "revisit", "request", "resource")
@@ -150,8 +154,7 @@ def summarize_warc(path: Path | str) -> WarcFileSummary:
     A torn or unreadable tail (a crashed writer) is reported in `error`, with what came before it.
     """
     path = Path(path)
-    summary = WarcFileSummary(path.name, path.stat().st_size,
-                              complete=not path.name.endswith(".open"))
+    summary = WarcFileSummary(path.name, path.stat().st_size, complete=not path.name.endswith(".open"))
     first = last = None
     try:
         with open(path, "rb") as fh:

@@ -18,8 +18,9 @@ from .warc import RecordLocation, warc_date
 def first_with_digest(session: Session, digest: str) -> PayloadDigest | None:
     """The earliest full record holding this payload, or None."""
     with session.no_autoflush:
-        stored = session.exec(select(PayloadDigest).where(PayloadDigest.digest == digest)
-                              .order_by(col(PayloadDigest.id)).limit(1)).first()
+        stored = session.exec(
+            select(PayloadDigest).where(PayloadDigest.digest == digest).order_by(col(PayloadDigest.id)).limit(1)
+        ).first()
     if stored is not None:
         return stored
     pending = [row for row in _pending(session) if row.digest == digest]
@@ -32,25 +33,39 @@ def latest_for_url(session: Session, url: str) -> PayloadDigest | None:
     if pending:
         return max(pending, key=lambda row: row.warc_date)
     with session.no_autoflush:
-        return session.exec(select(PayloadDigest).where(PayloadDigest.url == url)
-                            .order_by(col(PayloadDigest.id).desc()).limit(1)).first()
+        return session.exec(
+            select(PayloadDigest).where(PayloadDigest.url == url).order_by(col(PayloadDigest.id).desc()).limit(1)
+        ).first()
 
 
 def urls_with_validators(session: Session) -> set[str]:
     """URLs archived in full with an ETag or a Last-Modified: those worth a conditional fetch."""
     with session.no_autoflush:
-        return set(session.exec(select(PayloadDigest.url).distinct().where(
-            or_(col(PayloadDigest.etag).is_not(None), col(PayloadDigest.last_modified).is_not(None)))))
+        return set(
+            session.exec(
+                select(PayloadDigest.url)
+                .distinct()
+                .where(or_(col(PayloadDigest.etag).is_not(None), col(PayloadDigest.last_modified).is_not(None)))
+            )
+        )
 
 
-def remember(session: Session, url: str, location: RecordLocation, *, etag: str | None = None,
-             last_modified: str | None = None) -> PayloadDigest:
+def remember(
+    session: Session, url: str, location: RecordLocation, *, etag: str | None = None, last_modified: str | None = None
+) -> PayloadDigest:
     """Index the full response record just written at `location` (the caller commits)."""
     if location.payload_digest is None or location.captured_at is None:
         raise ValueError(f"{location} lacks the payload digest or the capture time")
-    row = PayloadDigest(digest=location.payload_digest, url=url, warc_record_id=location.record_id,
-                        warc_date=warc_date(location.captured_at), warc_file=location.filename,
-                        warc_offset=location.offset, etag=etag, last_modified=last_modified)
+    row = PayloadDigest(
+        digest=location.payload_digest,
+        url=url,
+        warc_record_id=location.record_id,
+        warc_date=warc_date(location.captured_at),
+        warc_file=location.filename,
+        warc_offset=location.offset,
+        etag=etag,
+        last_modified=last_modified,
+    )
     session.add(row)
     return row
 

@@ -15,18 +15,37 @@ REPLAY_BASE_ENV = "BULLETINS_REPLAY_BASE"
 # pywb started as in the README (`wayback -p 8080`) over the collection "bulletins".
 DEFAULT_REPLAY_BASE = "http://127.0.0.1:8080/bulletins"
 
-ARTICLE_FIELDS = ("id", "source", "board_id", "url", "title", "issue_month", "headline", "author",
-                  "published", "views", "language", "language_probability", "missing_fields",
-                  "first_seen", "last_seen", "extractor_version", "warc_file", "warc_offset",
-                  "warc_record_id", "body_text", "body_html")
+ARTICLE_FIELDS = (
+    "id",
+    "source",
+    "board_id",
+    "url",
+    "title",
+    "issue_month",
+    "headline",
+    "author",
+    "published",
+    "views",
+    "language",
+    "language_probability",
+    "missing_fields",
+    "first_seen",
+    "last_seen",
+    "extractor_version",
+    "warc_file",
+    "warc_offset",
+    "warc_record_id",
+    "body_text",
+    "body_html",
+)
 
 
 @dataclass(frozen=True)
 class Provenance:
     article: Article
     attachments: list[Attachment]
-    captures: list[Capture]            # oldest first
-    views: list[ViewObservation]       # oldest first
+    captures: list[Capture]  # oldest first
+    views: list[ViewObservation]  # oldest first
 
     def parsed_from(self, capture: Capture) -> bool:
         """Whether the article's current values were parsed from this capture."""
@@ -58,10 +77,14 @@ def find_article(db: Session, ref: str) -> Article | None:
 
 
 def provenance(db: Session, article: Article) -> Provenance:
-    captures = db.exec(select(Capture).where(Capture.article_id == article.id)
-                       .order_by(col(Capture.captured_at), col(Capture.id))).all()
-    views = db.exec(select(ViewObservation).where(ViewObservation.article_id == article.id)
-                    .order_by(col(ViewObservation.observed_at), col(ViewObservation.id))).all()
+    captures = db.exec(
+        select(Capture).where(Capture.article_id == article.id).order_by(col(Capture.captured_at), col(Capture.id))
+    ).all()
+    views = db.exec(
+        select(ViewObservation)
+        .where(ViewObservation.article_id == article.id)
+        .order_by(col(ViewObservation.observed_at), col(ViewObservation.id))
+    ).all()
     return Provenance(article, list(article.attachments), list(captures), list(views))
 
 
@@ -70,13 +93,22 @@ def as_dict(p: Provenance, base: str) -> dict:
     article = {name: getattr(p.article, name) for name in ARTICLE_FIELDS}
     for name in ("published", "first_seen", "last_seen"):
         article[name] = iso(article[name])
-    article["attachments"] = [{"name": a.name, "url": a.url, "size": a.size,
-                               "content_type": a.content_type} for a in p.attachments]
+    article["attachments"] = [
+        {"name": a.name, "url": a.url, "size": a.size, "content_type": a.content_type} for a in p.attachments
+    ]
     return {
         "article": article,
-        "captures": [{"captured_at": iso(c.captured_at), "warc_file": c.warc_file,
-                      "warc_offset": c.warc_offset, "warc_record_id": c.warc_record_id, "url": c.url,
-                      "replay_url": replay_url(base, c.captured_at, c.url),
-                      "parsed_from": p.parsed_from(c)} for c in p.captures],
+        "captures": [
+            {
+                "captured_at": iso(c.captured_at),
+                "warc_file": c.warc_file,
+                "warc_offset": c.warc_offset,
+                "warc_record_id": c.warc_record_id,
+                "url": c.url,
+                "replay_url": replay_url(base, c.captured_at, c.url),
+                "parsed_from": p.parsed_from(c),
+            }
+            for c in p.captures
+        ],
         "views": [{"observed_at": iso(o.observed_at), "views": o.views} for o in p.views],
     }

@@ -52,12 +52,13 @@ class RowFixes:
             setattr(self, name, getattr(self, name) + value)
 
     def line(self) -> str:
-        parts = [(self.captures_deleted, "capture row", "deleted"),
-                 (self.digests_deleted, "payload digest row", "deleted"),
-                 (self.articles_moved, "article", "pointed at its newest remaining capture"),
-                 (self.articles_cleared, "article", "left without a WARC pointer (no capture left)")]
-        return "database: " + ", ".join(f"{n} {word}{'' if n == 1 else 's'} {what}"
-                                        for n, word, what in parts if n)
+        parts = [
+            (self.captures_deleted, "capture row", "deleted"),
+            (self.digests_deleted, "payload digest row", "deleted"),
+            (self.articles_moved, "article", "pointed at its newest remaining capture"),
+            (self.articles_cleared, "article", "left without a WARC pointer (no capture left)"),
+        ]
+        return "database: " + ", ".join(f"{n} {word}{'' if n == 1 else 's'} {what}" for n, word, what in parts if n)
 
 
 @dataclass
@@ -72,8 +73,7 @@ class FileOutcome:
     def line(self) -> str:
         name, open_name = self.name, self.name + OPEN_SUFFIX
         if self.action == "closed":
-            cut = (f"{self.bytes_cut} bytes after the last complete record cut" if self.bytes_cut
-                   else "nothing torn")
+            cut = f"{self.bytes_cut} bytes after the last complete record cut" if self.bytes_cut else "nothing torn"
             return f"closed {name}: {self.records} complete records kept, {cut}"
         if self.action == "removed":
             return f"removed {open_name}: no complete record in its {self.size} bytes"
@@ -81,8 +81,10 @@ class FileOutcome:
             return f"skipped {open_name}: a running crawl is writing it"
         if self.action == "conflict":
             return f"left {open_name} as it is: {name} exists too"
-        return (f"damaged {name}: only its first {self.size - self.bytes_cut} of {self.size} bytes"
-                f" hold complete records ({self.records}); left as it is")
+        return (
+            f"damaged {name}: only its first {self.size - self.bytes_cut} of {self.size} bytes"
+            f" hold complete records ({self.records}); left as it is"
+        )
 
 
 @dataclass
@@ -105,8 +107,9 @@ class RepairReport:
         return lines or [f"nothing to repair in {self.directory}"]
 
 
-def repair_directory(warc_dir: Path | str, database_url: str | None = None, *,
-                     verify_all: bool = False) -> RepairReport:
+def repair_directory(
+    warc_dir: Path | str, database_url: str | None = None, *, verify_all: bool = False
+) -> RepairReport:
     """Repair every NAME.warc.gz.open in warc_dir and the rows pointing into it; idempotent."""
     directory = Path(warc_dir)
     if not directory.is_dir():
@@ -182,8 +185,7 @@ def record_id(data: bytes) -> str | None:
     except ValueError:
         return None
     ident = headers.get(b"warc-record-id")
-    if (not ident or b"warc-type" not in headers or len(rest) != length + 4
-            or not rest.endswith(b"\r\n\r\n")):
+    if not ident or b"warc-type" not in headers or len(rest) != length + 4 or not rest.endswith(b"\r\n\r\n"):
         return None
     digest = headers.get(b"warc-block-digest")
     if digest is not None and not _digest_matches(digest.decode("latin-1"), rest[:length]):
@@ -236,8 +238,7 @@ def _repair_open_file(path: Path, database: _Database) -> FileOutcome | None:
         if end < size:
             fh.truncate(end)
             os.fsync(fh.fileno())
-        outcome = FileOutcome(final.name, "closed" if index else "removed", len(index),
-                              size - end, size)
+        outcome = FileOutcome(final.name, "closed" if index else "removed", len(index), size - end, size)
         outcome.rows = database.fix_rows(final.name, index)
         if index:
             path.rename(final)
@@ -269,8 +270,9 @@ def _verify_finished(directory: Path, database: _Database, report: RepairReport)
             database.fix_rows(path.name, index)
     for name, count in database.rows_per_file().items():
         if name not in walked and not (directory / (name + OPEN_SUFFIX)).exists():
-            report.notes.append(f"database: {count} rows point into {name}, which is not in"
-                                f" {directory}; left as they are")
+            report.notes.append(
+                f"database: {count} rows point into {name}, which is not in {directory}; left as they are"
+            )
             report.problems += 1
 
 
@@ -282,8 +284,11 @@ _Located = TypeVar("_Located", Capture, PayloadDigest)
 
 def _misplaced(db: Session, table: type[_Located], filename: str, index: dict[int, str]) -> list[_Located]:
     """Rows of `table` naming a record of `filename` that is not at their offset on disk."""
-    return [row for row in db.exec(select(table).where(table.warc_file == filename)).all()
-            if index.get(row.warc_offset) != row.warc_record_id]
+    return [
+        row
+        for row in db.exec(select(table).where(table.warc_file == filename)).all()
+        if index.get(row.warc_offset) != row.warc_record_id
+    ]
 
 
 class _Database:
@@ -326,14 +331,20 @@ class _Database:
                 offset = article.warc_offset
                 if (index.get(offset) if offset is not None else None) == article.warc_record_id:
                     continue
-                newest = db.exec(select(Capture).where(Capture.article_id == article.id).order_by(
-                    col(Capture.captured_at).desc().nulls_last(), col(Capture.id).desc())).first()
+                newest = db.exec(
+                    select(Capture)
+                    .where(Capture.article_id == article.id)
+                    .order_by(col(Capture.captured_at).desc().nulls_last(), col(Capture.id).desc())
+                ).first()
                 if newest is None:
                     article.warc_file = article.warc_offset = article.warc_record_id = None
                     fixes.articles_cleared += 1
                 else:
                     article.warc_file, article.warc_offset, article.warc_record_id = (
-                        newest.warc_file, newest.warc_offset, newest.warc_record_id)
+                        newest.warc_file,
+                        newest.warc_offset,
+                        newest.warc_record_id,
+                    )
                     fixes.articles_moved += 1
                 db.add(article)
             db.commit()
@@ -347,8 +358,11 @@ class _Database:
         counts: dict[str, int] = {}
         with Session(engine) as db:
             for table in (Article, Capture, PayloadDigest):
-                query = select(table.warc_file, func.count()).where(
-                    col(table.warc_file).is_not(None)).group_by(table.warc_file)
+                query = (
+                    select(table.warc_file, func.count())
+                    .where(col(table.warc_file).is_not(None))
+                    .group_by(table.warc_file)
+                )
                 for name, count in db.exec(query):
                     if name is not None:  # none is: the query leaves them out
                         counts[name] = counts.get(name, 0) + count

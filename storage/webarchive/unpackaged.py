@@ -37,7 +37,8 @@ def file_time(name: str) -> datetime | None:
     if found is None:
         return None
     return datetime.strptime(found.group(1)[:14], "%Y%m%d%H%M%S").replace(
-        microsecond=int(found.group(1)[14:]) * 1000, tzinfo=UTC)
+        microsecond=int(found.group(1)[14:]) * 1000, tzinfo=UTC
+    )
 
 
 def source_files(directory: Path, prefix: str) -> list[Path]:
@@ -70,14 +71,31 @@ def unpackaged(session: Session, source: str, files: list[Path]) -> Unpackaged:
 def pages_in(session: Session, names: list[str]) -> list[Page]:
     """pages.jsonl entries of the article captures in these WARC files."""
     # sqlmodel types select() for up to 4 columns only; it takes any number
-    rows = session.exec(select(Capture.url, Capture.captured_at, Capture.warc_record_id,  # type: ignore[call-overload]
-                               Article.title,
-                               Article.body_text, Article.published)
-                        .join(Article, Capture.article_id == Article.id)
-                        .where(col(Capture.warc_file).in_(names)).order_by(Capture.id))
-    return [Page(url=url, captured_at=utc(at), title=title, text=text, published=published,
-                 id=record_id.strip("<>").removeprefix("urn:uuid:"))
-            for url, at, record_id, title, text, published in rows if at is not None]
+    rows = session.exec(
+        select(
+            Capture.url,
+            Capture.captured_at,
+            Capture.warc_record_id,  # type: ignore[call-overload]
+            Article.title,
+            Article.body_text,
+            Article.published,
+        )
+        .join(Article, Capture.article_id == Article.id)
+        .where(col(Capture.warc_file).in_(names))
+        .order_by(Capture.id)
+    )
+    return [
+        Page(
+            url=url,
+            captured_at=utc(at),
+            title=title,
+            text=text,
+            published=published,
+            id=record_id.strip("<>").removeprefix("urn:uuid:"),
+        )
+        for url, at, record_id, title, text, published in rows
+        if at is not None
+    ]
 
 
 def record_package(session: Session, owners: dict[int | None, list[str]], package: str) -> None:
@@ -90,5 +108,3 @@ def record_package(session: Session, owners: dict[int | None, list[str]], packag
         known = [n for n in (run.warc_files or "").split(",") if n]
         run.warc_files = ",".join(known + [n for n in names if n not in known])
         run.package = package
-
-

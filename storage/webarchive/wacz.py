@@ -55,8 +55,11 @@ class Page:
     id: str | None = None
 
     def as_json(self) -> dict:
-        entry = {"id": self.id or hashlib.sha1(f"{self.url} {self.ts}".encode()).hexdigest()[:20],
-                 "url": self.url, "ts": self.ts}
+        entry = {
+            "id": self.id or hashlib.sha1(f"{self.url} {self.ts}".encode()).hexdigest()[:20],
+            "url": self.url,
+            "ts": self.ts,
+        }
         if self.title is not None:
             entry["title"] = self.title
         if self.text is not None:
@@ -116,9 +119,15 @@ class PackageSummary:
     size: int  # bytes of the .wacz
 
     def as_dict(self) -> dict:
-        return {"run_id": self.run_id, "source": self.source, "created": self.created,
-                "files": self.warc_files, "pages": self.pages, "size": self.size,
-                "package": self.path.name}
+        return {
+            "run_id": self.run_id,
+            "source": self.source,
+            "created": self.created,
+            "files": self.warc_files,
+            "pages": self.pages,
+            "size": self.size,
+            "package": self.path.name,
+        }
 
 
 class _HashingWriter:
@@ -135,16 +144,21 @@ class _HashingWriter:
         self.size += len(data)
 
     def resource(self, path: str) -> dict:
-        return {"name": path.rsplit("/", 1)[-1].lower(), "path": path,
-                "hash": "sha256:" + self.sha256.hexdigest(), "bytes": self.size}
+        return {
+            "name": path.rsplit("/", 1)[-1].lower(),
+            "path": path,
+            "hash": "sha256:" + self.sha256.hexdigest(),
+            "bytes": self.size,
+        }
 
 
 def _zip_time(moment: datetime) -> tuple[int, int, int, int, int, int]:
     return moment.astimezone(UTC).timetuple()[:6]
 
 
-def _member(zf: zipfile.ZipFile, path: str, moment: datetime, *, stored: bool,
-            size: int | None = None) -> zipfile.ZipInfo:
+def _member(
+    zf: zipfile.ZipFile, path: str, moment: datetime, *, stored: bool, size: int | None = None
+) -> zipfile.ZipInfo:
     info = zipfile.ZipInfo(path, _zip_time(moment))
     info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
     if size is not None:
@@ -157,23 +171,28 @@ def _may_exceed_zip32(size_hint: int) -> bool:
     return size_hint > zipfile.ZIP64_LIMIT // 2
 
 
-def _write_index(zf: zipfile.ZipFile, cdxj_lines: Iterable[str], moment: datetime,
-                 block_lines: int, size_hint: int) -> list[dict]:
+def _write_index(
+    zf: zipfile.ZipFile, cdxj_lines: Iterable[str], moment: datetime, block_lines: int, size_hint: int
+) -> list[dict]:
     """index.cdx.gz as gzip members of `block_lines` lines, and the index.idx pointing into it."""
     idx = tempfile.TemporaryFile(mode="w+", encoding="utf-8", newline="")
     with idx:
         name = INDEX_PATH.rsplit("/", 1)[-1]
         idx.write("!meta 0 " + json.dumps({"format": "cdxj-gzip-1.0", "filename": name}) + "\n")
-        with zf.open(_member(zf, INDEX_PATH, moment, stored=True), "w",
-                     force_zip64=_may_exceed_zip32(size_hint)) as raw:
+        with zf.open(
+            _member(zf, INDEX_PATH, moment, stored=True), "w", force_zip64=_may_exceed_zip32(size_hint)
+        ) as raw:
             out = _HashingWriter(raw)
             block: list[str] = []
 
             def flush() -> None:
                 member = gzip.compress("".join(block).encode("utf-8"), mtime=0)
                 key = block[0].split("{", 1)[0].strip()
-                entry = {"offset": out.size, "length": len(member),
-                         "digest": "sha256:" + hashlib.sha256(member).hexdigest()}
+                entry = {
+                    "offset": out.size,
+                    "length": len(member),
+                    "digest": "sha256:" + hashlib.sha256(member).hexdigest(),
+                }
                 idx.write(f"{key} {json.dumps(entry)}\n")
                 out.write(member)
                 block.clear()
@@ -194,10 +213,8 @@ def _write_index(zf: zipfile.ZipFile, cdxj_lines: Iterable[str], moment: datetim
     return resources
 
 
-def _write_pages(zf: zipfile.ZipFile, header: dict, lines: Iterable[bytes], moment: datetime,
-                 size_hint: int) -> dict:
-    with zf.open(_member(zf, PAGES_PATH, moment, stored=False), "w",
-                 force_zip64=_may_exceed_zip32(size_hint)) as raw:
+def _write_pages(zf: zipfile.ZipFile, header: dict, lines: Iterable[bytes], moment: datetime, size_hint: int) -> dict:
+    with zf.open(_member(zf, PAGES_PATH, moment, stored=False), "w", force_zip64=_may_exceed_zip32(size_hint)) as raw:
         out = _HashingWriter(raw)
         out.write(json.dumps(header, ensure_ascii=False).encode("utf-8") + b"\n")
         for line in lines:
@@ -207,8 +224,9 @@ def _write_pages(zf: zipfile.ZipFile, header: dict, lines: Iterable[bytes], mome
 
 def _write_warc(zf: zipfile.ZipFile, path: Path) -> dict:
     arcname = ARCHIVE_DIR + path.name
-    info = _member(zf, arcname, datetime.fromtimestamp(path.stat().st_mtime, UTC), stored=True,
-                   size=path.stat().st_size)
+    info = _member(
+        zf, arcname, datetime.fromtimestamp(path.stat().st_mtime, UTC), stored=True, size=path.stat().st_size
+    )
     with open(path, "rb") as src, zf.open(info, "w") as raw:
         out = _HashingWriter(raw)
         while chunk := src.read(COPY_BLOCK):
@@ -216,11 +234,20 @@ def _write_warc(zf: zipfile.ZipFile, path: Path) -> dict:
     return out.resource(arcname)
 
 
-def build_wacz(out_path: Path | str, warc_paths: Iterable[Path | str], cdxj_path: Path | str,
-               pages: PageList | Iterable[bytes], *, title: str, description: str = "",
-               software: str = "", pages_title: str = "Articles",
-               extra: dict | None = None, created: datetime | None = None,
-               block_lines: int = INDEX_BLOCK_LINES) -> Path:
+def build_wacz(
+    out_path: Path | str,
+    warc_paths: Iterable[Path | str],
+    cdxj_path: Path | str,
+    pages: PageList | Iterable[bytes],
+    *,
+    title: str,
+    description: str = "",
+    software: str = "",
+    pages_title: str = "Articles",
+    extra: dict | None = None,
+    created: datetime | None = None,
+    block_lines: int = INDEX_BLOCK_LINES,
+) -> Path:
     """Write a WACZ of the WARC files with their sorted CDXJ index and page list.
 
     `pages` is a PageList or an iterable of pages.jsonl lines (bytes, each ending in a newline,
@@ -245,8 +272,7 @@ def build_wacz(out_path: Path | str, warc_paths: Iterable[Path | str], cdxj_path
             fcntl.flock(raw.fileno(), fcntl.LOCK_EX)  # held while written: remove_stale_parts skips it
             resources = [_write_warc(zf, path) for path in paths]
             with open(cdxj_path, encoding="utf-8", newline="") as cdxj:
-                resources += _write_index(zf, cdxj, created, block_lines,
-                                          os.fstat(cdxj.fileno()).st_size)
+                resources += _write_index(zf, cdxj, created, block_lines, os.fstat(cdxj.fileno()).st_size)
             header = {"format": PAGES_FORMAT, "id": "pages", "title": pages_title, "hasText": True}
             resources.append(_write_pages(zf, header, lines, created, pages_size))
             package: dict[str, object] = {
@@ -262,10 +288,11 @@ def build_wacz(out_path: Path | str, warc_paths: Iterable[Path | str], cdxj_path
                 package[PACKAGE_KEY] = extra
             package_bytes = json.dumps(package, indent=2, ensure_ascii=False).encode("utf-8")
             zf.writestr(_member(zf, "datapackage.json", created, stored=False), package_bytes)
-            digest = {"path": "datapackage.json",
-                      "hash": "sha256:" + hashlib.sha256(package_bytes).hexdigest()}
-            zf.writestr(_member(zf, "datapackage-digest.json", created, stored=False),
-                        json.dumps(digest, indent=2).encode("utf-8"))
+            digest = {"path": "datapackage.json", "hash": "sha256:" + hashlib.sha256(package_bytes).hexdigest()}
+            zf.writestr(
+                _member(zf, "datapackage-digest.json", created, stored=False),
+                json.dumps(digest, indent=2).encode("utf-8"),
+            )
         with open(part, "rb+") as fh:
             os.fsync(fh.fileno())
         part.replace(out_path)
@@ -323,6 +350,6 @@ def summarize_package(path: Path | str) -> PackageSummary:
     pages = ours.get("pages")
     if pages is None:
         pages = sum(1 for _ in iter_pages(path))
-    return PackageSummary(path, ours.get("run_id"), ours.get("source"), package.get("created"),
-                          warcs, pages, path.stat().st_size)
-
+    return PackageSummary(
+        path, ours.get("run_id"), ours.get("source"), package.get("created"), warcs, pages, path.stat().st_size
+    )

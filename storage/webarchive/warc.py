@@ -284,30 +284,54 @@ class WarcWriter:
         response_id = self._new_id()
         common = [("WARC-Date", date), ("WARC-Target-URI", exchange.url)]
         response = self._http_record(
-            warc, "response", exchange.url, response_block, exchange.body,
+            warc,
+            "response",
+            exchange.url,
+            response_block,
+            exchange.body,
             [("WARC-Type", "response"), ("WARC-Record-ID", response_id), *common]
             + ([("WARC-IP-Address", exchange.ip_address)] if exchange.ip_address else [])
             + ([("WARC-Truncated", truncated)] if truncated else []),
         )
         request = self._http_record(
-            warc, "request", exchange.url, request_block, exchange.request_body,
-            [("WARC-Type", "request"), ("WARC-Record-ID", self._new_id()), *common,
-             ("WARC-Concurrent-To", response_id)],
+            warc,
+            "request",
+            exchange.url,
+            request_block,
+            exchange.request_body,
+            [
+                ("WARC-Type", "request"),
+                ("WARC-Record-ID", self._new_id()),
+                *common,
+                ("WARC-Concurrent-To", response_id),
+            ],
         )
         with self._whole_or_nothing() as offset:
             warc.write_record(response)
             length = self._stage.tell()
             warc.write_record(request)
-        location = RecordLocation(self._final_path.name, offset, length, response_id,
-                                  _as_utc(exchange.date),
-                                  response.rec_headers.get_header("WARC-Payload-Digest"))
+        location = RecordLocation(
+            self._final_path.name,
+            offset,
+            length,
+            response_id,
+            _as_utc(exchange.date),
+            response.rec_headers.get_header("WARC-Payload-Digest"),
+        )
         if self._file.tell() >= self.max_size:
             self.close()
         return location
 
-    def write_revisit(self, exchange: HttpExchange, *, profile: str, refers_to_uri: str,
-                      refers_to_date: datetime | str, refers_to_id: str | None,
-                      payload_digest: str) -> RecordLocation:
+    def write_revisit(
+        self,
+        exchange: HttpExchange,
+        *,
+        profile: str,
+        refers_to_uri: str,
+        refers_to_date: datetime | str,
+        refers_to_id: str | None,
+        payload_digest: str,
+    ) -> RecordLocation:
         """Write a revisit record, its request record (and for a 304 the 304 as received in a
         metadata record); return the revisit's location.
 
@@ -328,7 +352,9 @@ class WarcWriter:
         revisit_id = self._new_id()
         common = [("WARC-Date", date), ("WARC-Target-URI", exchange.url)]
         warc_headers = [
-            ("WARC-Type", "revisit"), ("WARC-Record-ID", revisit_id), *common,
+            ("WARC-Type", "revisit"),
+            ("WARC-Record-ID", revisit_id),
+            *common,
             *([("WARC-IP-Address", exchange.ip_address)] if exchange.ip_address else []),
             ("WARC-Profile", profile),
             *([("WARC-Refers-To", refers_to_id)] if refers_to_id else []),
@@ -341,16 +367,22 @@ class WarcWriter:
         warc = self._ensure_open()
         assert self._file is not None and self._final_path is not None  # opened with warc
         revisit = warc.create_warc_record(
-            exchange.url, "revisit", payload=BytesIO(b""), length=0,
+            exchange.url,
+            "revisit",
+            payload=BytesIO(b""),
+            length=0,
             warc_headers=StatusAndHeaders("", warc_headers, protocol=WARC_VERSION),
             http_headers=None if not_modified else _VerbatimHttpHeaders(head),
         )
         if not_modified:
             revisit.content_type = None  # an empty block has no type
         request = self._http_record(
-            warc, "request", exchange.url, request_block, exchange.request_body,
-            [("WARC-Type", "request"), ("WARC-Record-ID", self._new_id()), *common,
-             ("WARC-Concurrent-To", revisit_id)],
+            warc,
+            "request",
+            exchange.url,
+            request_block,
+            exchange.request_body,
+            [("WARC-Type", "request"), ("WARC-Record-ID", self._new_id()), *common, ("WARC-Concurrent-To", revisit_id)],
         )
         with self._whole_or_nothing() as offset:
             warc.write_record(revisit)
@@ -358,8 +390,9 @@ class WarcWriter:
             warc.write_record(request)
             if not_modified:
                 warc.write_record(self._not_modified_record(warc, exchange, head, revisit_id, common))
-        location = RecordLocation(self._final_path.name, offset, length, revisit_id,
-                                  _as_utc(exchange.date), payload_digest)
+        location = RecordLocation(
+            self._final_path.name, offset, length, revisit_id, _as_utc(exchange.date), payload_digest
+        )
         if self._file.tell() >= self.max_size:
             self.close()
         return location
@@ -447,38 +480,57 @@ class WarcWriter:
 
     def _warcinfo_record(self, warc: WARCWriter, filename: str, created: datetime) -> ArcWarcRecord:
         body = self._warcinfo_fields()
-        warc_headers = StatusAndHeaders("", [
-            ("WARC-Type", "warcinfo"),
-            ("WARC-Record-ID", self._new_id()),
-            ("WARC-Filename", filename),
-            ("WARC-Date", warc_date(created)),
-        ], protocol=WARC_VERSION)
-        return warc.create_warc_record("", "warcinfo", payload=BytesIO(body), length=len(body),
-                                       warc_headers=warc_headers)
+        warc_headers = StatusAndHeaders(
+            "",
+            [
+                ("WARC-Type", "warcinfo"),
+                ("WARC-Record-ID", self._new_id()),
+                ("WARC-Filename", filename),
+                ("WARC-Date", warc_date(created)),
+            ],
+            protocol=WARC_VERSION,
+        )
+        return warc.create_warc_record(
+            "", "warcinfo", payload=BytesIO(body), length=len(body), warc_headers=warc_headers
+        )
 
-    def _not_modified_record(self, warc: WARCWriter, exchange: HttpExchange, head: bytes,
-                             revisit_id: str, common: list[tuple[str, str]]) -> ArcWarcRecord:
+    def _not_modified_record(
+        self, warc: WARCWriter, exchange: HttpExchange, head: bytes, revisit_id: str, common: list[tuple[str, str]]
+    ) -> ArcWarcRecord:
         """The 304 exactly as received, as warc-fields: CDX indexers (pywb's, cdxj-indexer) skip
         those, so replay never serves it in place of the payload."""
         lines = head.decode("latin-1").split("\r\n")
         fields = [("http-status-line", lines[0])]
         fields += [("http-header", line) for line in lines[1:] if line]
-        body = b"".join(field.encode("latin-1") + b": " + line.encode("latin-1") + b"\r\n"
-                        for field, line in fields)
+        body = b"".join(field.encode("latin-1") + b": " + line.encode("latin-1") + b"\r\n" for field, line in fields)
         return warc.create_warc_record(
-            exchange.url, "metadata", payload=BytesIO(body), length=len(body),
+            exchange.url,
+            "metadata",
+            payload=BytesIO(body),
+            length=len(body),
             warc_content_type="application/warc-fields",
-            warc_headers=StatusAndHeaders("", [
-                ("WARC-Type", "metadata"), ("WARC-Record-ID", self._new_id()), *common,
-                ("WARC-Concurrent-To", revisit_id)], protocol=WARC_VERSION),
+            warc_headers=StatusAndHeaders(
+                "",
+                [
+                    ("WARC-Type", "metadata"),
+                    ("WARC-Record-ID", self._new_id()),
+                    *common,
+                    ("WARC-Concurrent-To", revisit_id),
+                ],
+                protocol=WARC_VERSION,
+            ),
         )
 
     @staticmethod
-    def _http_record(warc: WARCWriter, record_type: str, url: str, head: bytes, body: bytes,
-                     warc_headers: list[tuple[str, str]]) -> ArcWarcRecord:
+    def _http_record(
+        warc: WARCWriter, record_type: str, url: str, head: bytes, body: bytes, warc_headers: list[tuple[str, str]]
+    ) -> ArcWarcRecord:
         """warcio adds the digests, Content-Type and Content-Length to these WARC headers."""
         return warc.create_warc_record(
-            url, record_type, payload=BytesIO(body), length=len(body),
+            url,
+            record_type,
+            payload=BytesIO(body),
+            length=len(body),
             warc_headers=StatusAndHeaders("", warc_headers, protocol=WARC_VERSION),
             http_headers=_VerbatimHttpHeaders(head),
         )
@@ -487,8 +539,9 @@ class WarcWriter:
 # --- reading ------------------------------------------------------------------------------
 
 
-def read_record(directory: Path | str, location_or_filename: RecordLocation | str,
-                offset: int | None = None) -> ArchivedRecord:
+def read_record(
+    directory: Path | str, location_or_filename: RecordLocation | str, offset: int | None = None
+) -> ArchivedRecord:
     """The record at a RecordLocation, or at (filename, offset); FILE or FILE.open is found.
 
     With a RecordLocation only its own gzip member is read, and its record id must match.
@@ -505,8 +558,9 @@ def read_record(directory: Path | str, location_or_filename: RecordLocation | st
             raise ValueError(f"{location.filename} ends before {location.offset}+{location.length}")
         record = _first_record(BytesIO(member), location.filename, location.offset)
         if record.record_id != location.record_id:
-            raise ValueError(f"{location.filename}@{location.offset} holds {record.record_id},"
-                             f" not {location.record_id}")
+            raise ValueError(
+                f"{location.filename}@{location.offset} holds {record.record_id}, not {location.record_id}"
+            )
         return record
     if offset is None:
         raise TypeError("an offset is needed with a filename")
@@ -526,9 +580,13 @@ def iter_records(path: Path | str) -> Iterator[tuple[int, ArchivedRecord]]:
 
 def decoded_payload(record: ArchivedRecord) -> bytes:
     """The payload with its Content-Encoding (gzip, deflate, identity) undone, for parsing."""
-    codings = [coding.strip().lower()
-               for name, value in record.http_headers if name.lower() == "content-encoding"
-               for coding in value.split(",") if coding.strip()]
+    codings = [
+        coding.strip().lower()
+        for name, value in record.http_headers
+        if name.lower() == "content-encoding"
+        for coding in value.split(",")
+        if coding.strip()
+    ]
     data = record.payload
     for coding in reversed(codings):
         try:

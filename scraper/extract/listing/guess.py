@@ -10,12 +10,21 @@ from ..document import Doc, as_doc, contains, css_path
 from .pagination import find_pagination
 from .pattern import _path_of, find_links_by_pattern
 from .results import ListingGuess, ListingLink, RowPattern
-from .rows import (_best_family, _board_ids, _few_rows, _is_locked, _is_notice, _link_title, _row_date,
-                   _row_date_element, _title_and_element, find_links)
+from .rows import (
+    _best_family,
+    _board_ids,
+    _few_rows,
+    _is_locked,
+    _is_notice,
+    _link_title,
+    _row_date,
+    _row_date_element,
+    _title_and_element,
+    find_links,
+)
 
 
-def extract_listing(html, url: str, *, encoding: str | None = None,
-                    pattern: RowPattern | None = None) -> ListingGuess:
+def extract_listing(html, url: str, *, encoding: str | None = None, pattern: RowPattern | None = None) -> ListingGuess:
     """The article links of a listing page (rows, titles, dates, ids, notices) and its pagination.
 
     `pattern`: the rows' structure learned on the board's first page (`ListingGuess.pattern`):
@@ -45,8 +54,16 @@ def extract_listing(html, url: str, *, encoding: str | None = None,
         if _is_locked(row):
             continue
         title = max((_link_title(a) for a in anchors), key=len, default=None) or None
-        guess.links.append(ListingLink(url=link_url, title=title, date=_row_date(row, anchors),
-                                       board_id=board_id, notice=_is_notice(row), onclick=call))
+        guess.links.append(
+            ListingLink(
+                url=link_url,
+                title=title,
+                date=_row_date(row, anchors),
+                board_id=board_id,
+                notice=_is_notice(row),
+                onclick=call,
+            )
+        )
     if found:
         rows = [r for r, _, _, _ in found]
         tags = {r.tag for r in rows}
@@ -84,7 +101,7 @@ def _kind(doc: Doc, container, found) -> str:
 
 
 def guess_kind(html, url: str, *, encoding: str | None = None) -> str:
-    """"listing" or "article"."""
+    """ "listing" or "article"."""
     doc = as_doc(html, url, encoding)
     container, found = find_links(doc)
     return _kind(doc, container, found)

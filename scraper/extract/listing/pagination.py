@@ -13,10 +13,16 @@ from .scripts import _form_field, _javascript, _script_field, _script_function
 from .targets import _PAGE_PARAMS, _js_args, _target
 
 _NUMBER = re.compile(r"^(\d{1,5})\s*(?:페이지|page)?$", re.I)
-_CURRENT = re.compile(r"(?:^|[\s_-])(?:on|active|current|cur|sel|selected|this|now|is-active|"
-                      r"page-current|current-page)(?:$|[\s_-])", re.I)
-_PAGER_NAMES = re.compile(r"pag|pager|paging|pagenav|page_?nav|page_?link|page_?num|board_?page|"
-                          r"pg_?wrap|paginate", re.I)
+_CURRENT = re.compile(
+    r"(?:^|[\s_-])(?:on|active|current|cur|sel|selected|this|now|is-active|"
+    r"page-current|current-page)(?:$|[\s_-])",
+    re.I,
+)
+_PAGER_NAMES = re.compile(
+    r"pag|pager|paging|pagenav|page_?nav|page_?link|page_?num|board_?page|"
+    r"pg_?wrap|paginate",
+    re.I,
+)
 _NEXT_TEXT = re.compile(r"^(?:다음(?:\s*페이지)?|next(?:\s*page)?|›|»|>|>>|▶|→)$", re.I)
 
 
@@ -54,9 +60,17 @@ def _number_links(doc: Doc, exclude):
         m = _NUMBER.match(squash(raw_text(el)))
         if not m:
             continue
-        linked = el.tag == "a" and (el.get("href") or "").strip() not in ("", "#") and "return false" not in (el.get("onclick") or "")
-        if (_CURRENT.search(class_id(el)) or el.get("aria-current") or el.get("title") == "현재페이지"
-                or (el.tag in ("strong", "em", "b", "span") and el.find(".//a") is None and not linked)):
+        linked = (
+            el.tag == "a"
+            and (el.get("href") or "").strip() not in ("", "#")
+            and "return false" not in (el.get("onclick") or "")
+        )
+        if (
+            _CURRENT.search(class_id(el))
+            or el.get("aria-current")
+            or el.get("title") == "현재페이지"
+            or (el.tag in ("strong", "em", "b", "span") and el.find(".//a") is None and not linked)
+        ):
             current = int(m.group(1))
             break
     return pager, numbers, current
@@ -140,8 +154,10 @@ def _pager_links(doc: Doc, rows_container) -> Pagination | None:
                 shown = str(nxt if mechanism == "query" else (nxt - 1) * (step or 1))
                 pag.next_url = _with_param(any_url, key, shown)
             per = f", {step} per page" if mechanism == "offset" and step else ""
-            pag.description = (f"GET with ?{key}=N ({'page number' if mechanism == 'query' else 'row offset'}"
-                               f"{per}); next: {pag.next_url or '?'}")
+            pag.description = (
+                f"GET with ?{key}=N ({'page number' if mechanism == 'query' else 'row offset'}"
+                f"{per}); next: {pag.next_url or '?'}"
+            )
             return pag
         path_rel = _path_relation(urls)
         if path_rel:
@@ -155,8 +171,9 @@ def _pager_links(doc: Doc, rows_container) -> Pagination | None:
         return _javascript(doc, pag, function, nxt, calls[nxt][1] if nxt in calls else None)
     if fragments:
         pag.mechanism = "fragment"
-        pag.description = ("page number in the URL fragment (#page=N), never sent to the server: "
-                           "the rows come from an AJAX request")
+        pag.description = (
+            "page number in the URL fragment (#page=N), never sent to the server: the rows come from an AJAX request"
+        )
         return pag
     return None
 
@@ -184,9 +201,13 @@ def _next_link(doc: Doc, rows_container) -> Pagination | None:
     return None
 
 
-_PAGINATION_RULES = (("pager-links", _pager_links), ("next-link", _next_link),
-                     ("script-function", _script_function), ("script-field", _script_field),
-                     ("form-field", _form_field))
+_PAGINATION_RULES = (
+    ("pager-links", _pager_links),
+    ("next-link", _next_link),
+    ("script-function", _script_function),
+    ("script-field", _script_field),
+    ("form-field", _form_field),
+)
 
 
 def find_pagination(doc: Doc, rows_container=None) -> Pagination:
@@ -213,7 +234,7 @@ def _path_relation(urls: dict[int, str]) -> str | None:
         segments = parts.path.split("/")
         for i, seg in enumerate(segments):
             if seg == str(n):
-                template = "/".join(segments[:i] + ["{n}"] + segments[i + 1:])
+                template = "/".join(segments[:i] + ["{n}"] + segments[i + 1 :])
                 if all(urlsplit(u).path == template.replace("{n}", str(m)) for m, u in urls.items()):
                     return urlunsplit(parts._replace(path=template))
     return None

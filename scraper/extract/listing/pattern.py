@@ -27,9 +27,11 @@ def _path_of(el) -> tuple:
 
 def _elements_at(root, path: tuple, strict: bool) -> list:
     """The elements at the end of `path` from the root; `strict` compares classes too."""
+
     def same(el, step):
         tag, ident, classes = _step(el)
         return tag == step[0] and ident == step[1] and (not strict or classes == step[2])
+
     if not path or not same(root, path[0]):
         return []
     level = [root]

@@ -17,13 +17,39 @@ from ..heuristics import heading_like
 from .pagination import _number_links
 from .targets import _js_args, _target
 
-KNOWN_ID_KEYS = ("B_NUM", "nttId", "newsId", "idx", "articleId", "article_id", "wr_id", "document_srl",
-                 "bIdx", "B_IDX", "bbsSeq", "seq", "boardSeq", "board_seq", "list_no", "dataSid", "num",
-                 "no", "id", "p", "postId", "post_id", "bno", "aid", "sno")
+KNOWN_ID_KEYS = (
+    "B_NUM",
+    "nttId",
+    "newsId",
+    "idx",
+    "articleId",
+    "article_id",
+    "wr_id",
+    "document_srl",
+    "bIdx",
+    "B_IDX",
+    "bbsSeq",
+    "seq",
+    "boardSeq",
+    "board_seq",
+    "list_no",
+    "dataSid",
+    "num",
+    "no",
+    "id",
+    "p",
+    "postId",
+    "post_id",
+    "bno",
+    "aid",
+    "sno",
+)
 _NOTICE = re.compile(r"공지|notice|\bnoti\b|필독|\btop\b", re.I)
 _LOCKED = re.compile(r"비밀글|잠금|secret|locked|\block\b", re.I)
-_TITLE_SUFFIX = re.compile(r"\s*(?:에\s*대한\s*글\s*내용\s*보기\.?|글\s*내용\s*보기\.?|상세\s*보기|새\s*창(?:\s*열림)?|"
-                           r"바로\s*가기|게시물\s*보기)\s*$")
+_TITLE_SUFFIX = re.compile(
+    r"\s*(?:에\s*대한\s*글\s*내용\s*보기\.?|글\s*내용\s*보기\.?|상세\s*보기|새\s*창(?:\s*열림)?|"
+    r"바로\s*가기|게시물\s*보기)\s*$"
+)
 _TITLE_NOISE = re.compile(r"(?:\s*(?:\[?새글\]?|\bNEW\b|\bnew\b|\bN\b|\bHOT\b))+\s*$")
 
 
@@ -53,7 +79,6 @@ def _title_and_element(a):
         text = attr or text[:100]
     text = _TITLE_SUFFIX.sub("", text)
     return _TITLE_NOISE.sub("", text).strip(), source
-
 
 
 def _row_of(anchor, container):
@@ -100,8 +125,9 @@ def _is_notice(row) -> bool:
             continue
         if el.tag == "img" and re.search(r"공지|notice", el.get("alt") or "", re.I):
             return True
-        if el.tag in ("span", "em", "i", "strong") and re.search(r"(?:^|[\s_-])(?:notice|ico_notice|noti)",
-                                                                  class_id(el), re.I):
+        if el.tag in ("span", "em", "i", "strong") and re.search(
+            r"(?:^|[\s_-])(?:notice|ico_notice|noti)", class_id(el), re.I
+        ):
             return True
     return False
 
@@ -117,8 +143,9 @@ def _is_locked(row) -> bool:
     return bool(re.search(r"비밀글|secret post", squash(raw_text(row))[:300], re.I))
 
 
-def _board_ids(links: list[tuple[str | None, str | None]], prefer: tuple | None = None
-               ) -> tuple[list[str | None], tuple | None]:
+def _board_ids(
+    links: list[tuple[str | None, str | None]], prefer: tuple | None = None
+) -> tuple[list[str | None], tuple | None]:
     """The id of each (url, js call), and where it was found: ("param", key), ("path", index),
     ("slug",) or ("arg", index) — the query key, path segment or argument that is distinct per row.
     `prefer`: where another page of the board found them (one or two rows cannot tell)."""
@@ -132,8 +159,9 @@ def _board_ids(links: list[tuple[str | None, str | None]], prefer: tuple | None 
         full = [u for u in urls if u]  # every one of them, typed str
         params = [dict(parse_qsl(urlsplit(u).query, keep_blank_values=True)) for u in full]
         keys = set.intersection(*(set(p) for p in params)) if params else set()
-        distinct = [k for k in keys if all(p[k].isdigit() for p in params)
-                    and len({p[k] for p in params}) == len(params)]
+        distinct = [
+            k for k in keys if all(p[k].isdigit() for p in params) and len({p[k] for p in params}) == len(params)
+        ]
         if distinct:
             ranked = sorted(distinct, key=lambda k: (KNOWN_ID_KEYS.index(k) if k in KNOWN_ID_KEYS else 99, k))
             return [p[ranked[0]] for p in params], ("param", ranked[0])
@@ -152,8 +180,9 @@ def _board_ids(links: list[tuple[str | None, str | None]], prefer: tuple | None 
         width = min(len(c) for c in calls)
         for i in range(width - 1, -1, -1):
             values = [c[i] for c in calls]
-            if all(re.fullmatch(r"[\w-]+", v or "") and re.search(r"\d", v or "") for v in values) \
-                    and len(set(values)) == len(values):
+            if all(re.fullmatch(r"[\w-]+", v or "") and re.search(r"\d", v or "") for v in values) and len(
+                set(values)
+            ) == len(values):
                 return values, ("arg", i)
     return none, None
 

@@ -9,15 +9,22 @@ from urllib.parse import urlsplit
 from ..document import Doc, squash
 from .results import Pagination
 
-_FUNCTION_DEF = re.compile(r"(?:function\s+([A-Za-z_$][\w$]*)\s*\(\s*([A-Za-z_$][\w$]*)?[^)]*\)|"
-                           r"([A-Za-z_$][\w$]*)\s*=\s*function\s*\(\s*([A-Za-z_$][\w$]*)?[^)]*\))\s*\{")
+_FUNCTION_DEF = re.compile(
+    r"(?:function\s+([A-Za-z_$][\w$]*)\s*\(\s*([A-Za-z_$][\w$]*)?[^)]*\)|"
+    r"([A-Za-z_$][\w$]*)\s*=\s*function\s*\(\s*([A-Za-z_$][\w$]*)?[^)]*\))\s*\{"
+)
 # A form field carrying the page number: movePage, pageIndex, page, pageNo, curPage, cpage, pg...
-_PAGE_FIELD = re.compile(r"(?:move|go|cur|curr|current|now|req|select|view|start|n|c)?_?page"
-                         r"(?:_?(?:no|num|number|index|idx))?|pg|pageindex", re.I)
+_PAGE_FIELD = re.compile(
+    r"(?:move|go|cur|curr|current|now|req|select|view|start|n|c)?_?page"
+    r"(?:_?(?:no|num|number|index|idx))?|pg|pageindex",
+    re.I,
+)
 _PAGE_FUNCTION = re.compile(r"pag(?:e|ing|ination|er)|(?:^|_)pg(?:$|_)|Pg(?:$|[A-Z_])", re.I)
 # A call building the pager from numbers: paging(1, 1537, 15367), drawPagination("p", 1, 3, "f")
-_CALL_NUMBERS = re.compile(r"([A-Za-z_$][\w$]*)\s*\(\s*(?:['\"][^'\"]*['\"]\s*,\s*)?['\"]?(\d+)['\"]?\s*,\s*"
-                           r"['\"]?(\d+)['\"]?")
+_CALL_NUMBERS = re.compile(
+    r"([A-Za-z_$][\w$]*)\s*\(\s*(?:['\"][^'\"]*['\"]\s*,\s*)?['\"]?(\d+)['\"]?\s*,\s*"
+    r"['\"]?(\d+)['\"]?"
+)
 
 
 def _function_source(doc: Doc, function: str) -> tuple[str | None, str] | None:
@@ -26,8 +33,8 @@ def _function_source(doc: Doc, function: str) -> tuple[str | None, str] | None:
         for m in _FUNCTION_DEF.finditer(script):
             name, arg = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
             if name == function or name.endswith("." + function):
-                body = script[m.end():m.end() + 1500]
-                return arg, body[:_block_end(body)]
+                body = script[m.end() : m.end() + 1500]
+                return arg, body[: _block_end(body)]
     return None
 
 
@@ -59,8 +66,11 @@ def _field_set_from(body: str, arg: str | None) -> tuple[str | None, str | None,
     m = re.search(rf"""\$\(\s*['"]#([\w-]+)['"]\s*\)\s*\.val\(\s*{value}""", body)
     if m:
         return None, m.group(1), None
-    m = re.search(rf"""(?:getElementById\(\s*['"]([\w-]+)['"]\s*\)|querySelector\(\s*['"]#([\w-]+)['"]\s*\))"""
-                  rf"""\.value\s*=\s*{value}""", body)
+    m = re.search(
+        rf"""(?:getElementById\(\s*['"]([\w-]+)['"]\s*\)|querySelector\(\s*['"]#([\w-]+)['"]\s*\))"""
+        rf"""\.value\s*=\s*{value}""",
+        body,
+    )
     if m:
         return None, m.group(1) or m.group(2), None
     m = re.search(rf"""\[name=['"]?([\w-]+)['"]?\]['"]?\s*\)\s*\.val\(\s*{value}""", body)
@@ -89,8 +99,10 @@ def _function_target(doc: Doc, function: str):
             input_el, _ = _input_named(doc, ident=ident)
             name = (input_el.get("name") if input_el is not None else None) or ident
         param = name
-        m3 = re.search(r"""\$\(\s*['"][#]?([\w-]+)['"]\s*\)\s*\.submit\(|document\.(?:forms\[['"])?(\w+)(?:['"]\])?\.submit\(""",
-                       body)
+        m3 = re.search(
+            r"""\$\(\s*['"][#]?([\w-]+)['"]\s*\)\s*\.submit\(|document\.(?:forms\[['"])?(\w+)(?:['"]\])?\.submit\(""",
+            body,
+        )
         if m3:
             form_ref = m3.group(1) or m3.group(2)
         m4 = re.search(r"""\.action\s*=\s*['"]([^'"]+)['"]|attr\(\s*['"]action['"]\s*,\s*([^)]+)\)""", body)
@@ -101,8 +113,11 @@ def _function_target(doc: Doc, function: str):
             elif "location" in raw:
                 action = doc.url
         if arg and not m3:
-            m5 = re.search(rf"""location(?:\.href)?\s*=\s*(['"])([^'"]*)\1\s*\+\s*{re.escape(arg)}\b"""
-                           rf"""(?:\s*\+\s*(['"])([^'"]*)\3)?""", body)
+            m5 = re.search(
+                rf"""location(?:\.href)?\s*=\s*(['"])([^'"]*)\1\s*\+\s*{re.escape(arg)}\b"""
+                rf"""(?:\s*\+\s*(['"])([^'"]*)\3)?""",
+                body,
+            )
             if m5:
                 template = doc.join(m5.group(2) + "{n}" + (m5.group(4) or ""))
     form = _form_by_ref(doc, form_ref)
@@ -152,10 +167,11 @@ def _javascript(doc: Doc, pag: Pagination, function: str, nxt: int, next_call: s
     pag.param = param
     if form is not None and param:
         method = (form.get("method") or "get").upper()
-        pag.next_request = {"method": method, "url": action or doc.url,
-                            "data": _form_data(form, param, str(nxt))}
-        pag.description = (f"javascript {function}(N) submits {_form_ref(form)} ({method} {action}) with "
-                           f"{param}=N; next: {pag.next_call}")
+        pag.next_request = {"method": method, "url": action or doc.url, "data": _form_data(form, param, str(nxt))}
+        pag.description = (
+            f"javascript {function}(N) submits {_form_ref(form)} ({method} {action}) with "
+            f"{param}=N; next: {pag.next_call}"
+        )
     elif template:
         pag.template, pag.next_url = template, template.replace("{n}", str(nxt))
         pag.description = f"javascript {function}(N) goes to {template}; next: {pag.next_url}"
@@ -170,12 +186,12 @@ def _pager_call(doc: Doc) -> tuple[str, int, int] | None:
     for script in doc.scripts:
         for m in _CALL_NUMBERS.finditer(script):
             name = m.group(1)
-            before = script[max(0, m.start() - 9):m.start()]
+            before = script[max(0, m.start() - 9) : m.start()]
             if not _PAGE_FUNCTION.search(name) or re.search(r"function\s*$", before):
                 continue
             current, last = int(m.group(2)), int(m.group(3))
             if 1 <= current <= last:
-                return squash(script[m.start():script.find(")", m.end()) + 1]), current, last
+                return squash(script[m.start() : script.find(")", m.end()) + 1]), current, last
     return None
 
 
@@ -215,7 +231,8 @@ def _script_function(doc: Doc, rows_container) -> Pagination | None:
             name = name.rsplit(".", 1)[-1]
             if arg and _PAGE_FUNCTION.search(name) and name not in [c[1] for c in candidates]:
                 used = sum(text.count(name) for text in doc.scripts) + sum(
-                    1 for el in doc.root.iter("a") if name in (el.get("onclick") or "") + (el.get("href") or ""))
+                    1 for el in doc.root.iter("a") if name in (el.get("onclick") or "") + (el.get("href") or "")
+                )
                 candidates.append((-used, name))
     for _, function in sorted(candidates):
         param, form, action, template = _function_target(doc, function)
@@ -240,9 +257,11 @@ _FIELD_SETTERS = (
 def _submitted(doc: Doc, form) -> bool:
     refs = [r for r in (form.get("id"), form.get("name")) if r]
     for ref in refs:
-        pattern = re.compile(rf"""(?:['"]#?{re.escape(ref)}['"]\s*\)(?:\[0\])?|document\.{re.escape(ref)}|"""
-                             rf"""forms\[['"]{re.escape(ref)}['"]\]|getElementById\(\s*['"]{re.escape(ref)}['"]\s*\))"""
-                             r"""\s*\.submit\(""")
+        pattern = re.compile(
+            rf"""(?:['"]#?{re.escape(ref)}['"]\s*\)(?:\[0\])?|document\.{re.escape(ref)}|"""
+            rf"""forms\[['"]{re.escape(ref)}['"]\]|getElementById\(\s*['"]{re.escape(ref)}['"]\s*\))"""
+            r"""\s*\.submit\("""
+        )
         if any(pattern.search(script) for script in doc.scripts):
             return True
     return False
@@ -260,8 +279,10 @@ def _form_pagination(doc: Doc, field, form, how: str) -> Pagination:
     action = doc.join(form.get("action") or doc.url)
     pag = Pagination(mechanism="form", param=param, current=current, last=last)
     pag.next_request = {"method": method, "url": action, "data": _form_data(form, param, str(nxt))}
-    pag.description = (f"pager built by script ({_where(current, last, call)}): {how} {param} of "
-                       f"{_form_ref(form)} and submits it ({method} {action}); next: {param}={nxt}")
+    pag.description = (
+        f"pager built by script ({_where(current, last, call)}): {how} {param} of "
+        f"{_form_ref(form)} and submits it ({method} {action}); next: {param}={nxt}"
+    )
     return _at_the_end(pag)
 
 
@@ -289,7 +310,10 @@ def _form_field(doc: Doc, rows_container) -> Pagination | None:
         if not _same_host(doc, action) or urlsplit(action).path != here:
             continue
         for box in form.iter("input"):
-            if ((box.get("type") or "").lower() == "hidden" and _PAGE_FIELD.fullmatch(box.get("name") or "")
-                    and (box.get("value") or "").strip().isdigit()):
+            if (
+                (box.get("type") or "").lower() == "hidden"
+                and _PAGE_FIELD.fullmatch(box.get("name") or "")
+                and (box.get("value") or "").strip().isdigit()
+            ):
                 return _form_pagination(doc, box, form, "the list form carries")
     return None

@@ -10,11 +10,51 @@ from ..document import Doc, squash
 
 _JS_CALL = re.compile(r"([A-Za-z_$][\w$.]*)\s*\(([^()]*)\)")
 _JS_ARGS = re.compile(r"""['"]([^'"]*)['"]|(-?\d+)""")
-_SEARCH_PARAMS = ("searchWrd", "searchCnd", "searchKeyword", "searchCondition", "sch_word", "keyword", "search",
-                  "word", "key", "sfl", "stx", "sop", "sst", "sod", "category", "sca")
-_PAGE_PARAMS = ("page", "pageIndex", "pageNo", "curPage", "cpage", "pg", "pageNum", "startPage", "nowPage",
-                "currentPage", "page_no", "pageno", "paged", "start", "Start", "offset", "startIdx", "pagenum",
-                "movePage", "goPage", "page_index", "cur_page", "currPage", "reqPage", "npage")
+_SEARCH_PARAMS = (
+    "searchWrd",
+    "searchCnd",
+    "searchKeyword",
+    "searchCondition",
+    "sch_word",
+    "keyword",
+    "search",
+    "word",
+    "key",
+    "sfl",
+    "stx",
+    "sop",
+    "sst",
+    "sod",
+    "category",
+    "sca",
+)
+_PAGE_PARAMS = (
+    "page",
+    "pageIndex",
+    "pageNo",
+    "curPage",
+    "cpage",
+    "pg",
+    "pageNum",
+    "startPage",
+    "nowPage",
+    "currentPage",
+    "page_no",
+    "pageno",
+    "paged",
+    "start",
+    "Start",
+    "offset",
+    "startIdx",
+    "pagenum",
+    "movePage",
+    "goPage",
+    "page_index",
+    "cur_page",
+    "currPage",
+    "reqPage",
+    "npage",
+)
 # Query parameters that carry the listing's state, not the article: a link with or without them
 # goes to the same article (gnuboard adds &page=1 to some rows only).
 _NAV_PARAMS = frozenset(_PAGE_PARAMS) | frozenset(_SEARCH_PARAMS)

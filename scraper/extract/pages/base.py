@@ -34,8 +34,7 @@ RECORD_FIELDS = ("title", "author", "published", "views", "body_text")
 KOREA = timezone(timedelta(hours=9))  # boards date their posts in Korea time
 
 # Binary formats a server may send as text/html: images, PDF, archives (HWPX, DOCX), HWP/OLE.
-_MAGIC = (b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"%PDF-", b"PK\x03\x04", b"\xd0\xcf\x11\xe0",
-          b"\x1f\x8b", b"RIFF")
+_MAGIC = (b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"%PDF-", b"PK\x03\x04", b"\xd0\xcf\x11\xe0", b"\x1f\x8b", b"RIFF")
 _BOMS = (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 # Bytes no text holds: C0 controls but tab, newline, form feed, carriage return, and the shifts
 # and escape of ISO-2022-KR (SO, SI, ESC). Compressed or image data is a tenth of them.
@@ -66,8 +65,13 @@ def text_answer(response: HttpResponse) -> bool:
 
 def with_encoding(response: HttpResponse, encoding: str | None, body: bytes | None = None) -> HttpResponse:
     """The same answer read in `encoding` (a profile's charset, a mended body)."""
-    return HttpResponse(url=str(response.url), body=response.body if body is None else body,
-                        status=response.status, headers=response.headers, encoding=encoding)
+    return HttpResponse(
+        url=str(response.url),
+        body=response.body if body is None else body,
+        status=response.status,
+        headers=response.headers,
+        encoding=encoding,
+    )
 
 
 def unusable_page(response: HttpResponse) -> str | None:
@@ -121,7 +125,7 @@ def mixed_decode(body: bytes, primary: str, fallback: str) -> tuple[str, int]:
     parts: list[str] = []
     mended = position = 0
     for m in _NON_ASCII_RUN.finditer(body):
-        parts.append(body[position:m.start()].decode("ascii"))
+        parts.append(body[position : m.start()].decode("ascii"))
         run = m.group()
         try:
             parts.append(run.decode(primary))
@@ -269,17 +273,23 @@ class ArticlePageBase(WebPage[ArticleRecord]):
 
     # web-poet's to_item is a coroutine, but web-poet and scrapy-poet take a synchronous one too
     # (validates_input, ensure_awaitable); the arguments have defaults, so to_item() works as theirs
-    def to_item(self, detect: Callable[[str], tuple[str | None, float | None]] = detect_language,  # type: ignore[override]
-                today: date | None = None) -> ArticleRecord:
+    def to_item(  # type: ignore[override]
+        self,
+        detect: Callable[[str], tuple[str | None, float | None]] = detect_language,
+        today: date | None = None,
+    ) -> ArticleRecord:
         """The article; `detect` judges the language of title + body (reparse passes one that
         reuses the stored answer for a text it has seen). Dates are judged against the page's
         own day (its HTTP Date header), else `today`, else the day of extraction in Korea."""
         url = str(self.response.url)
         is_text = text_answer(self.response)
         board_id = self._safe("board_id", self._getter("board_id")) or url
-        record = ArticleRecord(source=self.source, board_id=str(board_id),
-                               extractor_version=self.extractor_version,
-                               url=(self._safe("url", self._getter("canonical_url")) if is_text else None) or url)
+        record = ArticleRecord(
+            source=self.source,
+            board_id=str(board_id),
+            extractor_version=self.extractor_version,
+            url=(self._safe("url", self._getter("canonical_url")) if is_text else None) or url,
+        )
         if is_text:
             record.title = self._text("title", self._getter("title"))
             record.author = self._text("author", self._getter("author"))
@@ -293,8 +303,10 @@ class ArticlePageBase(WebPage[ArticleRecord]):
             if fragment:
                 text, html = self._safe("body", lambda: clean_fragment(fragment, url), (None, None))
                 record.body_text, record.body_html = text or None, html or None
-            record.attachments = [replace(a, name=strip_controls(a.name))
-                                  for a in self._safe("attachments", self._getter("attachments"), [])]
+            record.attachments = [
+                replace(a, name=strip_controls(a.name))
+                for a in self._safe("attachments", self._getter("attachments"), [])
+            ]
         else:
             declared = self.response.headers.get("Content-Type") or ""
             self.errors["page"] = f"not an HTML page ({declared or 'no Content-Type'})"
@@ -306,7 +318,8 @@ class ArticlePageBase(WebPage[ArticleRecord]):
             record.language, record.language_probability = None, None
         else:
             record.language, record.language_probability = detect(text)
-        record.missing_fields = [f for f in RECORD_FIELDS if getattr(record, f) in (None, "")
-                                 and f not in self.never_printed]
+        record.missing_fields = [
+            f for f in RECORD_FIELDS if getattr(record, f) in (None, "") and f not in self.never_printed
+        ]
         record.field_problems = dict(self.errors)
         return record

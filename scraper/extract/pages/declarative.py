@@ -36,7 +36,7 @@ Selectable = HttpResponse | Selector | SelectorList
 
 def select(sel: Selectable, spec: str) -> SelectorList:
     if spec.startswith("xpath:"):
-        return sel.xpath(spec[len("xpath:"):])
+        return sel.xpath(spec[len("xpath:") :])
     return sel.css(spec)
 
 
@@ -47,8 +47,12 @@ def text_of(sel: Selectable, spec: str | None) -> str | None:
     found = select(sel, spec)
     if not found:
         return None
-    if "::attr(" in spec or "::text" in spec or spec.rstrip().endswith(("/text()", "/@href")) \
-            or re.search(r"/@[\w-]+$", spec):
+    if (
+        "::attr(" in spec
+        or "::text" in spec
+        or spec.rstrip().endswith(("/text()", "/@href"))
+        or re.search(r"/@[\w-]+$", spec)
+    ):
         return squash(" ".join(found.getall())) or None
     for element in found:  # the first matched element that holds text (an image link holds none)
         text = squash(" ".join(element.xpath(".//text()[not(ancestor::script or ancestor::style)]").getall()))
@@ -122,13 +126,17 @@ class ListingPage:
             url, groups = self._row_link(row)
             if url is None:
                 continue  # a locked/secret post: listed without a link
-            board_id = (id_from_url(url, self.profile) if self.profile.template else None) \
-                or groups.get("id") or id_from_url(url, self.profile)
+            board_id = (
+                (id_from_url(url, self.profile) if self.profile.template else None)
+                or groups.get("id")
+                or id_from_url(url, self.profile)
+            )
             if not board_id:
                 continue
             title = text_of(row, spec.fields.get("title"))
             yield ListingRow(
-                board_id=str(board_id), url=url,
+                board_id=str(board_id),
+                url=url,
                 title=_NEW_MARK.sub("", title) if title else None,
                 author=text_of(row, spec.fields.get("author")),
                 published=date_of(row, spec.fields.get("published")),
@@ -159,7 +167,8 @@ class ListingPage:
         if spec.number:
             number = text_of(row, spec.number) or ""
             return any(mark in number for mark in spec.notice_text) or (
-                bool(number) and not number.replace(",", "").isdigit())
+                bool(number) and not number.replace(",", "").isdigit()
+            )
         return False
 
     # ------------------------------------------------------------------ JSON
@@ -179,7 +188,8 @@ class ListingPage:
                 continue
             notice = spec.notice is not None and values.get(spec.notice, "") not in ("", "0", "N", "n", "false")
             yield ListingRow(
-                board_id=board_id, url=url,
+                board_id=board_id,
+                url=url,
                 title=squash(values.get(spec.fields.get("title", ""))) or None,
                 author=squash(values.get(spec.fields.get("author", ""))) or None,
                 published=parse_date(values.get(spec.fields.get("published", ""))),
@@ -195,8 +205,7 @@ class ArticlePage(ArticlePageBase):
 
     profile: Profile
 
-    def __init__(self, response: HttpResponse, profile: Profile | None = None,
-                 page_params: PageParams | None = None):
+    def __init__(self, response: HttpResponse, profile: Profile | None = None, page_params: PageParams | None = None):
         profile = profile or type(self).profile
         self.source = profile.name
         super().__init__(in_charset(response, profile), page_params)
@@ -233,8 +242,7 @@ class ArticlePage(ArticlePageBase):
     def labelled(self) -> dict[str, str]:
         """Field values found next to their printed labels (th/td, dt/dd, strong/span...)."""
         if self._labelled is None:
-            self._labelled = labelled_values(self.response, self.profile.view.fields_in,
-                                             self.profile.view.labels)
+            self._labelled = labelled_values(self.response, self.profile.view.fields_in, self.profile.view.labels)
         return self._labelled
 
     @field
@@ -290,8 +298,11 @@ class ArticlePage(ArticlePageBase):
             if url is None or url in seen:
                 continue
             seen.add(url)
-            name = (text_of(a, spec.attachment_name) if spec.attachment_name
-                    else squash(" ".join(a.xpath(".//text()").getall())))
+            name = (
+                text_of(a, spec.attachment_name)
+                if spec.attachment_name
+                else squash(" ".join(a.xpath(".//text()").getall()))
+            )
             name = name or unquote(urlsplit(url).path.rsplit("/", 1)[-1])
             found.append(AttachmentRecord(name=name, url=url, content_type=guess_type(name)))
         return found
@@ -318,8 +329,7 @@ def _site_root(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}"
 
 
-def labelled_values(response: Selectable, fields_in: str | None,
-                    labels: dict[str, str]) -> dict[str, str]:
+def labelled_values(response: Selectable, fields_in: str | None, labels: dict[str, str]) -> dict[str, str]:
     """{field: value} for labels printed beside their values.
 
     A label is an element whose whole text (without ':' and spaces) is one of `labels`; its value
@@ -342,8 +352,9 @@ def labelled_values(response: Selectable, fields_in: str | None,
             value = anchor.xpath("following-sibling::*[1]")
             if not value:
                 continue
-            found[target] = squash(" ".join(value[0].xpath(
-                ".//text()[not(ancestor::script or ancestor::style)]").getall()))
+            found[target] = squash(
+                " ".join(value[0].xpath(".//text()[not(ancestor::script or ancestor::style)]").getall())
+            )
     return found
 
 

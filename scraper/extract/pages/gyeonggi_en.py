@@ -20,8 +20,7 @@ from .base import ArticlePageBase, guess_type
 
 SOURCE = "gyeonggi-en"
 _ID = re.compile(r"/blog/english-news/(\d+)/?$")
-_LABELS = {"name": "author", "writer": "author", "date": "published", "views": "views",
-           "hit": "views", "hits": "views"}
+_LABELS = {"name": "author", "writer": "author", "date": "published", "views": "views", "hit": "views", "hits": "views"}
 
 
 def board_id_of(url: str) -> str | None:
@@ -82,7 +81,9 @@ class ArticlePage(ArticlePageBase):
                 continue
             url = str(self.response.urljoin(href))
             name = " ".join(li.css("a ::text").getall()).strip() or unquote(urlsplit(url).path.rsplit("/", 1)[-1])
-            found.append(AttachmentRecord(name=name, url=url,
-                                          size=parse_size(li.css(".file-size::text").get()),
-                                          content_type=guess_type(name)))
+            found.append(
+                AttachmentRecord(
+                    name=name, url=url, size=parse_size(li.css(".file-size::text").get()), content_type=guess_type(name)
+                )
+            )
         return found

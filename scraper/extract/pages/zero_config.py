@@ -14,8 +14,26 @@ from ..items import AttachmentRecord
 from .base import ArticlePageBase, text_answer
 
 # Query parameters that name an article on Korean boards, best first.
-ID_PARAMS = ("nttId", "nttSn", "idx", "B_NUM", "bIdx", "newsId", "articleId", "articleNo", "no",
-             "seq", "num", "id", "wr_id", "document_srl", "dataSid", "boardSeq", "list_no", "sno")
+ID_PARAMS = (
+    "nttId",
+    "nttSn",
+    "idx",
+    "B_NUM",
+    "bIdx",
+    "newsId",
+    "articleId",
+    "articleNo",
+    "no",
+    "seq",
+    "num",
+    "id",
+    "wr_id",
+    "document_srl",
+    "dataSid",
+    "boardSeq",
+    "list_no",
+    "sno",
+)
 
 
 def board_id_from_url(url: str) -> str:

@@ -24,8 +24,7 @@ from typing import Annotated, Any, Literal
 from urllib.parse import urljoin, urlsplit
 
 from pydantic_core import ErrorDetails
-from pydantic import (BeforeValidator, ConfigDict, Strict, TypeAdapter, ValidationError,
-                      field_validator, model_validator)
+from pydantic import BeforeValidator, ConfigDict, Strict, TypeAdapter, ValidationError, field_validator, model_validator
 from pydantic.dataclasses import dataclass
 
 BUILTIN_DIR = Path(__file__).parent
@@ -95,21 +94,21 @@ class Pagination:
 @dataclass(frozen=True, config=_STRICT)
 class ListingSpec:
     url: Str
-    rows: Str                                 # CSS (html) or dotted key path (json)
+    rows: Str  # CSS (html) or dotted key path (json)
     method: Literal["GET", "POST"] = "GET"
     format: Literal["html", "json"] = "html"
-    form: dict[str, Text] = field(default_factory=dict)     # POST fields; "{page}" / "{offset}"
+    form: dict[str, Text] = field(default_factory=dict)  # POST fields; "{page}" / "{offset}"
     headers: dict[str, Text] = field(default_factory=dict)
-    session_first: Str | None = None          # a page to GET first (session cookie)
-    link: Str | None = None                   # CSS giving the href, e.g. "a::attr(href)"
-    onclick: Str | None = None                # regex over the row's onclick/href, named groups
-    view_url: Str | None = None               # template for onclick groups / JSON keys: "{id}"
-    id_param: Str | None = None               # query parameter of the view URL holding the id
-    id_pattern: Str | None = None             # or a regex over the view URL with group "id"
-    fields: dict[str, Text] = field(default_factory=dict)   # title/author/published/views: selector
-    notice: Str | None = None                 # selector matching pinned notice rows
+    session_first: Str | None = None  # a page to GET first (session cookie)
+    link: Str | None = None  # CSS giving the href, e.g. "a::attr(href)"
+    onclick: Str | None = None  # regex over the row's onclick/href, named groups
+    view_url: Str | None = None  # template for onclick groups / JSON keys: "{id}"
+    id_param: Str | None = None  # query parameter of the view URL holding the id
+    id_pattern: Str | None = None  # or a regex over the view URL with group "id"
+    fields: dict[str, Text] = field(default_factory=dict)  # title/author/published/views: selector
+    notice: Str | None = None  # selector matching pinned notice rows
     notice_text: tuple[Str, ...] = ("공지", "notice", "Notice", "NOTICE")
-    number: Str | None = None                 # selector of the row's number cell (notice test)
+    number: Str | None = None  # selector of the row's number cell (notice test)
     pagination: Pagination = field(default_factory=Pagination)
 
     @field_validator("method", mode="before")
@@ -140,16 +139,16 @@ class ListingSpec:
 @dataclass(frozen=True, config=_STRICT)
 class ViewSpec:
     title: Str | None = None
-    labels: dict[str, Text] = field(default_factory=dict)   # printed label -> field
-    fields_in: Str | None = None              # CSS of the field block(s) labels are looked up in
-    fields: dict[str, Text] = field(default_factory=dict)   # field -> selector (wins over labels)
+    labels: dict[str, Text] = field(default_factory=dict)  # printed label -> field
+    fields_in: Str | None = None  # CSS of the field block(s) labels are looked up in
+    fields: dict[str, Text] = field(default_factory=dict)  # field -> selector (wins over labels)
     body: Str | None = None
-    attachments: Str | None = None            # CSS of the attachment <a> elements
-    attachment_onclick: Str | None = None     # regex over href/onclick, named groups
-    attachment_url: Str | None = None         # template for those groups
-    attachment_name: Str | None = None        # selector, from each attachment, of its printed name
-    page: Str | None = None                   # "scraper.extract.pages.MODULE:Class" (or an entry point) instead
-    absent: tuple[Str, ...] = ()              # fields this board never prints: not looked for
+    attachments: Str | None = None  # CSS of the attachment <a> elements
+    attachment_onclick: Str | None = None  # regex over href/onclick, named groups
+    attachment_url: Str | None = None  # template for those groups
+    attachment_name: Str | None = None  # selector, from each attachment, of its printed name
+    page: Str | None = None  # "scraper.extract.pages.MODULE:Class" (or an entry point) instead
+    absent: tuple[Str, ...] = ()  # fields this board never prints: not looked for
     version: Int = 1
 
     @field_validator("labels")
@@ -157,8 +156,7 @@ class ViewSpec:
     def _labels(cls, labels):
         for label, target in labels.items():
             if target not in FIELDS:
-                raise ValueError(f"labels: {label!r} maps to unknown field {target!r} "
-                                 f"(known: {', '.join(FIELDS)})")
+                raise ValueError(f"labels: {label!r} maps to unknown field {target!r} (known: {', '.join(FIELDS)})")
         return labels
 
     @field_validator("fields", "absent")
@@ -176,9 +174,11 @@ class ViewSpec:
     @classmethod
     def _page(cls, page):
         if page is not None and not (PAGE_IN_PROJECT.match(page) or PAGE_ENTRY_POINT.match(page)):
-            raise ValueError(f"page {page!r} must be a page object of the project "
-                             f"(\"scraper.extract.pages.MODULE:Class\") or an entry point of group {PAGE_GROUP!r} "
-                             "(its name, or its \"module:Class\")")
+            raise ValueError(
+                f"page {page!r} must be a page object of the project "
+                f'("scraper.extract.pages.MODULE:Class") or an entry point of group {PAGE_GROUP!r} '
+                '(its name, or its "module:Class")'
+            )
         return page
 
     @model_validator(mode="after")
@@ -205,7 +205,7 @@ class Checked:
     @classmethod
     def _date(cls, real_page):
         if real_page and not re.match(r"^\d{4}-\d{2}-\d{2}$", real_page):
-            raise ValueError("real_page must be a date, such as \"2025-12-10\"")
+            raise ValueError('real_page must be a date, such as "2025-12-10"')
         return real_page
 
     @model_validator(mode="after")
@@ -218,8 +218,10 @@ class Checked:
         if self.real_page:
             return f"tested on a real page of {self.real_page}"
         where = f" ({self.structure_from})" if self.structure_from else ""
-        return (f"structure from public code{where}, not yet checked against the live site: "
-                "start with a one-month --since crawl")
+        return (
+            f"structure from public code{where}, not yet checked against the live site: "
+            "start with a one-month --since crawl"
+        )
 
 
 @dataclass(frozen=True, config=_STRICT)
@@ -229,14 +231,14 @@ class Profile:
     description: Str = ""
     base_url: Str = ""
     view: ViewSpec = field(default_factory=ViewSpec)
-    charset: Str | None = None                # force when the server's header lies or is absent
-    template: Bool = False                    # a board family: needs --base-url
+    charset: Str | None = None  # force when the server's header lies or is absent
+    template: Bool = False  # a board family: needs --base-url
     politeness: dict[str, Any] = field(default_factory=dict)  # Scrapy settings, spider priority
     # Other hosts the site serves its pages and files from (file servers): host names, each
     # with its subdomains. The site's own host, its `www.` twin, http and https always are.
     allowed_hosts: tuple[str, ...] = ()
     checked: Checked = field(default_factory=Checked)
-    path: Path | None = None                  # the file, set by the loader (no key of the file)
+    path: Path | None = None  # the file, set by the loader (no key of the file)
 
     @field_validator("name")
     @classmethod
@@ -282,8 +284,15 @@ def join(base_url: str, path: str) -> str:
 # --------------------------------------------------------------------------- loading
 
 _PROFILE = TypeAdapter(Profile)
-_TYPES = {"string_type": "str", "int_type": "int", "bool_type": "bool", "dict_type": "dict",
-          "dataclass_type": "dict", "list_type": "list", "tuple_type": "list"}
+_TYPES = {
+    "string_type": "str",
+    "int_type": "int",
+    "bool_type": "bool",
+    "dict_type": "dict",
+    "dataclass_type": "dict",
+    "list_type": "list",
+    "tuple_type": "list",
+}
 
 
 def _one_line(error: ErrorDetails, where: str) -> str:
@@ -344,8 +353,7 @@ def profile_dirs(extra: str | list | None = None) -> list[Path]:
     return [BUILTIN_DIR, *(Path(p).expanduser() for p in extra)]
 
 
-def load_profiles(extra: str | list | None = None,
-                  broken: dict[str, ProfileError] | None = None) -> dict[str, Profile]:
+def load_profiles(extra: str | list | None = None, broken: dict[str, ProfileError] | None = None) -> dict[str, Profile]:
     """Every profile by name; a user's profile of the same name replaces the built-in one.
 
     A profile file that cannot be used raises its ProfileError, or, given a `broken` dict, is

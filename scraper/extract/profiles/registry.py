@@ -30,7 +30,7 @@ from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 REGISTRY_FILE = Path(__file__).resolve().parent / "registry.csv"
-REGISTRY_ENV = "BULLETINS_REGISTRY"      # another registry file (tests, a user's own list)
+REGISTRY_ENV = "BULLETINS_REGISTRY"  # another registry file (tests, a user's own list)
 
 LEVELS = ("province", "city", "county", "district")
 FAMILIES = ("yb-cms", "cs-board", "jsp-board", "egov-bbs", "neocms", "es-board", "rfc3-board")
@@ -51,19 +51,19 @@ class RegistryError(ValueError):
 
 @dataclass(frozen=True)
 class Government:
-    code: str                 # a stable slug: `seoul`, `jeonnam-naju`
-    name_ko: str              # 나주시
-    name_en: str              # Naju-si
-    level: str                # province | city | county | district
-    province: str             # the province's code; empty for a province
+    code: str  # a stable slug: `seoul`, `jeonnam-naju`
+    name_ko: str  # 나주시
+    name_en: str  # Naju-si
+    level: str  # province | city | county | district
+    province: str  # the province's code; empty for a province
     home_page: str = ""
     home_page_source: str = ""
     press_board_url: str = ""
     press_board_source: str = ""
-    family: str = ""          # one of FAMILIES (yb-cms, neocms, …), when a source says so
+    family: str = ""  # one of FAMILIES (yb-cms, neocms, …), when a source says so
     family_source: str = ""
-    profile: str = ""         # a built-in profile that crawls it (it may not exist yet)
-    line: int = 0             # where it is in the file
+    profile: str = ""  # a built-in profile that crawls it (it may not exist yet)
+    line: int = 0  # where it is in the file
 
     def to_dict(self) -> dict:
         data = asdict(self)
@@ -77,10 +77,10 @@ URL_COLUMNS = ("home_page", "press_board_url")
 
 @dataclass(frozen=True)
 class Crawlability:
-    kind: str                 # one of KINDS
-    how: str                  # "crawlable: bulletins crawl naju", …
-    sure: str                 # the profile's checked mark, or "URL from <source>"
-    command: str | None       # the command alone, when there is one
+    kind: str  # one of KINDS
+    how: str  # "crawlable: bulletins crawl naju", …
+    sure: str  # the profile's checked mark, or "URL from <source>"
+    command: str | None  # the command alone, when there is one
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -120,8 +120,13 @@ def load_registry(path: str | Path | None = None) -> list[Government]:
     if tuple(header) != COLUMNS:
         missing = [c for c in COLUMNS if c not in header]
         unknown = [c for c in header if c not in COLUMNS]
-        what = (f"missing column {', '.join(missing)}" if missing else
-                f"unknown column {', '.join(unknown)}" if unknown else "columns out of order")
+        what = (
+            f"missing column {', '.join(missing)}"
+            if missing
+            else f"unknown column {', '.join(unknown)}"
+            if unknown
+            else "columns out of order"
+        )
         raise bad(1, None, f"header: {what} (expected: {','.join(COLUMNS)})")
 
     found: list[Government] = []
@@ -136,7 +141,7 @@ def load_registry(path: str | Path | None = None) -> list[Government]:
             raise bad(reader.line_num, None, f"not valid CSV ({exc})") from None
         line = reader.line_num
         if not any(c.strip() for c in cells):
-            continue                                  # a blank line
+            continue  # a blank line
         if len(cells) != len(COLUMNS):
             raise bad(line, None, f"{len(cells)} fields, expected {len(COLUMNS)} ({','.join(COLUMNS)})")
         row = dict(zip(COLUMNS, (c.strip() for c in cells)))
@@ -146,8 +151,12 @@ def load_registry(path: str | Path | None = None) -> list[Government]:
         codes[row["code"]] = line
         key = (row["province"], row["name_ko"])
         if key in names:
-            raise bad(line, "name_ko", f"{row['name_ko']} is already on line {names[key]}"
-                      + (f" in {row['province']}" if row["province"] else ""))
+            raise bad(
+                line,
+                "name_ko",
+                f"{row['name_ko']} is already on line {names[key]}"
+                + (f" in {row['province']}" if row["province"] else ""),
+            )
         names[key] = line
         found.append(Government(**row, line=line))
 
@@ -172,8 +181,9 @@ def _check_row(row: dict[str, str], line: int, bad) -> None:
         if province:
             raise bad(line, "province", "must be empty for a province")
         if not row["name_ko"].endswith(PROVINCE_SUFFIXES):
-            raise bad(line, "name_ko", f"{row['name_ko']} is no province name "
-                                       f"(ends with {', '.join(PROVINCE_SUFFIXES)})")
+            raise bad(
+                line, "name_ko", f"{row['name_ko']} is no province name (ends with {', '.join(PROVINCE_SUFFIXES)})"
+            )
     else:
         if not province:
             raise bad(line, "province", f"empty: a {level} belongs to a province")
@@ -215,9 +225,36 @@ def site_of(url: str) -> str:
 
 
 _KR_SECOND_LEVEL = {
-    "go", "or", "co", "ne", "re", "ac", "pe", "hs", "ms", "es", "sc", "kg", "mil",
-    "seoul", "busan", "daegu", "incheon", "gwangju", "daejeon", "ulsan", "sejong", "gyeonggi",
-    "gangwon", "chungbuk", "chungnam", "jeonbuk", "jeonnam", "gyeongbuk", "gyeongnam", "jeju",
+    "go",
+    "or",
+    "co",
+    "ne",
+    "re",
+    "ac",
+    "pe",
+    "hs",
+    "ms",
+    "es",
+    "sc",
+    "kg",
+    "mil",
+    "seoul",
+    "busan",
+    "daegu",
+    "incheon",
+    "gwangju",
+    "daejeon",
+    "ulsan",
+    "sejong",
+    "gyeonggi",
+    "gangwon",
+    "chungbuk",
+    "chungnam",
+    "jeonbuk",
+    "jeonnam",
+    "gyeongbuk",
+    "gyeongnam",
+    "jeju",
 }
 
 
@@ -240,8 +277,9 @@ def family_base_url(board_url: str, family_profile=None) -> str:
     return urlunsplit((parts.scheme, parts.netloc, "", query, ""))
 
 
-def crawlability(gov: Government, profiles: Mapping[str, object],
-                 broken: Mapping[str, object] | None = None) -> Crawlability:
+def crawlability(
+    gov: Government, profiles: Mapping[str, object], broken: Mapping[str, object] | None = None
+) -> Crawlability:
     """How `gov` is crawled with the sources at hand: `profiles` maps working source names to
     their Profile (or None for a source with no profile file), `broken` the unusable ones."""
     note = ""
@@ -262,16 +300,20 @@ def crawlability(gov: Government, profiles: Mapping[str, object],
     if gov.family and gov.press_board_url and gov.family in profiles:
         base = family_base_url(gov.press_board_url, profiles[gov.family])
         command = f"bulletins crawl {gov.family} --base-url '{base}'"
-        return Crawlability("family", f"crawlable with the {gov.family} family: {command}{note}",
-                            f"URL from {gov.press_board_source}; family from {gov.family_source}", command)
+        return Crawlability(
+            "family",
+            f"crawlable with the {gov.family} family: {command}{note}",
+            f"URL from {gov.press_board_source}; family from {gov.family_source}",
+            command,
+        )
     if gov.press_board_url:
         command = f"bulletins crawl --url '{gov.press_board_url}'"
-        return Crawlability("zero-config", f"zero-config: {command}{note}",
-                            f"URL from {gov.press_board_source}", command)
+        return Crawlability(
+            "zero-config", f"zero-config: {command}{note}", f"URL from {gov.press_board_source}", command
+        )
     if gov.home_page:
         command = f"bulletins discover '{gov.home_page}'"
-        return Crawlability("discover", f"find the board: {command}{note}",
-                            f"URL from {gov.home_page_source}", command)
+        return Crawlability("discover", f"find the board: {command}{note}", f"URL from {gov.home_page_source}", command)
     return Crawlability("unknown", f"unknown{note}", "", None)
 
 
@@ -282,9 +324,11 @@ def summary(rows: list[tuple[Government, Crawlability]], where: str = "") -> str
     for _, crawl in rows:
         counts[crawl.kind] += 1
     missing = sorted({g.profile for g, c in rows if g.profile and c.kind != "profile"})
-    text = (f"{len(rows)} government{'' if len(rows) == 1 else 's'}{where}: {counts['profile']} crawlable by a profile, "
-            f"{counts['family']} by a family, {counts['zero-config']} zero-config, "
-            f"{counts['discover']} with a home page only (bulletins discover), {counts['unknown']} unknown")
+    text = (
+        f"{len(rows)} government{'' if len(rows) == 1 else 's'}{where}: {counts['profile']} crawlable by a profile, "
+        f"{counts['family']} by a family, {counts['zero-config']} zero-config, "
+        f"{counts['discover']} with a home page only (bulletins discover), {counts['unknown']} unknown"
+    )
     if missing:
         text += f"; profiles named but not usable: {', '.join(missing)}"
     return text

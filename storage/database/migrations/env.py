@@ -19,9 +19,13 @@ target_metadata = SQLModel.metadata
 
 
 def run_on(connection) -> None:
-    context.configure(connection=connection, target_metadata=target_metadata,
-                      render_as_batch=connection.dialect.name == "sqlite", transactional_ddl=True,
-                      include_name=include_name)
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        render_as_batch=connection.dialect.name == "sqlite",
+        transactional_ddl=True,
+        include_name=include_name,
+    )
     with context.begin_transaction(), warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=EXPRESSION_INDEX_WARNING)
         context.run_migrations()

@@ -11,11 +11,29 @@ from html import escape
 from .data import ReportData
 
 # Okabe-Ito and Tableau-like colours, distinguishable with the common colour-vision deficiencies.
-PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442",
-           "#000000", "#999999", "#8C564B", "#17BECF", "#BCBD22")
+PALETTE = (
+    "#0072B2",
+    "#E69F00",
+    "#009E73",
+    "#CC79A7",
+    "#56B4E9",
+    "#D55E00",
+    "#F0E442",
+    "#000000",
+    "#999999",
+    "#8C564B",
+    "#17BECF",
+    "#BCBD22",
+)
 LANGUAGE_COLORS = {"ko": "#0072B2", "en": "#E69F00", "unknown": "#BBBBBB"}
-LANGUAGE_NAMES = {"ko": "Korean", "en": "English", "ja": "Japanese", "zh-cn": "Chinese",
-                  "zh-tw": "Chinese", "unknown": "unknown"}
+LANGUAGE_NAMES = {
+    "ko": "Korean",
+    "en": "English",
+    "ja": "Japanese",
+    "zh-cn": "Chinese",
+    "zh-tw": "Chinese",
+    "unknown": "unknown",
+}
 
 
 def _e(value) -> str:
@@ -32,8 +50,10 @@ def _nice_step(raw: float) -> float:
     if raw <= 1:
         return 1
     magnitude = 10 ** math.floor(math.log10(raw))
-    return next((m * magnitude for m in (1, 2, 2.5, 5, 10)
-                 if m * magnitude >= raw and float(m * magnitude).is_integer()), 10 * magnitude)
+    return next(
+        (m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw and float(m * magnitude).is_integer()),
+        10 * magnitude,
+    )
 
 
 def nice_ticks(top: float, count: int = 5, bottom: float = 0) -> list[float]:
@@ -60,11 +80,10 @@ def tick_label(value: float) -> str:
 class Plot:
     """A plot area inside an SVG of width x height, with margins for the axes."""
 
-    def __init__(self, width: int, height: int, left: int = 64, right: int = 20, top: int = 16,
-                 bottom: int = 48):
+    def __init__(self, width: int, height: int, left: int = 64, right: int = 20, top: int = 16, bottom: int = 48):
         self.width, self.height = width, height
         self.x0, self.x1 = left, width - right
-        self.y0, self.y1 = height - bottom, top   # y0: the baseline (bottom)
+        self.y0, self.y1 = height - bottom, top  # y0: the baseline (bottom)
 
     @property
     def plot_width(self) -> float:
@@ -80,24 +99,32 @@ class Plot:
         for t in ticks:
             y = _n(self.y(t, ticks))
             parts.append(f'<line class="grid" x1="{self.x0}" x2="{self.x1}" y1="{y}" y2="{y}"/>')
-            parts.append(f'<text class="tick" x="{self.x0 - 6}" y="{y}" text-anchor="end" '
-                         f'dominant-baseline="middle">{tick_label(t)}</text>')
+            parts.append(
+                f'<text class="tick" x="{self.x0 - 6}" y="{y}" text-anchor="end" '
+                f'dominant-baseline="middle">{tick_label(t)}</text>'
+            )
         cy = (self.y0 + self.y1) / 2
-        parts.append(f'<text class="axis-label" x="14" y="{_n(cy)}" text-anchor="middle" '
-                     f'transform="rotate(-90 14 {_n(cy)})">{_e(label)}</text>')
+        parts.append(
+            f'<text class="axis-label" x="14" y="{_n(cy)}" text-anchor="middle" '
+            f'transform="rotate(-90 14 {_n(cy)})">{_e(label)}</text>'
+        )
         parts.append(f'<line class="baseline" x1="{self.x0}" x2="{self.x1}" y1="{self.y0}" y2="{self.y0}"/>')
         parts.append("</g>")
         return parts
 
     def x_label(self, label: str) -> str:
-        return (f'<text class="axis-label" x="{_n((self.x0 + self.x1) / 2)}" y="{self.height - 6}" '
-                f'text-anchor="middle">{_e(label)}</text>')
+        return (
+            f'<text class="axis-label" x="{_n((self.x0 + self.x1) / 2)}" y="{self.height - 6}" '
+            f'text-anchor="middle">{_e(label)}</text>'
+        )
 
 
 def _svg(chart_id: str, width: int, height: int, title: str, body: list[str]) -> str:
-    return (f'<svg class="chart" id="{chart_id}" role="img" aria-label="{_e(title)}" '
-            f'viewBox="0 0 {width} {height}" width="{width}" height="{height}">'
-            f'<title>{_e(title)}</title>' + "".join(body) + "</svg>")
+    return (
+        f'<svg class="chart" id="{chart_id}" role="img" aria-label="{_e(title)}" '
+        f'viewBox="0 0 {width} {height}" width="{width}" height="{height}">'
+        f"<title>{_e(title)}</title>" + "".join(body) + "</svg>"
+    )
 
 
 def source_colors(sources: list[str]) -> dict[str, str]:
@@ -120,9 +147,13 @@ def language_name(code: str) -> str:
 
 
 def _legend(items: list[tuple[str, str]], css_class: str = "legend") -> str:
-    return (f'<ul class="{css_class}">' + "".join(
-        f'<li><span class="swatch" style="background:{color}"></span>{_e(label)}</li>'
-        for label, color in items) + "</ul>")
+    return (
+        f'<ul class="{css_class}">'
+        + "".join(
+            f'<li><span class="swatch" style="background:{color}"></span>{_e(label)}</li>' for label, color in items
+        )
+        + "</ul>"
+    )
 
 
 def monthly_chart(data: ReportData) -> str:
@@ -148,20 +179,24 @@ def monthly_chart(data: ReportData) -> str:
                 continue
             y_top = plot.y(stacked + count, ticks)
             height = plot.y(stacked, ticks) - y_top
-            body.append(f'<rect class="bar" data-source="{_e(s)}" data-month="{month}" data-count="{count}" '
-                        f'x="{_n(x)}" y="{_n(y_top)}" width="{_n(bar)}" height="{_n(height)}" '
-                        f'fill="{colors[s]}"><title>{_e(s)} · {month}: {count:,} '
-                        f'article{"" if count == 1 else "s"}</title></rect>')
+            body.append(
+                f'<rect class="bar" data-source="{_e(s)}" data-month="{month}" data-count="{count}" '
+                f'x="{_n(x)}" y="{_n(y_top)}" width="{_n(bar)}" height="{_n(height)}" '
+                f'fill="{colors[s]}"><title>{_e(s)} · {month}: {count:,} '
+                f"article{'' if count == 1 else 's'}</title></rect>"
+            )
             stacked += count
-    body.append("</g><g class=\"axis x-axis\">")
+    body.append('</g><g class="axis x-axis">')
     for i, month in enumerate(months):
         first_of_year = month.endswith("-01")
         if (label_every == 12 and (first_of_year or i == 0)) or (label_every < 12 and i % label_every == 0):
             cx = plot.x0 + (i + 0.5) * slot
             text = month[:4] if label_every == 12 else month
-            body.append(f'<line class="tick-mark" x1="{_n(cx)}" x2="{_n(cx)}" y1="{plot.y0}" '
-                        f'y2="{plot.y0 + 4}"/><text class="tick" x="{_n(cx)}" y="{plot.y0 + 16}" '
-                        f'text-anchor="middle">{text}</text>')
+            body.append(
+                f'<line class="tick-mark" x1="{_n(cx)}" x2="{_n(cx)}" y1="{plot.y0}" '
+                f'y2="{plot.y0 + 4}"/><text class="tick" x="{_n(cx)}" y="{plot.y0 + 16}" '
+                f'text-anchor="middle">{text}</text>'
+            )
     body.append("</g>")
     body.append(plot.x_label("month of publication"))
     title = "Articles per month of publication, by source"
@@ -174,8 +209,10 @@ def language_chart(data: ReportData) -> str:
     sources = data.sources
     if not sources:
         return '<p class="empty">No articles.</p>'
-    all_languages = sorted({lang for per in data.languages.values() for lang in per},
-                           key=lambda lang: (lang == "unknown", lang not in LANGUAGE_COLORS, lang))
+    all_languages = sorted(
+        {lang for per in data.languages.values() for lang in per},
+        key=lambda lang: (lang == "unknown", lang not in LANGUAGE_COLORS, lang),
+    )
     colors = language_colors(all_languages)
     row, gap, left, right = 28, 12, 150, 20
     width = 960
@@ -184,15 +221,19 @@ def language_chart(data: ReportData) -> str:
     body = ['<g class="axis x-axis">']
     for pct in (0, 25, 50, 75, 100):
         tick_x = _n(x0 + (x1 - x0) * pct / 100)
-        body.append(f'<line class="grid" x1="{tick_x}" x2="{tick_x}" y1="16" y2="{height - 28}"/>'
-                    f'<text class="tick" x="{tick_x}" y="{height - 12}" text-anchor="middle">{pct} %</text>')
+        body.append(
+            f'<line class="grid" x1="{tick_x}" x2="{tick_x}" y1="16" y2="{height - 28}"/>'
+            f'<text class="tick" x="{tick_x}" y="{height - 12}" text-anchor="middle">{pct} %</text>'
+        )
     body.append("</g>")
     for i, s in enumerate(sources):
         y = 20 + i * (row + gap)
         per = data.languages.get(s, {})
         total = sum(per.values())
-        body.append(f'<text class="row-label" x="{left - 8}" y="{_n(y + row / 2)}" text-anchor="end" '
-                    f'dominant-baseline="middle">{_e(s)}</text>')
+        body.append(
+            f'<text class="row-label" x="{left - 8}" y="{_n(y + row / 2)}" text-anchor="end" '
+            f'dominant-baseline="middle">{_e(s)}</text>'
+        )
         x = float(x0)
         for lang in all_languages:
             count = per.get(lang, 0)
@@ -200,13 +241,17 @@ def language_chart(data: ReportData) -> str:
                 continue
             w = (x1 - x0) * count / total
             share = 100 * count / total
-            body.append(f'<rect class="segment" data-source="{_e(s)}" data-language="{_e(lang)}" '
-                        f'data-count="{count}" x="{_n(x)}" y="{y}" width="{_n(w)}" height="{row}" '
-                        f'fill="{colors[lang]}"><title>{_e(s)} · {_e(language_name(lang))}: {count:,} '
-                        f'articles ({share:.1f} %)</title></rect>')
+            body.append(
+                f'<rect class="segment" data-source="{_e(s)}" data-language="{_e(lang)}" '
+                f'data-count="{count}" x="{_n(x)}" y="{y}" width="{_n(w)}" height="{row}" '
+                f'fill="{colors[lang]}"><title>{_e(s)} · {_e(language_name(lang))}: {count:,} '
+                f"articles ({share:.1f} %)</title></rect>"
+            )
             if w > 44:
-                body.append(f'<text class="segment-label" x="{_n(x + w / 2)}" y="{_n(y + row / 2)}" '
-                            f'text-anchor="middle" dominant-baseline="middle">{share:.0f} %</text>')
+                body.append(
+                    f'<text class="segment-label" x="{_n(x + w / 2)}" y="{_n(y + row / 2)}" '
+                    f'text-anchor="middle" dominant-baseline="middle">{share:.0f} %</text>'
+                )
             x += w
     title = "Language mix by source (share of articles)"
     legend = _legend([(language_name(lang), colors[lang]) for lang in all_languages])
@@ -281,9 +326,11 @@ def growth_chart(data: ReportData) -> str:
     moments, fmt = time_ticks(start, end)
     for t in moments:
         tick_x = _n(x_of(t))
-        body.append(f'<line class="tick-mark" x1="{tick_x}" x2="{tick_x}" y1="{plot.y0}" y2="{plot.y0 + 4}"/>'
-                    f'<text class="tick" x="{tick_x}" y="{plot.y0 + 16}" text-anchor="middle">'
-                    f'{t.strftime(fmt)}</text>')
+        body.append(
+            f'<line class="tick-mark" x1="{tick_x}" x2="{tick_x}" y1="{plot.y0}" y2="{plot.y0 + 4}"/>'
+            f'<text class="tick" x="{tick_x}" y="{plot.y0 + 16}" text-anchor="middle">'
+            f"{t.strftime(fmt)}</text>"
+        )
     body.append("</g>")
     for a in series:
         color = colors[a.id]
@@ -293,19 +340,28 @@ def growth_chart(data: ReportData) -> str:
             path = " ".join(f"{_n(x)},{_n(y)}" for x, y in coords)
             body.append(f'<polyline class="line" points="{path}" fill="none" stroke="{color}"/>')
         for (t, v), (x, y) in zip(a.points, coords):
-            body.append(f'<circle class="point" data-views="{v}" data-observed="{t:%Y-%m-%dT%H:%M:%SZ}" '
-                        f'cx="{_n(x)}" cy="{_n(y)}" r="3.5" fill="{color}"><title>{_e(a.title)} · '
-                        f'{t:%Y-%m-%d %H:%M} UTC: {v:,} views</title></circle>')
+            body.append(
+                f'<circle class="point" data-views="{v}" data-observed="{t:%Y-%m-%dT%H:%M:%SZ}" '
+                f'cx="{_n(x)}" cy="{_n(y)}" r="3.5" fill="{color}"><title>{_e(a.title)} · '
+                f"{t:%Y-%m-%d %H:%M} UTC: {v:,} views</title></circle>"
+            )
         body.append("</g>")
     body.append(plot.x_label("observed (UTC)"))
     title = f"View counts over time of the {len(series)} most viewed articles"
-    legend = ('<ol class="legend series-legend">' + "".join(
-        f'<li><span class="swatch" style="background:{colors[a.id]}"></span>'
-        f'<span class="views">{a.views:,}</span> {_e(a.title)} <span class="muted">({_e(a.source)} · '
-        f'#{a.id} · {len(a.points)} observation{"" if len(a.points) == 1 else "s"})</span></li>'
-        for a in series) + "</ol>")
+    legend = (
+        '<ol class="legend series-legend">'
+        + "".join(
+            f'<li><span class="swatch" style="background:{colors[a.id]}"></span>'
+            f'<span class="views">{a.views:,}</span> {_e(a.title)} <span class="muted">({_e(a.source)} · '
+            f"#{a.id} · {len(a.points)} observation{'' if len(a.points) == 1 else 's'})</span></li>"
+            for a in series
+        )
+        + "</ol>"
+    )
     note = ""
     if all(len(a.points) < 2 for a in series):
-        note = ('<p class="note">Each article has one observation so far: the lines appear '
-                'after later crawls have read the counters again.</p>')
+        note = (
+            '<p class="note">Each article has one observation so far: the lines appear '
+            "after later crawls have read the counters again.</p>"
+        )
     return _svg("chart-growth", plot.width, plot.height, title, body) + note + legend

@@ -33,16 +33,20 @@ def summary_table(data: ReportData) -> str:
         total.first_published = min(firsts) if firsts else None
         total.last_published = max(lasts) if lasts else None
         rows.append((total, True))
-    head = ("<tr><th>source</th><th>articles</th><th>dated</th><th>first published</th>"
-            "<th>last published</th><th>languages</th><th>views (sum)</th><th>attachments</th></tr>")
+    head = (
+        "<tr><th>source</th><th>articles</th><th>dated</th><th>first published</th>"
+        "<th>last published</th><th>languages</th><th>views (sum)</th><th>attachments</th></tr>"
+    )
     body = []
     for s, is_total in rows:
         langs = ", ".join(f"{lang} {n:,}" for lang, n in s.languages.items())
         attributes = ' class="total"' if is_total else f' data-source="{_e(s.source)}"'
-        body.append(f'<tr{attributes}><td>{_e(s.source)}</td><td class="num">{s.articles:,}</td>'
-                    f'<td class="num">{s.dated:,}</td><td>{s.first_published or "–"}</td>'
-                    f'<td>{s.last_published or "–"}</td><td>{_e(langs)}</td>'
-                    f'<td class="num">{s.views:,}</td><td class="num">{s.attachments:,}</td></tr>')
+        body.append(
+            f'<tr{attributes}><td>{_e(s.source)}</td><td class="num">{s.articles:,}</td>'
+            f'<td class="num">{s.dated:,}</td><td>{s.first_published or "–"}</td>'
+            f"<td>{s.last_published or '–'}</td><td>{_e(langs)}</td>"
+            f'<td class="num">{s.views:,}</td><td class="num">{s.attachments:,}</td></tr>'
+        )
     return f'<table class="summary"><thead>{head}</thead><tbody>{"".join(body)}</tbody></table>'
 
 
@@ -57,12 +61,16 @@ def health_table(data: ReportData) -> str:
     head = "<tr>" + "".join(f"<th>{_e(cell.lower())}</th>" for cell in header) + "</tr>"
     body = []
     for h, cells in zip(ranked, rows):
-        tds = "".join(f'<td class="verdict {_e(h.verdict)}">{_e(c)}</td>' if i == 1 else f"<td>{_e(c)}</td>"
-                      for i, c in enumerate(cells))
+        tds = "".join(
+            f'<td class="verdict {_e(h.verdict)}">{_e(c)}</td>' if i == 1 else f"<td>{_e(c)}</td>"
+            for i, c in enumerate(cells)
+        )
         body.append(f'<tr data-source="{_e(h.source)}" data-verdict="{_e(h.verdict)}">{tds}</tr>')
-    note = (f'<p class="note">{_e(summary_line(data.health))}, judged on {data.today}. '
-            f"Verdicts: ok; failed (the last run is not ok); drift (the last run found layout "
-            f"drift); {_e(STALE_RULE)}; never (no crawl run recorded).</p>")
+    note = (
+        f'<p class="note">{_e(summary_line(data.health))}, judged on {data.today}. '
+        f"Verdicts: ok; failed (the last run is not ok); drift (the last run found layout "
+        f"drift); {_e(STALE_RULE)}; never (no crawl run recorded).</p>"
+    )
     return f'<table class="health"><thead>{head}</thead><tbody>{"".join(body)}</tbody></table>{note}'
 
 
@@ -106,8 +114,11 @@ td.verdict.stale, td.verdict.never { color: #9a6700; }
 
 def render(data: ReportData) -> str:
     """The report as one HTML document (UTF-8, no outside references)."""
-    scope = f"source {data.source}" if data.source else f"{len(data.sources)} source" + (
-        "" if len(data.sources) == 1 else "s")
+    scope = (
+        f"source {data.source}"
+        if data.source
+        else f"{len(data.sources)} source" + ("" if len(data.sources) == 1 else "s")
+    )
     articles = sum(s.articles for s in data.summary)
     return f"""<!DOCTYPE html>
 <html lang="en">
@@ -137,8 +148,9 @@ generated {data.generated_at:%Y-%m-%d %H:%M} UTC</p>
 """
 
 
-def write_report(engine: Engine, path, source: str | None = None, now: datetime | None = None,
-                 known: tuple[str, ...] = ()) -> ReportData:
+def write_report(
+    engine: Engine, path, source: str | None = None, now: datetime | None = None, known: tuple[str, ...] = ()
+) -> ReportData:
     """Collect and write the report to `path`; returns what it showed."""
     data = collect(engine, source, now, known)
     html = render(data)  # rendered before the file is touched: a failure leaves no half report

@@ -8,6 +8,7 @@ Revises:
 Create Date: 2026-11-28
 
 """
+
 from typing import Sequence, Union
 
 from alembic import op

@@ -16,6 +16,7 @@ Revises: 0001
 Create Date: 2026-11-28
 
 """
+
 from typing import Sequence, Union
 
 from alembic import op

@@ -20,6 +20,7 @@ Revises: 0002
 Create Date: 2026-11-28
 
 """
+
 from typing import Sequence, Union
 
 from alembic import op
@@ -116,37 +117,84 @@ def upgrade() -> None:
         "SELECT name, min(first_at), max(last_at) FROM ("
         " SELECT source AS name, first_seen AS first_at, last_seen AS last_at FROM article"
         " UNION ALL SELECT source, started_at, started_at FROM crawlrun"
-        ") AS seen GROUP BY name ORDER BY name")
+        ") AS seen GROUP BY name ORDER BY name"
+    )
 
     # Bulletins: (source, issue month, else published month) of every article.
     published_month = "substr(published, 1, 7)" if dialect == "sqlite" else "to_char(published, 'YYYY-MM')"
     month = f"coalesce(issue_month, {published_month})"
     op.execute(
         f"INSERT INTO bulletin (source, month) SELECT DISTINCT source, {month} FROM article "
-        f"WHERE {month} IS NOT NULL ORDER BY 1, 2")
+        f"WHERE {month} IS NOT NULL ORDER BY 1, 2"
+    )
     op.execute(
         "UPDATE article SET bulletin_id = (SELECT bulletin.id FROM bulletin WHERE "
-        f"bulletin.source = article.source AND bulletin.month = {month}) WHERE {month} IS NOT NULL")
+        f"bulletin.source = article.source AND bulletin.month = {month}) WHERE {month} IS NOT NULL"
+    )
 
     # Revisions: one per article, its current content (hashed as save_article hashes it).
-    article = sa.table("article", *(sa.column(name) for name in (
-        "id", "title", "body_text", "first_seen", "last_seen", "warc_file", "warc_offset",
-        "warc_record_id", "extractor_version")))
-    revisions = sa.table("articlerevision", *(sa.column(name) for name in (
-        "article_id", "content_hash", "title", "body_text", "first_seen", "last_seen", "warc_file",
-        "warc_offset", "warc_record_id", "extractor_version")))
+    article = sa.table(
+        "article",
+        *(
+            sa.column(name)
+            for name in (
+                "id",
+                "title",
+                "body_text",
+                "first_seen",
+                "last_seen",
+                "warc_file",
+                "warc_offset",
+                "warc_record_id",
+                "extractor_version",
+            )
+        ),
+    )
+    revisions = sa.table(
+        "articlerevision",
+        *(
+            sa.column(name)
+            for name in (
+                "article_id",
+                "content_hash",
+                "title",
+                "body_text",
+                "first_seen",
+                "last_seen",
+                "warc_file",
+                "warc_offset",
+                "warc_record_id",
+                "extractor_version",
+            )
+        ),
+    )
     last_id = 0
     while True:  # in pages of BATCH rows: memory stays flat on a large database
-        rows = bind.execute(sa.select(article).where(article.c.id > last_id)
-                            .order_by(article.c.id).limit(BATCH)).mappings().all()
+        rows = (
+            bind.execute(sa.select(article).where(article.c.id > last_id).order_by(article.c.id).limit(BATCH))
+            .mappings()
+            .all()
+        )
         if not rows:
             break
-        bind.execute(revisions.insert(), [
-            {"article_id": r["id"], "content_hash": content_hash(r["title"], r["body_text"]),
-             "title": r["title"], "body_text": r["body_text"], "first_seen": r["first_seen"],
-             "last_seen": r["last_seen"], "warc_file": r["warc_file"], "warc_offset": r["warc_offset"],
-             "warc_record_id": r["warc_record_id"], "extractor_version": r["extractor_version"]}
-            for r in rows])
+        bind.execute(
+            revisions.insert(),
+            [
+                {
+                    "article_id": r["id"],
+                    "content_hash": content_hash(r["title"], r["body_text"]),
+                    "title": r["title"],
+                    "body_text": r["body_text"],
+                    "first_seen": r["first_seen"],
+                    "last_seen": r["last_seen"],
+                    "warc_file": r["warc_file"],
+                    "warc_offset": r["warc_offset"],
+                    "warc_record_id": r["warc_record_id"],
+                    "extractor_version": r["extractor_version"],
+                }
+                for r in rows
+            ],
+        )
         last_id = rows[-1]["id"]
 
     # Search.

@@ -18,6 +18,7 @@ Revises: 0003
 Create Date: 2026-12-06
 
 """
+
 from typing import Sequence, Union
 
 from alembic import op
@@ -59,7 +60,8 @@ def upgrade() -> None:
         "UPDATE attachment SET (warc_file, warc_offset, warc_record_id) = ("
         "SELECT d.warc_file, d.warc_offset, d.warc_record_id FROM payloaddigest d "
         "WHERE d.url = attachment.url ORDER BY d.id DESC LIMIT 1) "
-        "WHERE EXISTS (SELECT 1 FROM payloaddigest d WHERE d.url = attachment.url)")
+        "WHERE EXISTS (SELECT 1 FROM payloaddigest d WHERE d.url = attachment.url)"
+    )
 
     with op.batch_alter_table("crawlrun", schema=None) as batch_op:
         batch_op.add_column(sa.Column("host", sqlmodel.sql.sqltypes.AutoString(), nullable=True))

@@ -12,6 +12,7 @@ Revises: 0004
 Create Date: 2026-12-13
 
 """
+
 from typing import Sequence, Union
 
 from alembic import op

@@ -19,6 +19,7 @@ Revises: 0005
 Create Date: 2026-12-20
 
 """
+
 from typing import Sequence, Union
 
 from alembic import op
