@@ -14,7 +14,7 @@ from functools import partial
 from urllib.parse import urljoin, urlsplit
 
 import nh3
-from bs4 import BeautifulSoup, NavigableString, Tag
+from bs4 import BeautifulSoup, NavigableString, SoupStrainer, Tag
 
 from scraper.terminal import SEQUENCES
 
@@ -98,6 +98,8 @@ BLOCK = {
 # Containers that become a paragraph when they hold no other block, else give way to their
 # content. Any other tag outside KEEP and DROP gives way to its content.
 CONTAINERS = BLOCK - KEEP
+# Made once: BeautifulSoup builds a strainer's match rules for every find() given a set of names
+_CONTAINER_TAGS, _BLOCK_TAGS = SoupStrainer(CONTAINERS), SoupStrainer(BLOCK)
 
 SAFE_SCHEMES = {"http", "https", "mailto"}
 _URL_CONTROL = re.compile(r"[\x00-\x20\x7f]+")
@@ -179,13 +181,13 @@ def _safe_url(value: str, base_url: str) -> str | None:
 def _paragraphs(root: BeautifulSoup) -> None:
     """A container holding no other block becomes a paragraph; one that does gives way to its
     content, its loose text and inline runs made paragraphs (`<div>a<hr>b</div>c` is three)."""
-    for tag in root.find_all(CONTAINERS):
-        if not tag.find(BLOCK):
+    for tag in root.find_all(_CONTAINER_TAGS):
+        if not tag.find(_BLOCK_TAGS):
             tag.name = "p"
             continue
         run: list = []
         for child in [*tag.children, None]:
-            if child is None or (isinstance(child, Tag) and (child.name in BLOCK or child.find(BLOCK))):
+            if child is None or (isinstance(child, Tag) and (child.name in BLOCK or child.find(_BLOCK_TAGS))):
                 if any(str(node).strip() for node in run):
                     paragraph = run[0].wrap(root.new_tag("p"))
                     for node in run[1:]:
