@@ -140,11 +140,11 @@ def mixed_decode(body: bytes, primary: str, fallback: str) -> tuple[str, int]:
     return "".join(parts), mended
 
 
-def mend_mixed_charsets(response: HttpResponse) -> HttpResponse:
+def mend_mixed_charsets(response: HttpResponse, is_text: bool | None = None) -> HttpResponse:
     """The response itself, or when it is declared UTF-8 (or EUC-KR/CP949), is not valid in that
     charset, and some of its invalid runs decode in the other: a copy holding the mended text as
     UTF-8. The WARC keeps the bytes as served; a reparse mends them the same way."""
-    if not text_answer(response):
+    if not (text_answer(response) if is_text is None else is_text):  # is_text: decided already
         return response
     try:
         declared = codecs.lookup(response.encoding or "").name
@@ -185,7 +185,8 @@ class ArticlePageBase(WebPage[ArticleRecord]):
     version: int = 1  # bump when the fields this page object extracts change
 
     def __init__(self, response: HttpResponse, page_params: PageParams | None = None):
-        self.response = mend_mixed_charsets(response)
+        self.is_text = text_answer(response)  # decided once: mending keeps it text
+        self.response = mend_mixed_charsets(response, self.is_text)
         self.page_params = page_params or PageParams()
         if self.page_params.get("source"):
             self.source = self.page_params["source"]
@@ -282,7 +283,7 @@ class ArticlePageBase(WebPage[ArticleRecord]):
         reuses the stored answer for a text it has seen). Dates are judged against the page's
         own day (its HTTP Date header), else `today`, else the day of extraction in Korea."""
         url = str(self.response.url)
-        is_text = text_answer(self.response)
+        is_text = self.is_text
         board_id = self._safe("board_id", self._getter("board_id")) or url
         record = ArticleRecord(
             source=self.source,

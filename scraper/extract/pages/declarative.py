@@ -229,7 +229,7 @@ class ArticlePage(ArticlePageBase):
         if self._auto is None:
             from scraper.extract import extract_article
 
-            encoding = self.response.encoding if text_answer(self.response) else None
+            encoding = self.response.encoding if self.is_text else None
             self._auto = extract_article(self.response.body, str(self.response.url), encoding=encoding)
         return self._auto
 

@@ -11,7 +11,7 @@ from web_poet import HttpResponse, PageParams, field
 
 from scraper.extract import Extraction, extract_article
 from ..items import AttachmentRecord
-from .base import ArticlePageBase, text_answer
+from .base import ArticlePageBase
 
 # Query parameters that name an article on Korean boards, best first.
 ID_PARAMS = (
@@ -67,7 +67,7 @@ class ArticlePage(ArticlePageBase):
     @property
     def found(self) -> Extraction:
         if self._found is None:
-            encoding = self.response.encoding if text_answer(self.response) else None
+            encoding = self.response.encoding if self.is_text else None
             self._found = extract_article(self.response.body, str(self.response.url), encoding=encoding)
         return self._found
 
