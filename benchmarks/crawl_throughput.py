@@ -20,10 +20,12 @@ close), CDXJ index and WACZ package. Rounds run ``scrapy, profile, url`` (``--re
 after one uncounted bare run that fills the replica's page cache.
 
 Figures of each run: seconds, the process's wall time from start to exit; CPU s, its user +
-system time (``wait4``); spider s, Scrapy's finish_time - start_time (the rest is start-up and
-closing); responses, Scrapy's ``response_received_count`` (from the ``--json`` line of the bare
-spider, from the stats dump in the log of ours); replica CPU s, the server's CPU time during the
-run; peak RSS, the child's ``ru_maxrss`` (above the script's own, so not inherited).
+system time (``wait4``; that of the process reading articles for ours, scraper/crawl/extraction,
+is in it: a child reaped before the crawl's process exits); spider s, Scrapy's finish_time -
+start_time (the rest is start-up and closing); responses, Scrapy's ``response_received_count``
+(from the ``--json`` line of the bare spider, from the stats dump in the log of ours); replica CPU
+s, the server's CPU time during the run; peak RSS, the child's ``ru_maxrss`` (above the script's
+own, so not inherited; the larger of the crawl's process and its reading process, not their sum).
 
 The summary gives each mode's median seconds and CPU seconds, and the ratio bare/ours: the
 median seconds of the scrapy runs over the median of the mode's (target >= 0.70), with the

@@ -233,8 +233,10 @@ def test_thousands_of_articles_with_repeated_attachments_on_a_busy_machine_lose_
 
 @pytest.fixture
 def small_warc_disk(tmp_path):
-    """The WARC folder on a real 300 KiB file system that fills up."""
-    with small_disk(tmp_path / "warc", "300k") as folder:
+    """The WARC folder on a real 120 KiB file system that fills up before every article page is
+    archived, whichever order the pages come in (attachments are asked for once their article is
+    read, in another process: all 60 article pages fit in 300 KiB before them)."""
+    with small_disk(tmp_path / "warc", "120k") as folder:
         yield folder
 
 

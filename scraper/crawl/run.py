@@ -20,6 +20,7 @@ from scrapy.spiderloader import get_spider_loader
 
 from storage.config import StorageError, database_url, ensure_writable_dir, sqlite_path, warc_dir
 
+from .extraction import processes_wanted
 from .frontier import FrontierError, check_frontier
 from .report import CrawlReport
 from .spiders.base import korea_today, month_window
@@ -201,6 +202,7 @@ def run_crawls(jobs: list[tuple[str | type, dict[str, Any]]], settings: Settings
                     "BULLETINS_MAX_PAGE_SIZE", "BULLETINS_MAX_ATTACHMENT_SIZE"):
             if not str(settings.get(cap)).isdigit() or int(settings.get(cap)) < 1:
                 raise ValueError(f"{cap} must be a whole number of at least 1, got {settings.get(cap)!r}")
+        processes_wanted(settings.get("BULLETINS_EXTRACT_PROCESSES"))
         for _, spider_args in jobs:
             month_window(spider_args.get("since"), spider_args.get("until"))
     except ValueError as exc:

@@ -17,6 +17,7 @@ from storage.database.months import month_span
 from storage.database.unfinished import to_retry
 
 from ..database import CrawlDatabase, storage_enabled
+from ..extraction import ExtractionProcesses
 
 from scraper.extract.fields import attachment_filename, plausible
 from scraper.extract.items import AttachmentDownload, ListingViews
@@ -103,6 +104,7 @@ class BulletinSpider(scrapy.Spider):
                  until: str | None = None, full: bool | str = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.full = str(full).lower() in ("1", "true", "yes")
+        self.extraction = ExtractionProcesses(0)  # from_crawler: as BULLETINS_EXTRACT_PROCESSES says
         self.stored: dict[str, date | None] = {}
         self.horizon = date.min
         self.today = korea_today()  # BULLETINS_TODAY, set in from_crawler
@@ -134,6 +136,7 @@ class BulletinSpider(scrapy.Spider):
         spider.max_listing_pages = settings.getint("BULLETINS_MAX_LISTING_PAGES", 20_000)
         spider.max_articles = settings.getint("BULLETINS_MAX_ARTICLES", 300_000)
         spider.today = korea_today(settings.get("BULLETINS_TODAY"))
+        spider.extraction = ExtractionProcesses.from_crawler(crawler)
         if not spider.full and storage_enabled(settings):
             spider.horizon = horizon_start(settings.getint("BULLETINS_HORIZON_MONTHS", 2), spider.today)
             # read when the spider opens: after the archive repair that may clear rows' pointers
@@ -328,9 +331,10 @@ class BulletinSpider(scrapy.Spider):
         else:
             self.listing_ended()
 
-    def parse_article(self, response, page: ArticlePageBase, board_id=None):
+    async def parse_article(self, response, page: ArticlePageBase, board_id=None):
         """An article's view page; `page` is its page object, built by scrapy-poet (each spider
-        names its page class in its own parse_article's annotation)."""
+        names its page class in its own parse_article's annotation). Its article is read in a
+        second process where there is one (scraper.crawl.extraction), the crawl going on meanwhile."""
         if self.redirected_away(response, response.url, board_id):
             # Not the article asked for; but when the page is another article of the board, it
             # is stored under its own id: its own request may be dropped as a duplicate of this one.
@@ -341,7 +345,7 @@ class BulletinSpider(scrapy.Spider):
         if unusable is not None:  # archived as received; no article row of garbage
             self.page_failed((response.meta.get("redirect_urls") or [response.url])[0], unusable, "article", board_id)
             return
-        item = page.to_item()
+        item = await self.extraction.item(page)
         if board_id and item.board_id == response.url:
             item.board_id = board_id  # the view URL does not carry the id (POST views)
         yield item

@@ -185,6 +185,7 @@ class ArticlePageBase(WebPage[ArticleRecord]):
     version: int = 1  # bump when the fields this page object extracts change
 
     def __init__(self, response: HttpResponse, page_params: PageParams | None = None):
+        self.received = response  # as received (pages.portable sends it to another process)
         self.is_text = text_answer(response)  # decided once: mending keeps it text
         self.response = mend_mixed_charsets(response, self.is_text)
         self.page_params = page_params or PageParams()

@@ -366,4 +366,7 @@ def for_profile(profile: Profile, base: type[ArticlePage] = ArticlePage) -> type
         base.__init__(self, response, profile, page_params)
 
     name = "".join(part.capitalize() for part in re.split(r"[^A-Za-z0-9]+", profile.name)) + "ArticlePage"
-    return type(name, (base,), {"__init__": __init__, "profile": profile, "__module__": __name__})
+    # made_from: how another process makes the same class (scraper.extract.pages.portable)
+    return type(
+        name, (base,), {"__init__": __init__, "profile": profile, "made_from": (profile, base), "__module__": __name__}
+    )

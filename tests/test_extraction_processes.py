@@ -1,0 +1,200 @@
+"""Articles read in a second process (scraper.crawl.extraction): the same articles as the crawl's
+own process reads, and none lost when that process dies or cannot take a page."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import pickle
+import signal
+import sqlite3
+import subprocess
+import sys
+
+import pytest
+from web_poet import HttpResponse, PageParams
+
+from scraper.crawl import extraction
+from scraper.crawl.extraction import ExtractionProcesses, processes_wanted
+from scraper.crawl.spiders.profiled import page_object
+from scraper.extract.pages import portable
+from scraper.extract.pages.gyeonggi_en import ArticlePage as GyeonggiEnPage
+from scraper.extract.pages.zero_config import ArticlePage as ZeroConfigPage
+from scraper.extract.profiles import load_profiles
+from scraper.replica import Board, ReplicaServer
+
+from .profile_harness import real_page
+from .test_real_pages import PAGES, read
+
+VIEWS = [i for i, entry in enumerate(PAGES) if entry["kind"] == "view"]
+COLUMNS = ("source, board_id, url, title, issue_month, headline, author, department, published, views, "
+           "body_text, body_html, language, language_probability, missing_fields, field_problems, "
+           "extractor_version")
+
+
+@pytest.mark.parametrize("index", VIEWS, ids=[f"{PAGES[i]['profile']}:{PAGES[i]['file']}" for i in VIEWS])
+def test_a_real_page_sent_to_another_process_gives_the_same_article(index):
+    """Every real captured view page: its job, pickled as it crosses to the reading process,
+    builds the same page class there and gives the very article the page gives here."""
+    page, item = read(index)
+    work = pickle.loads(pickle.dumps(portable.job(page)))
+    assert portable.page_class(work.recipe) is not None
+    assert portable.article(work) == item
+
+
+@pytest.mark.parametrize("index", VIEWS, ids=[PAGES[i]["file"] for i in VIEWS])
+def test_the_zero_config_page_crosses_too(index):
+    """The page class of `bulletins crawl --url` boards, on the same real pages."""
+    entry = PAGES[index]
+    page = ZeroConfigPage(HttpResponse(entry["url"], body=real_page(entry["file"]),
+                                       encoding=entry.get("encoding", "utf-8")), PageParams(source="auto-x"))
+    assert portable.article(pickle.loads(pickle.dumps(portable.job(page)))) == page.to_item()
+
+
+def test_every_profiles_page_class_crosses_by_recipe():
+    """A profile's generated page class (for_profile) is made again from its profile; a named
+    page class is found again by its import path."""
+    for name, profile in load_profiles("").items():
+        cls = page_object(profile)
+        again = portable.page_class(pickle.loads(pickle.dumps(portable.class_recipe(cls))))
+        assert again.__name__ == cls.__name__, name
+        assert getattr(again, "profile", None) == getattr(cls, "profile", None), name
+
+
+def test_a_page_class_made_in_a_function_is_read_in_the_crawls_process():
+    class Local(GyeonggiEnPage):
+        pass
+
+    page = Local(HttpResponse("http://127.0.0.1/view/1", body=b"<html><h1>x</h1></html>", encoding="utf-8"))
+    with pytest.raises((pickle.PicklingError, AttributeError, TypeError)):
+        portable.job(page)
+    readers = ExtractionProcesses(1)
+    assert asyncio.run(readers.item(page)) == page.to_item()
+
+
+def test_a_reader_that_dies_has_its_page_read_here_and_another_takes_its_place():
+    page = GyeonggiEnPage(HttpResponse("http://127.0.0.1/view/7", body=b"<html><body>Hello</body></html>",
+                                       encoding="utf-8"))
+    readers = ExtractionProcesses(1)
+
+    async def twice():
+        first = await readers.item(page)  # through a reader process
+        dying = extraction.reader(1)
+        dying.process.kill()
+        dying.process.wait(10)
+        second = await readers.item(page)  # the reader is gone: read here
+        third = await readers.item(page)  # another reader
+        return first, second, third, dying
+
+    first, second, third, dying = asyncio.run(twice())
+    assert first == second == third == page.to_item()
+    assert dying.gone and extraction.reader(1) is not dying
+
+
+def test_a_busy_reader_owes_a_bounded_number_of_pages_and_the_crawls_process_reads_the_rest():
+    """Many sources side by side fetch faster than one process reads: the crawl's process must
+    not pile their pages up in memory. A stopped reader is given OWED_AT_MOST pages; the pages
+    past them are read in the crawl's process at once, and the owed ones once it goes on."""
+    pages = [GyeonggiEnPage(HttpResponse(f"http://127.0.0.1/view/{n}", encoding="utf-8",
+                                         body=f"<html><body><h1>Title {n}</h1><p>Body {n}</p></body></html>".encode()))
+             for n in range(extraction.OWED_AT_MOST + 5)]
+    readers = ExtractionProcesses(1)
+
+    async def all_of_them():
+        busy = extraction.reader(1)
+        busy.process.send_signal(signal.SIGSTOP)
+        try:
+            tasks = [asyncio.ensure_future(readers.item(page)) for page in pages]
+            await asyncio.sleep(0.5)
+            done_while_stopped = sum(task.done() for task in tasks)
+            owed = len(busy.owed)
+        finally:
+            busy.process.send_signal(signal.SIGCONT)
+        return await asyncio.gather(*tasks), done_while_stopped, owed
+
+    items, done_while_stopped, owed = asyncio.run(all_of_them())
+    assert owed == extraction.OWED_AT_MOST and done_while_stopped == 5
+    assert items == [page.to_item() for page in pages]
+
+
+def test_the_setting_is_checked():
+    assert processes_wanted("0") == 0 and processes_wanted(2) == 2
+    assert processes_wanted("auto") == (1 if (os.cpu_count() or 1) >= 2 else 0)
+    for bad in ("two", "-1"):
+        with pytest.raises(ValueError, match="BULLETINS_EXTRACT_PROCESSES"):
+            processes_wanted(bad)
+
+
+CRAWL = """
+import json, os, signal, sys
+from scrapy import signals
+from scraper.crawl import extraction
+from scraper.crawl.run import make_settings, run_crawl
+
+processes, kill_after = sys.argv[4], int(sys.argv[5])
+settings = make_settings(database=sys.argv[2], warcs=sys.argv[3],
+                         overrides={"BULLETINS_EXTRACT_PROCESSES": processes})
+killed = []
+if kill_after:  # kill the reading process in the middle of the crawl
+    from scraper.crawl import spiders
+    from scraper.crawl.spiders import base
+
+    opened = base.BulletinSpider.from_crawler.__func__
+
+    def from_crawler(cls, crawler, *args, **kwargs):
+        spider = opened(cls, crawler, *args, **kwargs)
+
+        def scraped(item):
+            if crawler.stats.get_value("item_scraped_count", 0) == kill_after and not killed:
+                reader = extraction._readers[0]
+                os.kill(reader.process.pid, signal.SIGKILL)
+                killed.append(reader.process.pid)
+        crawler.signals.connect(scraped, signal=signals.item_scraped, weak=False)
+        return spider
+    base.BulletinSpider.from_crawler = classmethod(from_crawler)
+outcome = run_crawl("gyeonggi-en", settings, base_url=sys.argv[1])
+print(json.dumps({"status": outcome.status, "articles": outcome.report.articles, "killed": len(killed),
+                  "apart": outcome.stats.get("bulletins/articles_read_apart", 0),
+                  "here": outcome.stats.get("bulletins/articles_read_here", 0)}))
+"""
+
+
+def crawl(base_url, folder, processes: str, kill_after: int = 0) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BULLETINS_")}
+    env["BULLETINS_TODAY"] = "2026-06-15"
+    result = subprocess.run([sys.executable, "-c", CRAWL, base_url, f"sqlite:///{folder}/db.sqlite",
+                             str(folder / "warc"), processes, str(kill_after)],
+                            env=env, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-3000:]
+    outcome = json.loads(result.stdout.strip().splitlines()[-1])
+    outcome["told"] = "the process reading articles ended" in result.stderr
+    with sqlite3.connect(folder / "db.sqlite") as db:
+        outcome["rows"] = db.execute(f"SELECT {COLUMNS} FROM article ORDER BY board_id").fetchall()
+        outcome["attachments"] = db.execute(
+            "SELECT a.board_id, t.url, t.name FROM attachment t JOIN article a ON a.id = t.article_id "
+            "ORDER BY a.board_id, t.url").fetchall()
+    return outcome
+
+
+def test_a_crawl_stores_the_same_articles_whichever_process_reads_them(tmp_path):
+    """Through Scrapy's engine over HTTP: a crawl whose articles a second process reads stores
+    what a crawl reading them itself stores, column for column; so does one whose reading
+    process is killed halfway (its pages are read in the crawl's process, none is lost)."""
+    board = Board(articles=40, attachment_every=3)
+    with ReplicaServer(board, flaky=False) as server:
+        outcomes = {}
+        for name, processes, kill_after in (("here", "0", 0), ("apart", "1", 0), ("killed", "1", 15)):
+            (tmp_path / name).mkdir()
+            outcomes[name] = crawl(server.base_url, tmp_path / name, processes, kill_after)
+    here, apart, killed = outcomes["here"], outcomes["apart"], outcomes["killed"]
+    total = len(board.articles) + len(board.notices)
+    assert [o["status"] for o in (here, apart, killed)] == ["ok"] * 3
+    assert here["articles"] == apart["articles"] == killed["articles"] == len(here["rows"]) == total
+    assert (here["apart"], here["here"]) == (0, 0)  # no reading process asked for: none used
+    # the reader takes what it can; past OWED_AT_MOST pages owed, the crawl's process reads them
+    assert apart["apart"] > 0 and apart["apart"] + apart["here"] == total
+    assert killed["killed"] == 1 and killed["told"] and not apart["told"]
+    assert killed["apart"] + killed["here"] == total
+    assert apart["rows"] == here["rows"] and killed["rows"] == here["rows"]
+    assert apart["attachments"] == here["attachments"] == killed["attachments"] != []
