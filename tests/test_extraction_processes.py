@@ -106,7 +106,11 @@ def test_a_busy_reader_owes_a_bounded_number_of_pages_and_the_crawls_process_rea
         busy.process.send_signal(signal.SIGSTOP)
         try:
             tasks = [asyncio.ensure_future(readers.item(page)) for page in pages]
-            await asyncio.sleep(0.5)
+            waited = 0.0
+            while sum(task.done() for task in tasks) < 5 and waited < 60:  # a busy machine: wait
+                await asyncio.sleep(0.05)
+                waited += 0.05
+            await asyncio.sleep(0.2)  # time for more to end, were the bound not kept
             done_while_stopped = sum(task.done() for task in tasks)
             owed = len(busy.owed)
         finally:
@@ -116,6 +120,28 @@ def test_a_busy_reader_owes_a_bounded_number_of_pages_and_the_crawls_process_rea
     items, done_while_stopped, owed = asyncio.run(all_of_them())
     assert owed == extraction.OWED_AT_MOST and done_while_stopped == 5
     assert items == [page.to_item() for page in pages]
+
+
+def test_auto_starts_a_reader_only_once_the_crawl_has_read_enough_articles_itself(monkeypatch):
+    """A nightly run of a few new articles pays for no reading process; a large crawl gets one
+    after START_AFTER articles."""
+    monkeypatch.setattr(extraction, "_readers", [])
+    monkeypatch.setattr(extraction, "_read_here", 0)
+    monkeypatch.setattr(extraction, "START_AFTER", 3)
+    page = GyeonggiEnPage(HttpResponse("http://127.0.0.1/view/9", body=b"<html><body>Hi</body></html>",
+                                       encoding="utf-8"))
+    auto = ExtractionProcesses(1, start_after=extraction.START_AFTER)
+
+    async def five():
+        started = []
+        for _ in range(5):
+            item = await auto.item(page)
+            started.append(len(extraction._readers))
+        return item, started
+
+    item, started = asyncio.run(five())
+    assert started == [0, 0, 0, 1, 1] and item == page.to_item()
+    extraction._readers[0].close()
 
 
 def test_the_setting_is_checked():
@@ -184,10 +210,11 @@ def test_a_crawl_stores_the_same_articles_whichever_process_reads_them(tmp_path)
     board = Board(articles=40, attachment_every=3)
     with ReplicaServer(board, flaky=False) as server:
         outcomes = {}
-        for name, processes, kill_after in (("here", "0", 0), ("apart", "1", 0), ("killed", "1", 15)):
+        for name, processes, kill_after in (("here", "0", 0), ("apart", "1", 0), ("killed", "1", 15),
+                                            ("auto", "auto", 0)):
             (tmp_path / name).mkdir()
             outcomes[name] = crawl(server.base_url, tmp_path / name, processes, kill_after)
-    here, apart, killed = outcomes["here"], outcomes["apart"], outcomes["killed"]
+    here, apart, killed, auto = outcomes["here"], outcomes["apart"], outcomes["killed"], outcomes["auto"]
     total = len(board.articles) + len(board.notices)
     assert [o["status"] for o in (here, apart, killed)] == ["ok"] * 3
     assert here["articles"] == apart["articles"] == killed["articles"] == len(here["rows"]) == total
@@ -196,5 +223,7 @@ def test_a_crawl_stores_the_same_articles_whichever_process_reads_them(tmp_path)
     assert apart["apart"] > 0 and apart["apart"] + apart["here"] == total
     assert killed["killed"] == 1 and killed["told"] and not apart["told"]
     assert killed["apart"] + killed["here"] == total
-    assert apart["rows"] == here["rows"] and killed["rows"] == here["rows"]
+    # the default on a board this small: every article read in the crawl's process, no reader started
+    assert auto["apart"] == 0 and total < extraction.START_AFTER
+    assert apart["rows"] == here["rows"] and killed["rows"] == here["rows"] and auto["rows"] == here["rows"]
     assert apart["attachments"] == here["attachments"] == killed["attachments"] != []

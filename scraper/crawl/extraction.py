@@ -6,10 +6,12 @@ of a crawl's CPU. With a second CPU, the spider's callback hands the page over
 The article is the one the page object gives in the crawl's process: the same class, built from
 the same answer and page parameters.
 
-Setting BULLETINS_EXTRACT_PROCESSES: how many processes read articles; "auto" (the default) is one
-on a machine with two CPUs or more, else none; 0 reads them in the crawl's process. The processes
-start with the crawl, so they are ready (langdetect's profiles loaded) when the first article
-comes, and serve every crawl of the process (`bulletins crawl --all`).
+Setting BULLETINS_EXTRACT_PROCESSES: how many processes read articles. "auto" (the default) is
+one on a machine with two CPUs or more, else none, started once the crawl's process has read
+START_AFTER articles itself: a reading process costs 1.5 CPU seconds to start (imports,
+langdetect's profiles), more than a nightly run of a few dozen new articles saves. A number N
+starts N with the crawl; 0 reads every article in the crawl's process. The processes serve every
+crawl of the process (`bulletins crawl --all`).
 A page the other process cannot take (a page class it cannot import) is read here. A reading
 process that ends (killed, out of memory) has its pages read here, and the log says so; another
 takes its place, up to RESTARTS times a process, then every page is read here. No page is lost.
@@ -48,7 +50,7 @@ PICKLE = pickle.HIGHEST_PROTOCOL
 
 def processes_wanted(value) -> int:
     """The setting's number of processes: "auto" (or unset) is 1 with two CPUs or more, else 0."""
-    if value in (None, "", "auto"):
+    if is_auto(value):
         return 1 if (os.cpu_count() or 1) >= 2 else 0
     try:
         count = int(value)
@@ -57,6 +59,10 @@ def processes_wanted(value) -> int:
     if count < 0:
         raise ValueError(f"{SETTING} must be 0 or more, got {count}")
     return count
+
+
+def is_auto(value) -> bool:
+    return value in (None, "", "auto")
 
 
 class ReaderGone(Exception):
@@ -165,6 +171,8 @@ class Reader:
 
 
 RESTARTS = 3
+START_AFTER = 100  # "auto": articles the crawl's process reads before it starts a reader
+_read_here = 0
 OWED_AT_MOST = 16  # pages a reader holds at once; past it, the crawl's process reads them itself
 _readers: list[Reader] = []
 _started = itertools.count()
@@ -192,15 +200,18 @@ def reader(processes: int) -> Reader | None:
 class ExtractionProcesses:
     """The spider's way to an article: `await extraction.item(page)`."""
 
-    def __init__(self, processes: int, crawler=None):
+    def __init__(self, processes: int, crawler=None, start_after: int = 0):
         self.processes = processes
         self.crawler = crawler  # its stats exist from the crawl's start on
+        self.start_after = start_after  # articles this process reads before a reader starts
 
     @classmethod
     def from_crawler(cls, crawler):
-        processes = processes_wanted(crawler.settings.get(SETTING, "auto"))
-        reader(processes)  # started now: ready by the time the first article comes
-        return cls(processes, crawler)
+        value = crawler.settings.get(SETTING, "auto")
+        processes = processes_wanted(value)
+        if not is_auto(value):
+            reader(processes)  # started now: ready by the time the first article comes
+        return cls(processes, crawler, START_AFTER if is_auto(value) else 0)
 
     async def item(self, page: ArticlePageBase) -> ArticleRecord:
         if self.processes:
@@ -209,6 +220,11 @@ class ExtractionProcesses:
             except RuntimeError:
                 self.processes = 0
         if not self.processes:
+            return page.to_item()
+        global _read_here
+        if _read_here < self.start_after and not _readers:
+            _read_here += 1  # a small run: no reader started for it
+            self._count("read_here")
             return page.to_item()
         try:
             work = portable.job(page)
