@@ -32,6 +32,7 @@ import atexit
 import os
 import pickle
 import queue
+import signal
 import socket
 import subprocess
 import sys
@@ -71,6 +72,9 @@ class ReaderGone(Exception):
 
 def serve(connection) -> None:
     """The reading process: pages in, articles out, until the crawl's process closes the pipe."""
+    # Ctrl-C reaches the whole process group: the crawl's process stops the crawl and closes the
+    # socket, which ends this one without a traceback of its own.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     pages: queue.SimpleQueue = queue.SimpleQueue()
 
     def take_in() -> None:
