@@ -33,6 +33,42 @@ COLUMNS = ("source, board_id, url, title, issue_month, headline, author, departm
            "extractor_version")
 
 
+LIMIT = 120  # seconds any await here may take on a busy machine, before the test fails
+
+
+@pytest.fixture(autouse=True)
+def fresh_readers(monkeypatch):
+    """Each test starts with no reader and the whole restart budget; its readers are closed."""
+    monkeypatch.setattr(extraction, "_readers", [])
+    monkeypatch.setattr(extraction, "_starts", 0)
+    monkeypatch.setattr(extraction, "_read_here", 0)
+    yield
+    for reader in extraction._readers:
+        reader.close()
+
+
+def within(awaitable):
+    return asyncio.wait_for(awaitable, LIMIT)
+
+
+def test_real_pages_read_by_a_reader_process_give_the_same_articles():
+    """Every real captured view page, through a real reading process: the article it sends
+    back is the one the page gives in this process, for the profile's page and the zero-config one."""
+    pages = [read(index)[0] for index in VIEWS]
+    for index in VIEWS:
+        entry = PAGES[index]
+        pages.append(ZeroConfigPage(HttpResponse(entry["url"], body=real_page(entry["file"]),
+                                                 encoding=entry.get("encoding", "utf-8")), PageParams(source="auto-x")))
+    readers = ExtractionProcesses(1)
+
+    async def all_of_them():
+        return await within(asyncio.gather(*(readers.item(page) for page in pages)))
+
+    items = asyncio.run(all_of_them())
+    assert readers.counts == {"read_apart": len(pages)}
+    assert items == [page.to_item() for page in pages]
+
+
 @pytest.mark.parametrize("index", VIEWS, ids=[f"{PAGES[i]['profile']}:{PAGES[i]['file']}" for i in VIEWS])
 def test_a_real_page_sent_to_another_process_gives_the_same_article(index):
     """Every real captured view page: its job, pickled as it crosses to the reading process,
@@ -70,7 +106,36 @@ def test_a_page_class_made_in_a_function_is_read_in_the_crawls_process():
     with pytest.raises((pickle.PicklingError, AttributeError, TypeError)):
         portable.job(page)
     readers = ExtractionProcesses(1)
-    assert asyncio.run(readers.item(page)) == page.to_item()
+    assert asyncio.run(within(readers.item(page))) == page.to_item()
+    assert readers.counts == {"read_here": 1}
+
+
+def test_a_page_class_of_the_main_script_is_not_sent():
+    """The reading process's __main__ is not the crawl's: such a class would never be found there."""
+    main = type("MainPage", (GyeonggiEnPage,), {"__module__": "__main__"})
+    page = main(HttpResponse("http://127.0.0.1/view/2", body=b"<html><h1>x</h1></html>", encoding="utf-8"))
+    with pytest.raises(pickle.PicklingError):
+        portable.job(page)
+
+
+def test_page_parameters_that_do_not_pickle_are_read_here_and_owe_nothing():
+    page = GyeonggiEnPage(HttpResponse("http://127.0.0.1/view/3", body=b"<html><h1>x</h1></html>", encoding="utf-8"),
+                          PageParams(source="gyeonggi-en", hook=lambda: None))
+    readers = ExtractionProcesses(1)
+    assert asyncio.run(within(readers.item(page))) == page.to_item()
+    assert readers.counts == {"read_here": 1} and extraction._readers[0].owed == {}
+
+
+def test_a_reader_that_cannot_start_has_every_page_read_here(monkeypatch):
+    monkeypatch.setattr(sys, "executable", "/nonexistent/python")
+    page = GyeonggiEnPage(HttpResponse("http://127.0.0.1/view/4", body=b"<html><h1>x</h1></html>", encoding="utf-8"))
+    readers = ExtractionProcesses(1)
+
+    async def six():
+        return [await within(readers.item(page)) for _ in range(6)]
+
+    assert asyncio.run(six()) == [page.to_item()] * 6
+    assert readers.counts == {"read_here": 6} and extraction._readers == []
 
 
 def test_a_reader_that_dies_has_its_page_read_here_and_another_takes_its_place():
@@ -79,16 +144,17 @@ def test_a_reader_that_dies_has_its_page_read_here_and_another_takes_its_place()
     readers = ExtractionProcesses(1)
 
     async def twice():
-        first = await readers.item(page)  # through a reader process
+        first = await within(readers.item(page))  # through a reader process
         dying = extraction.reader(1)
         dying.process.kill()
         dying.process.wait(10)
-        second = await readers.item(page)  # the reader is gone: read here
-        third = await readers.item(page)  # another reader
+        second = await within(readers.item(page))  # the reader is gone: read here
+        third = await within(readers.item(page))  # another reader
         return first, second, third, dying
 
     first, second, third, dying = asyncio.run(twice())
     assert first == second == third == page.to_item()
+    assert readers.counts == {"read_apart": 2, "read_here": 1}
     assert dying.gone and extraction.reader(1) is not dying
 
 
@@ -115,7 +181,7 @@ def test_a_busy_reader_owes_a_bounded_number_of_pages_and_the_crawls_process_rea
             owed = len(busy.owed)
         finally:
             busy.process.send_signal(signal.SIGCONT)
-        return await asyncio.gather(*tasks), done_while_stopped, owed
+        return await within(asyncio.gather(*tasks)), done_while_stopped, owed
 
     items, done_while_stopped, owed = asyncio.run(all_of_them())
     assert owed == extraction.OWED_AT_MOST and done_while_stopped == 5
@@ -125,8 +191,6 @@ def test_a_busy_reader_owes_a_bounded_number_of_pages_and_the_crawls_process_rea
 def test_auto_starts_a_reader_only_once_the_crawl_has_read_enough_articles_itself(monkeypatch):
     """A nightly run of a few new articles pays for no reading process; a large crawl gets one
     after START_AFTER articles."""
-    monkeypatch.setattr(extraction, "_readers", [])
-    monkeypatch.setattr(extraction, "_read_here", 0)
     monkeypatch.setattr(extraction, "START_AFTER", 3)
     page = GyeonggiEnPage(HttpResponse("http://127.0.0.1/view/9", body=b"<html><body>Hi</body></html>",
                                        encoding="utf-8"))
@@ -135,13 +199,13 @@ def test_auto_starts_a_reader_only_once_the_crawl_has_read_enough_articles_itsel
     async def five():
         started = []
         for _ in range(5):
-            item = await auto.item(page)
+            item = await within(auto.item(page))
             started.append(len(extraction._readers))
         return item, started
 
     item, started = asyncio.run(five())
     assert started == [0, 0, 0, 1, 1] and item == page.to_item()
-    extraction._readers[0].close()
+    assert auto.counts == {"read_here": 3, "read_apart": 2}
 
 
 def test_the_setting_is_checked():

@@ -7,52 +7,76 @@ The article is the one the page object gives in the crawl's process: the same cl
 the same answer and page parameters.
 
 Setting BULLETINS_EXTRACT_PROCESSES: how many processes read articles. "auto" (the default) is
-one on a machine with two CPUs or more, else none, started once the crawl's process has read
-START_AFTER articles itself: a reading process costs 1.5 CPU seconds to start (imports,
-langdetect's profiles), more than a nightly run of a few dozen new articles saves. A number N
-starts N with the crawl; 0 reads every article in the crawl's process. The processes serve every
-crawl of the process (`bulletins crawl --all`).
-A page the other process cannot take (a page class it cannot import) is read here. A reading
-process that ends (killed, out of memory) has its pages read here, and the log says so; another
-takes its place, up to RESTARTS times a process, then every page is read here. No page is lost.
+one on a machine with two CPUs or more (those this process may run on), else none, started once
+the crawl's process has read START_AFTER articles itself: a reading process costs 1.5 CPU seconds
+to start (imports, langdetect's profiles), more than a nightly run of a few dozen new articles
+saves. A number N starts N with the crawl; 0 reads every article in the crawl's process. The
+processes serve every crawl of the process (`bulletins crawl --all`).
 
-The pages go over a pipe, read on the reactor's own loop: no thread in the crawl's process. In the
-reading process, a thread takes the pages in as they come, so the crawl never waits to send one.
-A reader owes at most OWED_AT_MOST articles at once; past that the crawl's process reads the page
-itself, so the two share the work and the crawl never holds a queue of pages in memory (24
-sources side by side fetch pages faster than one process reads them).
+No page is lost to them. A page the other process cannot take (a page class it cannot find by
+name, parameters or an article that do not pickle) is read here. A reading process that cannot
+start, or ends (killed, out of memory), has its pages read here, and the log says so; another
+takes its place, up to RESTARTS times a process, then every page is read here.
+
+The pages go over a socket, read on the reactor's own loop: no thread in the crawl's process. The
+reading process takes the pages in on a thread of its own, started before anything else is
+imported there, so the crawl does not wait to send one. A reader owes at most OWED_AT_MOST pages
+(and OWED_BYTES of them) at once; past that the crawl's process reads the page itself, so the two
+share the work and the crawl never holds a queue of pages in memory (24 sources side by side fetch
+pages faster than one process reads them). The reading process runs in a session of its own:
+Ctrl-C and a terminal's signals go to the crawl's process, which stops the crawl and closes the
+socket, and that ends the reader.
 """
 
 from __future__ import annotations
 
 import asyncio
+import atexit
+import collections
 import itertools
 import logging
-import atexit
 import os
 import pickle
 import queue
-import signal
 import socket
 import subprocess
 import sys
 import threading
 from multiprocessing.connection import Connection
+from typing import TYPE_CHECKING
 
-from scraper.extract.items import ArticleRecord
-from scraper.extract.pages import portable
-from scraper.extract.pages.base import ArticlePageBase
+if TYPE_CHECKING:  # imported when first used: a reading process starts taking pages in first
+    from scraper.extract.items import ArticleRecord
+    from scraper.extract.pages.base import ArticlePageBase
+    from scraper.extract.pages.portable import PageJob
 
 log = logging.getLogger(__name__)
 
 SETTING = "BULLETINS_EXTRACT_PROCESSES"
 PICKLE = pickle.HIGHEST_PROTOCOL
+RESTARTS = 3
+START_AFTER = 100  # "auto": articles the crawl's process reads before it starts a reader
+OWED_AT_MOST = 16  # pages a reader holds at once; past it, the crawl's process reads them itself
+OWED_BYTES = 16_000_000  # and their bodies' bytes
+SOCKET_BUFFER = 4 * 2**20
+
+
+def is_auto(value) -> bool:
+    return value in (None, "", "auto")
+
+
+def cpus() -> int:
+    """The CPUs this process may run on (its affinity: a container's cpuset), else all of them."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
 
 
 def processes_wanted(value) -> int:
     """The setting's number of processes: "auto" (or unset) is 1 with two CPUs or more, else 0."""
     if is_auto(value):
-        return 1 if (os.cpu_count() or 1) >= 2 else 0
+        return 1 if cpus() >= 2 else 0
     try:
         count = int(value)
     except (TypeError, ValueError):
@@ -62,19 +86,12 @@ def processes_wanted(value) -> int:
     return count
 
 
-def is_auto(value) -> bool:
-    return value in (None, "", "auto")
-
-
 class ReaderGone(Exception):
     """The reading process ended (killed, out of memory): its pages are read in the crawl's."""
 
 
-def serve(connection) -> None:
-    """The reading process: pages in, articles out, until the crawl's process closes the pipe."""
-    # Ctrl-C reaches the whole process group: the crawl's process stops the crawl and closes the
-    # socket, which ends this one without a traceback of its own.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+def serve(connection: Connection) -> None:
+    """The reading process: pages in, articles out, until the crawl's process closes the socket."""
     pages: queue.SimpleQueue = queue.SimpleQueue()
 
     def take_in() -> None:
@@ -87,16 +104,17 @@ def serve(connection) -> None:
 
     threading.Thread(target=take_in, name="pages-in", daemon=True).start()
     from scraper.extract.language import detect_language
+    from scraper.extract.pages import portable
 
     detect_language("Loads the language profiles before the first article comes.")
     while (data := pages.get()) is not None:
         number, work = pickle.loads(data)
         try:
-            answer = (number, True, portable.article(work))
-        except Exception as exc:  # to_item never raises by design; a class not found here may
-            answer = (number, False, f"{type(exc).__name__}: {exc}")
+            answer = pickle.dumps((number, True, portable.article(work)), PICKLE)
+        except Exception as exc:  # a class not found here, an article that does not pickle
+            answer = pickle.dumps((number, False, f"{type(exc).__name__}: {exc}"), PICKLE)
         try:
-            connection.send_bytes(pickle.dumps(answer, PICKLE))
+            connection.send_bytes(answer)
         except OSError:
             return
 
@@ -106,22 +124,40 @@ class Reader:
 
     The process is `python -m scraper.crawl.extraction FD`, a plain child of its own: unlike
     multiprocessing's spawn, it never runs the crawl's main script again (a script without a
-    `__main__` guard would crawl twice), and it ends when the crawl's process closes the socket,
-    whichever way that process ends."""
+    `__main__` guard would crawl twice). It gets this process's module path, and ends when this
+    process closes the socket, whichever way this process ends."""
 
     def __init__(self):
         ours, theirs = socket.socketpair()
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", __name__, str(theirs.fileno())], pass_fds=(theirs.fileno(),),
-            stdin=subprocess.DEVNULL, close_fds=True)
-        theirs.close()
+        for end in (ours, theirs):
+            end.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, SOCKET_BUFFER)
+            end.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, SOCKET_BUFFER)
+        path = os.pathsep.join(p for p in sys.path if p)
+        try:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", __name__, str(theirs.fileno())], pass_fds=(theirs.fileno(),),
+                stdin=subprocess.DEVNULL, close_fds=True, start_new_session=True,
+                env={**os.environ, "PYTHONPATH": path})
+        except BaseException:
+            ours.close()
+            raise
+        finally:
+            theirs.close()
         self.connection = Connection(ours.detach())
-        self.owed: dict[int, asyncio.Future] = {}
+        self.owed: dict[int, tuple[asyncio.Future, int]] = {}  # number -> (its article, body bytes)
+        self.owed_bytes = 0
         self.numbers = itertools.count()
         self.loop: asyncio.AbstractEventLoop | None = None
         self.gone = False
 
-    def read(self, work: portable.PageJob) -> asyncio.Future:
+    def busy(self) -> bool:
+        return len(self.owed) >= OWED_AT_MOST or self.owed_bytes >= OWED_BYTES
+
+    def read(self, work: PageJob) -> asyncio.Future:
+        """The article of `work`, when the reader has read it: raises pickle's errors for a job
+        that does not pickle (nothing is then owed)."""
+        data_of = (next(self.numbers), work)
+        data = pickle.dumps(data_of, PICKLE)
         loop = asyncio.get_running_loop()
         owed = loop.create_future()
         if self.gone:
@@ -132,10 +168,10 @@ class Reader:
                 self.loop.remove_reader(self.connection.fileno())
             self.loop = loop
             loop.add_reader(self.connection.fileno(), self._answered)
-        number = next(self.numbers)
-        self.owed[number] = owed
+        self.owed[data_of[0]] = (owed, len(work.body))
+        self.owed_bytes += len(work.body)
         try:
-            self.connection.send_bytes(pickle.dumps((number, work), PICKLE))
+            self.connection.send_bytes(data)
         except OSError:
             self._ended()
         return owed
@@ -146,7 +182,8 @@ class Reader:
         except (EOFError, OSError):
             self._ended()
             return
-        owed = self.owed.pop(number, None)
+        owed, size = self.owed.pop(number, (None, 0))
+        self.owed_bytes -= size
         if owed is not None and not owed.done():
             owed.set_result(value) if ok else owed.set_exception(RuntimeError(value))
 
@@ -158,10 +195,11 @@ class Reader:
             self.close()
             log.warning("the process reading articles ended (exit code %s): the %d articles it owed are "
                         "read in the crawl's process", self.process.returncode, len(self.owed))
-        for owed in self.owed.values():
+        for owed, _ in self.owed.values():
             if not owed.done():
                 owed.set_exception(ReaderGone())
         self.owed.clear()
+        self.owed_bytes = 0
 
     def close(self, wait: float = 1) -> None:
         """Close the socket (the process then ends) and reap the process, so that its CPU time
@@ -174,13 +212,10 @@ class Reader:
             self.process.wait()
 
 
-RESTARTS = 3
-START_AFTER = 100  # "auto": articles the crawl's process reads before it starts a reader
-_read_here = 0
-OWED_AT_MOST = 16  # pages a reader holds at once; past it, the crawl's process reads them itself
 _readers: list[Reader] = []
-_started = itertools.count()
+_starts = 0  # readers started, or tried
 _turn = itertools.count()
+_read_here = 0  # articles read here while no reader was started ("auto")
 
 
 @atexit.register
@@ -192,12 +227,19 @@ def _close_readers() -> None:
 
 def reader(processes: int) -> Reader | None:
     """One of the process's `processes` readers, in turn, started when first asked for; None when
-    readers ended more than RESTARTS times."""
+    readers ended (or could not start) more than RESTARTS times."""
+    global _starts
     _readers[:] = [r for r in _readers if not r.gone]
     while len(_readers) < processes:
-        if next(_started) >= processes + RESTARTS:
+        if _starts >= processes + RESTARTS:
             return None
-        _readers.append(Reader())
+        _starts += 1
+        try:
+            _readers.append(Reader())
+        except (OSError, ValueError, subprocess.SubprocessError) as exc:  # no fork, no interpreter
+            log.warning("no process could be started to read articles (%s: %s): they are read in the "
+                        "crawl's process", type(exc).__name__, exc)
+            return None
     return _readers[next(_turn) % processes] if processes else None
 
 
@@ -208,6 +250,7 @@ class ExtractionProcesses:
         self.processes = processes
         self.crawler = crawler  # its stats exist from the crawl's start on
         self.start_after = start_after  # articles this process reads before a reader starts
+        self.counts: collections.Counter[str] = collections.Counter()
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -218,6 +261,9 @@ class ExtractionProcesses:
         return cls(processes, crawler, START_AFTER if is_auto(value) else 0)
 
     async def item(self, page: ArticlePageBase) -> ArticleRecord:
+        from scraper.extract.pages import portable
+
+        global _read_here
         if self.processes:
             try:  # awaiting another process's answer needs asyncio's loop (Scrapy's default reactor)
                 asyncio.get_running_loop()
@@ -225,36 +271,36 @@ class ExtractionProcesses:
                 self.processes = 0
         if not self.processes:
             return page.to_item()
-        global _read_here
         if _read_here < self.start_after and not _readers:
             _read_here += 1  # a small run: no reader started for it
-            self._count("read_here")
-            return page.to_item()
+            return self._here(page)
         try:
             work = portable.job(page)
         except (pickle.PicklingError, AttributeError, TypeError):
-            self._count("read_here")  # a page class found by no name (made in a function)
-            return page.to_item()
+            return self._here(page)  # a page class found by no name (made in a function, __main__)
         chosen = reader(self.processes)
-        if chosen is None or len(chosen.owed) >= OWED_AT_MOST:
-            # None: readers died too often. Owing many already: read this one here rather than
-            # hold its answer in memory behind theirs (many sources side by side fetch faster
-            # than one process reads).
-            self._count("read_here")
-            return page.to_item()
+        if chosen is None or chosen.busy():
+            # None: no reader can run. Busy: read this one here rather than hold it in memory
+            # behind the others (many sources side by side fetch faster than one process reads).
+            return self._here(page)
         try:
             record = await chosen.read(work)
+        except (pickle.PicklingError, AttributeError, TypeError):  # page parameters that do not pickle
+            return self._here(page)
         except ReaderGone:
-            self._count("read_here")
-            return page.to_item()
-        except RuntimeError as exc:  # the other process could not build the page: read it here
+            return self._here(page)
+        except RuntimeError as exc:  # the other process could not read the page: read it here
             log.warning("%s: read in the crawl's process (%s)", work.url, exc)
-            self._count("read_here")
-            return page.to_item()
+            return self._here(page)
         self._count("read_apart")
         return record
 
+    def _here(self, page: ArticlePageBase) -> ArticleRecord:
+        self._count("read_here")
+        return page.to_item()
+
     def _count(self, what: str) -> None:
+        self.counts[what] += 1
         if self.crawler is not None:
             self.crawler.stats.inc_value(f"bulletins/articles_{what}")
 

@@ -183,9 +183,16 @@ class ArticlePageBase(WebPage[ArticleRecord]):
 
     source: str = ""
     version: int = 1  # bump when the fields this page object extracts change
+    received: HttpResponse | None  # set by __new__
+
+    def __new__(cls, response: HttpResponse | None = None, *args: Any, **kwargs: Any):
+        page = super().__new__(cls)
+        # The answer as received, before any subclass's __init__ changes it (a profile's charset):
+        # pages.portable sends it to another process, which builds the page from it again.
+        page.received = response
+        return page
 
     def __init__(self, response: HttpResponse, page_params: PageParams | None = None):
-        self.received = response  # as received (pages.portable sends it to another process)
         self.is_text = text_answer(response)  # decided once: mending keeps it text
         self.response = mend_mixed_charsets(response, self.is_text)
         self.page_params = page_params or PageParams()

@@ -40,6 +40,8 @@ def class_recipe(cls: type[ArticlePageBase]) -> bytes:
     """The page class as bytes another process turns back into it (`page_class`): raises
     pickle's errors (PicklingError, AttributeError, TypeError) for a class it cannot find by name."""
     made_from = cls.__dict__.get("made_from")  # (profile, base) of a for_profile class
+    if made_from is None and cls.__module__ == "__main__":  # the other process's __main__ is not ours
+        raise pickle.PicklingError(f"{cls!r} is defined in __main__")
     recipe = ("profile", *made_from) if made_from else ("class", cls)
     data = pickle.dumps(recipe, protocol=pickle.HIGHEST_PROTOCOL)
     if made_from is None and pickle.loads(data)[1] is not cls:
@@ -62,7 +64,7 @@ def page_class(recipe: bytes) -> type[ArticlePageBase]:
 def job(page: ArticlePageBase) -> PageJob:
     """What `article` needs to read the page's article in another process. The answer is the one
     the page was built from (before any charset mending, which the page does again)."""
-    response = page.received
+    response = page.received or page.response
     return PageJob(
         recipe=class_recipe(type(page)),
         url=str(response.url),
