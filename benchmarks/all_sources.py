@@ -107,19 +107,12 @@ def child(delay: float, args: list[str]) -> None:
     crawl_command.make_settings = make_settings
 
     def hwm() -> None:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                print(f"benchmark-vmhwm-kb {line.split()[1]}", file=sys.stderr, flush=True)
+        print(f"benchmark-vmhwm-kb {status_kb('self', 'VmHWM')}", file=sys.stderr, flush=True)
         # the processes that read articles (scraper.crawl.extraction), still alive at this point
-
         for reader in extraction._readers:
-            try:
-                status = Path(f"/proc/{reader.process.pid}/status").read_text()
-            except OSError:
-                continue
-            found = re.search(r"^VmHWM:\s+(\d+) kB", status, re.M)
-            if found:
-                print(f"benchmark-reader-vmhwm-kb {found.group(1)}", file=sys.stderr, flush=True)
+            peak = status_kb(reader.process.pid, "VmHWM")
+            if peak is not None:
+                print(f"benchmark-reader-vmhwm-kb {peak}", file=sys.stderr, flush=True)
 
     from scraper.cli import main
     # extraction's exit hook closes the processes reading articles: registered after it, hwm runs
@@ -245,14 +238,10 @@ def sampler(pid: int, database: Path, every: float, started: float, samples: lis
     crawl waits on."""
     next_line = progress
     while not done.wait(every):
-        try:
-            status = Path(f"/proc/{pid}/status").read_text()
-        except OSError:
+        own = status_kb(pid, "VmRSS")
+        if own is None:  # gone, or a zombie: the crawl has exited
             return
-        found = re.search(r"^VmRSS:\s+(\d+) kB", status, re.M)
-        if not found:  # a zombie: the crawl has exited
-            return
-        rss_kb = int(found.group(1)) + children_rss_kb(pid)
+        rss_kb = own + children_rss_kb(pid)
         articles = samples[-1][1] if samples else 0
         if database.exists():
             try:
@@ -279,12 +268,18 @@ def children_rss_kb(pid: int) -> int:
     except OSError:
         return 0
     for child in children:
-        try:
-            found = re.search(r"^VmRSS:\s+(\d+) kB", Path(f"/proc/{child}/status").read_text(), re.M)
-        except OSError:
-            continue
-        total += int(found.group(1)) if found else 0
+        total += status_kb(child, "VmRSS") or 0
     return total
+
+
+def status_kb(pid: int | str, field: str) -> int | None:
+    """A kB figure of /proc/PID/status (VmRSS, VmHWM); None when the process is gone or has none
+    (a zombie)."""
+    try:
+        found = re.search(rf"^{field}:\s+(\d+) kB", Path(f"/proc/{pid}/status").read_text(), re.M)
+    except OSError:
+        return None
+    return int(found.group(1)) if found else None
 
 
 def growth_report(samples: list[tuple[float, int, float]], total: int) -> None:

@@ -156,8 +156,8 @@ class Reader:
     def read(self, work: PageJob) -> asyncio.Future:
         """The article of `work`, when the reader has read it: raises pickle's errors for a job
         that does not pickle (nothing is then owed)."""
-        data_of = (next(self.numbers), work)
-        data = pickle.dumps(data_of, PICKLE)
+        number = next(self.numbers)
+        data = pickle.dumps((number, work), PICKLE)
         loop = asyncio.get_running_loop()
         owed = loop.create_future()
         if self.gone:
@@ -168,7 +168,7 @@ class Reader:
                 self.loop.remove_reader(self.connection.fileno())
             self.loop = loop
             loop.add_reader(self.connection.fileno(), self._answered)
-        self.owed[data_of[0]] = (owed, len(work.body))
+        self.owed[number] = (owed, len(work.body))
         self.owed_bytes += len(work.body)
         try:
             self.connection.send_bytes(data)
