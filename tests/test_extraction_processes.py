@@ -42,6 +42,7 @@ def fresh_readers(monkeypatch):
     monkeypatch.setattr(extraction, "_readers", [])
     monkeypatch.setattr(extraction, "_starts", 0)
     monkeypatch.setattr(extraction, "_read_here", 0)
+    monkeypatch.setattr(extraction, "_expected", 0)
     yield
     for reader in extraction._readers:
         reader.close()
@@ -208,6 +209,35 @@ def test_auto_starts_a_reader_only_once_the_crawl_has_read_enough_articles_itsel
     assert auto.counts == {"read_here": 3, "read_apart": 2}
 
 
+def test_auto_starts_a_reader_once_enough_articles_are_asked_for(monkeypatch):
+    """Articles asked for (their requests scheduled) count before any is read: the reader starts
+    at the START_AFTER-th, ready by the time the pages come, and reads the very first page."""
+    monkeypatch.setattr(extraction, "START_AFTER", 3)
+    page = GyeonggiEnPage(HttpResponse("http://127.0.0.1/view/10", body=b"<html><body>Hi</body></html>",
+                                       encoding="utf-8"))
+    auto = ExtractionProcesses(1, start_after=extraction.START_AFTER)
+    started = []
+    for _ in range(3):
+        started.append(len(extraction._readers))
+        auto.expect()
+    assert started == [0, 0, 0] and len(extraction._readers) == 1
+    assert asyncio.run(within(auto.item(page))) == page.to_item()
+    assert auto.counts == {"read_apart": 1}
+
+
+def test_auto_starts_a_reader_at_once_for_a_crawl_of_a_whole_board(monkeypatch):
+    """A source's first crawl, or a full recrawl, reads every article: its reader starts when
+    it opens. Without a reader asked for (0), nothing starts."""
+    monkeypatch.setattr(extraction, "START_AFTER", 3)
+    auto = ExtractionProcesses(1, start_after=extraction.START_AFTER)
+    ExtractionProcesses(0, start_after=extraction.START_AFTER).start_now()
+    assert extraction._readers == []
+    auto.start_now()
+    assert len(extraction._readers) == 1 and extraction._starts == 1
+    auto.start_now()  # a second crawl of the process opening: the same reader serves it
+    assert len(extraction._readers) == 1 and extraction._starts == 1
+
+
 def test_the_setting_is_checked():
     assert processes_wanted("0") == 0 and processes_wanted(2) == 2
     assert processes_wanted("auto") == (1 if (os.cpu_count() or 1) >= 2 else 0)
@@ -222,7 +252,7 @@ from scrapy import signals
 from scraper.crawl import extraction
 from scraper.crawl.run import make_settings, run_crawl
 
-processes, kill_after = sys.argv[4], int(sys.argv[5])
+processes, kill_after, full = sys.argv[4], int(sys.argv[5]), sys.argv[6] == "full"
 settings = make_settings(database=sys.argv[2], warcs=sys.argv[3],
                          overrides={"BULLETINS_EXTRACT_PROCESSES": processes})
 killed = []
@@ -243,18 +273,19 @@ if kill_after:  # kill the reading process in the middle of the crawl
         crawler.signals.connect(scraped, signal=signals.item_scraped, weak=False)
         return spider
     base.BulletinSpider.from_crawler = classmethod(from_crawler)
-outcome = run_crawl("gyeonggi-en", settings, base_url=sys.argv[1])
+outcome = run_crawl("gyeonggi-en", settings, base_url=sys.argv[1], full=full)
 print(json.dumps({"status": outcome.status, "articles": outcome.report.articles, "killed": len(killed),
+                  "started": extraction._starts, "full": full,
                   "apart": outcome.stats.get("bulletins/articles_read_apart", 0),
                   "here": outcome.stats.get("bulletins/articles_read_here", 0)}))
 """
 
 
-def crawl(base_url, folder, processes: str, kill_after: int = 0) -> dict:
+def crawl(base_url, folder, processes: str, kill_after: int = 0, full: bool = False) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith("BULLETINS_")}
     env["BULLETINS_TODAY"] = "2026-06-15"
     result = subprocess.run([sys.executable, "-c", CRAWL, base_url, f"sqlite:///{folder}/db.sqlite",
-                             str(folder / "warc"), processes, str(kill_after)],
+                             str(folder / "warc"), processes, str(kill_after), "full" if full else "new"],
                             env=env, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr[-3000:]
     outcome = json.loads(result.stdout.strip().splitlines()[-1])
@@ -278,6 +309,9 @@ def test_a_crawl_stores_the_same_articles_whichever_process_reads_them(tmp_path)
                                             ("auto", "auto", 0)):
             (tmp_path / name).mkdir()
             outcomes[name] = crawl(server.base_url, tmp_path / name, processes, kill_after)
+        # the next night's run of the same source, and a full recrawl of it
+        nightly = crawl(server.base_url, tmp_path / "auto", "auto")
+        full = crawl(server.base_url, tmp_path / "auto", "auto", full=True)
     here, apart, killed, auto = outcomes["here"], outcomes["apart"], outcomes["killed"], outcomes["auto"]
     total = len(board.articles) + len(board.notices)
     assert [o["status"] for o in (here, apart, killed)] == ["ok"] * 3
@@ -287,7 +321,13 @@ def test_a_crawl_stores_the_same_articles_whichever_process_reads_them(tmp_path)
     assert apart["apart"] > 0 and apart["apart"] + apart["here"] == total
     assert killed["killed"] == 1 and killed["told"] and not apart["told"]
     assert killed["apart"] + killed["here"] == total
-    # the default on a board this small: every article read in the crawl's process, no reader started
-    assert auto["apart"] == 0 and total < extraction.START_AFTER
+    # the default: a source's first crawl, and a full recrawl, read the whole board: a reader
+    # from the start, which reads every article; a nightly run of fewer than START_AFTER
+    # articles starts none
+    assert auto["started"] == 1 and (auto["apart"], auto["here"]) == (total, 0)
+    assert full["started"] == 1 and full["full"] and (full["apart"], full["here"]) == (total, 0)
+    assert nightly["status"] == "ok" and nightly["started"] == 0 and nightly["apart"] == 0
+    assert nightly["here"] < extraction.START_AFTER and total < extraction.START_AFTER
     assert apart["rows"] == here["rows"] and killed["rows"] == here["rows"] and auto["rows"] == here["rows"]
+    assert full["rows"] == here["rows"]
     assert apart["attachments"] == here["attachments"] == killed["attachments"] != []

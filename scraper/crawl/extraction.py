@@ -7,11 +7,13 @@ The article is the one the page object gives in the crawl's process: the same cl
 the same answer and page parameters.
 
 Setting BULLETINS_EXTRACT_PROCESSES: how many processes read articles. "auto" (the default) is
-one on a machine with two CPUs or more (those this process may run on), else none, started once
-the crawl's process has read START_AFTER articles itself: a reading process costs 1.5 CPU seconds
-to start (imports, langdetect's profiles), more than a nightly run of a few dozen new articles
-saves. A number N starts N with the crawl; 0 reads every article in the crawl's process. The
-processes serve every crawl of the process (`bulletins crawl --all`).
+one on a machine with two CPUs or more (those this process may run on), else none. It starts
+when a crawl opens that reads a whole board (a source's first crawl, a full recrawl: `start_now`),
+else once the crawls of the process have asked for START_AFTER articles (`expect`, as their
+requests are scheduled) or read that many themselves: a reading process costs 1.5 CPU seconds to
+start (imports, langdetect's profiles), more than a nightly run of a few dozen new articles saves.
+A number N starts N with the crawl; 0 reads every article in the crawl's process. The processes
+serve every crawl of the process (`bulletins crawl --all`).
 
 No page is lost to them. A page the other process cannot take (a page class it cannot find by
 name, parameters or an article that do not pickle) is read here. A reading process that cannot
@@ -55,8 +57,10 @@ log = logging.getLogger(__name__)
 SETTING = "BULLETINS_EXTRACT_PROCESSES"
 PICKLE = pickle.HIGHEST_PROTOCOL
 RESTARTS = 3
-START_AFTER = 100  # "auto": articles the crawl's process reads before it starts a reader
-OWED_AT_MOST = 16  # pages a reader holds at once; past it, the crawl's process reads them itself
+START_AFTER = 100  # "auto": articles asked for (or read here) before a reader starts
+# Pages a reader holds at once; past it, the crawl's process reads them itself. Enough for the
+# pages that come while a reader starts (1.5 s), so the crawl's process need not read them.
+OWED_AT_MOST = 256
 OWED_BYTES = 16_000_000  # and their bodies' bytes
 SOCKET_BUFFER = 4 * 2**20
 
@@ -216,6 +220,7 @@ _readers: list[Reader] = []
 _starts = 0  # readers started, or tried
 _turn = itertools.count()
 _read_here = 0  # articles read here while no reader was started ("auto")
+_expected = 0  # articles the crawls of the process asked for ("auto")
 
 
 @atexit.register
@@ -249,7 +254,7 @@ class ExtractionProcesses:
     def __init__(self, processes: int, crawler=None, start_after: int = 0):
         self.processes = processes
         self.crawler = crawler  # its stats exist from the crawl's start on
-        self.start_after = start_after  # articles this process reads before a reader starts
+        self.start_after = start_after  # articles asked for (or read here) before a reader starts
         self.counts: collections.Counter[str] = collections.Counter()
 
     @classmethod
@@ -259,6 +264,22 @@ class ExtractionProcesses:
         if not is_auto(value):
             reader(processes)  # started now: ready by the time the first article comes
         return cls(processes, crawler, START_AFTER if is_auto(value) else 0)
+
+    def start_now(self) -> None:
+        """A crawl that reads a whole board opens (a source's first crawl, a full recrawl): with
+        "auto", its reader starts now, ready by the time the articles come."""
+        if self.processes and not _readers:
+            reader(self.processes)
+
+    def expect(self) -> None:
+        """An article was asked for: with "auto", a reader starts once START_AFTER were."""
+        global _expected
+        _expected += 1
+        if self.processes and not _readers and self._enough():
+            reader(self.processes)
+
+    def _enough(self) -> bool:
+        return _expected >= self.start_after or _read_here >= self.start_after
 
     async def item(self, page: ArticlePageBase) -> ArticleRecord:
         from scraper.extract.pages import portable
@@ -271,7 +292,7 @@ class ExtractionProcesses:
                 self.processes = 0
         if not self.processes:
             return page.to_item()
-        if _read_here < self.start_after and not _readers:
+        if not _readers and not self._enough():
             _read_here += 1  # a small run: no reader started for it
             return self._here(page)
         try:

@@ -38,9 +38,10 @@ DOWNLOAD_DELAY = 2.0
 DOWNLOAD_DELAY_JITTER = 0.5  # each delay is 1-3 s, so requests do not tick like a clock
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
-# Items per response processed at once: our pipeline is synchronous, and Scrapy's 100 makes a
-# hundred tasks per response for nothing (CPU measured in benchmarks/crawl_throughput.py).
-CONCURRENT_ITEMS = 16
+# Items per response processed at once: our pipeline is synchronous, so one at a time loses
+# nothing, and Scrapy makes that many asyncio tasks for every response (its default 100, or 16,
+# cost 1-1.5 s of a 1,830-article crawl's 15: benchmarks/crawl_throughput.py).
+CONCURRENT_ITEMS = 1
 DOWNLOAD_TIMEOUT = 30
 # Our limits by kind (BULLETINS_MAX_PAGE_SIZE, BULLETINS_MAX_ATTACHMENT_SIZE, scraper/crawl/limits) stop
 # a download and archive what came; Scrapy's own cap would cancel it and archive nothing.
@@ -59,6 +60,9 @@ BULLETINS_RETRY_BACKOFF_BASE = 2.0  # seconds before the first retry, doubling a
 BULLETINS_RETRY_BACKOFF_MAX = 60.0
 COOKIES_ENABLED = True  # some boards need the list page's session cookie before a view
 TELNETCONSOLE_ENABLED = False
+# Scrapy's remote control (2.19) serves code execution over HTTP on localhost and writes its job
+# file under the user's home: nothing a nightly job should open. Off, as the telnet console is.
+REMOTE_CONTROL_ENABLED = False
 
 DOWNLOADER_MIDDLEWARES = {
     "scraper.crawl.backoff.RetryBackoffMiddleware": 560,   # just after RetryMiddleware (550)

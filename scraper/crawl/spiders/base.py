@@ -137,6 +137,8 @@ class BulletinSpider(scrapy.Spider):
         spider.max_articles = settings.getint("BULLETINS_MAX_ARTICLES", 300_000)
         spider.today = korea_today(settings.get("BULLETINS_TODAY"))
         spider.extraction = ExtractionProcesses.from_crawler(crawler)
+        if spider.full:  # every article of the board read again: a reading process from the start
+            crawler.signals.connect(spider.extraction.start_now, signal=signals.spider_opened)
         if not spider.full and storage_enabled(settings):
             spider.horizon = horizon_start(settings.getint("BULLETINS_HORIZON_MONTHS", 2), spider.today)
             # read when the spider opens: after the archive repair that may clear rows' pointers
@@ -157,6 +159,8 @@ class BulletinSpider(scrapy.Spider):
         self.stored, self.trust_stored, self.retries = database.read(
             lambda db: (stored_dates(db, name, archived_only=archived_only), last_run_complete(db, name, run_id),
                         to_retry(db, name, archived=archived_only)))
+        if not self.stored:  # the source's first crawl reads the whole board
+            self.extraction.start_now()
 
     def in_window(self, day: date | None) -> bool:
         if day is None:
@@ -240,8 +244,11 @@ class BulletinSpider(scrapy.Spider):
 
     def request_scheduled(self, request) -> None:
         """An article or attachment on a host the crawl does not fetch from is failed and named
-        (the offsite filter then drops it): the article or attachment is not archived."""
+        (the offsite filter then drops it): the article or attachment is not archived. An article
+        asked for counts towards starting a reading process (scraper.crawl.extraction)."""
         kind = self.kind_of(request)
+        if kind == "article":
+            self.extraction.expect()
         if (kind == "listing" or request.dont_filter or request.meta.get("allow_offsite")
                 or self.allowed_host(request.url)):
             return
