@@ -171,24 +171,20 @@ def save_article(session: Session, record: ArticleRecord, seen_at: datetime) -> 
     )
     # One observation per capture: re-parsing a stored capture observes nothing new.
     if record.views is not None and (new_capture or not record.warc_record_id):
-        session.add(
-            ViewObservation(
-                article=row,
-                observed_at=seen_at,  # type: ignore[call-arg]  # article_id: set from `article` at flush
-                views=record.views,
-            )
-        )
+        _insert_later(session, row, table_of(ViewObservation), {"observed_at": seen_at, "views": record.views})
     if new_capture:
         assert record.warc_file and record.warc_offset is not None and record.warc_record_id  # new_capture
-        session.add(
-            Capture(
-                article=row,
-                url=record.url,  # type: ignore[call-arg]  # article_id: set from `article` at flush
-                warc_file=record.warc_file,
-                warc_offset=record.warc_offset,
-                warc_record_id=record.warc_record_id,
-                captured_at=record.captured_at,
-            )
+        _insert_later(
+            session,
+            row,
+            table_of(Capture),
+            {
+                "url": record.url,
+                "warc_file": record.warc_file,
+                "warc_offset": record.warc_offset,
+                "warc_record_id": record.warc_record_id,
+                "captured_at": record.captured_at,
+            },
         )
     return row, created
 
@@ -283,25 +279,39 @@ def _bulletin_id(session: Session, source: str, month: str) -> int:
 
 
 @dataclass
-class _NewRevision:
-    """A revision to insert once its article has an id (see _write_revisions)."""
+class _NewRow:
+    """A row of one of an article's tables (revision, view observation, capture), inserted once
+    the article has an id (_write_new_rows)."""
 
     article: Article
-    values: dict
+    table: Table
+    values: dict  # but article_id
     written: bool = False
+
+
+def _insert_later(session: Session, article: Article, table: Table, values: dict) -> _NewRow:
+    """Insert a row of `table` for `article` at the session's next flush, once the article has
+    an id. Such rows are not ORM objects: building and flushing one costs as much as saving the
+    article itself, and SQLite cannot batch INSERTs whose generated ids the ORM must read back
+    (SQLAlchemy then inserts row by row); here each table's rows of a flush go in one executemany."""
+    row = _NewRow(article, table, values)
+    session.info.setdefault("rows_new", []).append(row)
+    if not session.info.get("row_writer"):
+        if not event.contains(session, "after_flush", _write_new_rows):
+            event.listen(session, "after_flush", _write_new_rows)
+        session.info["row_writer"] = True
+    return row
 
 
 def _revise(session: Session, row: Article, record: ArticleRecord, seen_at: datetime, created: bool) -> None:
     """A new revision for content not seen for this article, else move the known one's span.
 
-    New revisions are not ORM objects (building one costs as much as saving the article's
-    other rows): they are inserted in one statement per flush, after the articles got their
-    ids (_write_revisions)."""
+    New revisions are not ORM objects: they are inserted at the next flush (_insert_later)."""
     digest = content_hash(record.title, record.body_text)
     pending: dict = session.info.setdefault("revisions_by_key", {})
     key = (record.source, record.board_id, digest)
     revision = pending.get(key)
-    if isinstance(revision, _NewRevision) and revision.written:
+    if isinstance(revision, _NewRow) and revision.written:
         revision = None  # inserted by an earlier flush of this batch: read it back
     if revision is None and not created and row.id is not None:
         with session.no_autoflush:
@@ -311,8 +321,10 @@ def _revise(session: Session, row: Article, record: ArticleRecord, seen_at: date
                 )
             ).first()
     if revision is None:
-        revision = _NewRevision(
+        revision = _insert_later(
+            session,
             row,
+            table_of(ArticleRevision),
             {
                 "content_hash": digest,
                 "title": record.title,
@@ -325,13 +337,8 @@ def _revise(session: Session, row: Article, record: ArticleRecord, seen_at: date
                 "extractor_version": record.extractor_version,
             },
         )
-        session.info.setdefault("revisions_new", []).append(revision)
-        if not session.info.get("revision_writer"):
-            if not event.contains(session, "after_flush", _write_revisions):
-                event.listen(session, "after_flush", _write_revisions)
-            session.info["revision_writer"] = True
     else:
-        span = revision.values if isinstance(revision, _NewRevision) else None
+        span = revision.values if isinstance(revision, _NewRow) else None
         first = span["first_seen"] if span else revision.first_seen
         last = span["last_seen"] if span else revision.last_seen
         earlier = utc(seen_at) < utc(first)  # a re-parse of an older capture
@@ -355,26 +362,31 @@ def _revise(session: Session, row: Article, record: ArticleRecord, seen_at: date
     pending[key] = revision
 
 
-def _write_revisions(session: Session, _flush_context) -> None:
-    """after_flush: insert the new revisions whose articles now have ids, in one statement."""
-    waiting = session.info.get("revisions_new")
+def _write_new_rows(session: Session, _flush_context) -> None:
+    """after_flush: insert the waiting rows whose articles now have ids, one statement a table."""
+    waiting = session.info.get("rows_new")
     if not waiting:
         return
-    ready = [r for r in waiting if r.article.id is not None]
-    if ready:
-        session.connection().execute(
-            table_of(ArticleRevision).insert(), [{"article_id": r.article.id, **r.values} for r in ready]
-        )
-        for r in ready:
+    ready: dict[Table, list[_NewRow]] = {}
+    for r in waiting:
+        if r.article.id is not None:
+            ready.setdefault(r.table, []).append(r)
+    for table, rows in ready.items():
+        session.connection().execute(table.insert(), [{"article_id": r.article.id, **r.values} for r in rows])
+        for r in rows:
             r.written = True
-    session.info["revisions_new"] = [r for r in waiting if r.article.id is None]
+    session.info["rows_new"] = [r for r in waiting if not r.written]
 
 
 def _captured(session: Session, record_id: str) -> bool:
     """Whether a capture is already stored (re-parsing the same WARC record adds none)."""
+    capture = table_of(Capture)
+    waiting = session.info.get("rows_new", ())
+    if any(r.table is capture and r.values["warc_record_id"] == record_id for r in waiting):
+        return True
     with session.no_autoflush:
         stored = session.exec(select(Capture.id).where(Capture.warc_record_id == record_id)).first()
-    return stored is not None or any(isinstance(c, Capture) and c.warc_record_id == record_id for c in session.new)
+    return stored is not None
 
 
 def _stored_ids(session: Session, source: str) -> set[str]:
@@ -456,5 +468,5 @@ def record_listing_views(session: Session, source: str, board_id: str, views: in
     if row is None:
         return False
     row.views, row.last_seen = views, seen_at
-    session.add(ViewObservation(article=row, observed_at=seen_at, views=views))  # type: ignore[call-arg]  # article_id: set from `article` at flush
+    _insert_later(session, row, table_of(ViewObservation), {"observed_at": seen_at, "views": views})
     return True

@@ -189,7 +189,7 @@ def session(engine: Engine) -> Session:
 def _forget_pending(db: Session) -> None:
     db.info.pop("articles_by_key", None)
     db.info.pop("revisions_by_key", None)
-    db.info.pop("revisions_new", None)
+    db.info.pop("rows_new", None)
 
 
 def _forget_all(db: Session) -> None:
