@@ -238,6 +238,18 @@ def test_auto_starts_a_reader_at_once_for_a_crawl_of_a_whole_board(monkeypatch):
     assert len(extraction._readers) == 1 and extraction._starts == 1
 
 
+def test_a_reader_yields_the_cpu_to_the_crawls_process():
+    """On a busy machine the crawl's process, which everything waits on, goes first: the reading
+    process runs NICENESS steps below it."""
+    page = GyeonggiEnPage(HttpResponse("http://127.0.0.1/view/11", body=b"<html><body>Hi</body></html>",
+                                       encoding="utf-8"))
+    readers = ExtractionProcesses(1)
+    assert asyncio.run(within(readers.item(page))) == page.to_item()  # the reader has started
+    ours = os.getpriority(os.PRIO_PROCESS, 0)
+    assert readers.counts == {"read_apart": 1}
+    assert os.getpriority(os.PRIO_PROCESS, extraction._readers[0].process.pid) == min(ours + extraction.NICENESS, 19)
+
+
 def test_the_setting_is_checked():
     assert processes_wanted("0") == 0 and processes_wanted(2) == 2
     assert processes_wanted("auto") == (1 if (os.cpu_count() or 1) >= 2 else 0)

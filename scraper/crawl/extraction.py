@@ -25,7 +25,9 @@ reading process takes the pages in on a thread of its own, started before anythi
 imported there, so the crawl does not wait to send one. A reader owes at most OWED_AT_MOST pages
 (and OWED_BYTES of them) at once; past that the crawl's process reads the page itself, so the two
 share the work and the crawl never holds a queue of pages in memory (24 sources side by side fetch
-pages faster than one process reads them). The reading process runs in a session of its own:
+pages faster than one process reads them). The reading process runs NICENESS steps below the
+crawl's, so on a busy machine the crawl's process, which everything waits on, goes first; and in
+a session of its own:
 Ctrl-C and a terminal's signals go to the crawl's process, which stops the crawl and closes the
 socket, and that ends the reader.
 """
@@ -63,6 +65,9 @@ START_AFTER = 100  # "auto": articles asked for (or read here) before a reader s
 OWED_AT_MOST = 256
 OWED_BYTES = 16_000_000  # and their bodies' bytes
 SOCKET_BUFFER = 4 * 2**20
+# The reading process yields to the crawl's when CPUs are short (a busy machine): the crawl's
+# process is the one everything waits on, a reader that falls behind only has pages read there.
+NICENESS = 5
 
 
 def is_auto(value) -> bool:
@@ -107,6 +112,10 @@ def serve(connection: Connection) -> None:
                 return
 
     threading.Thread(target=take_in, name="pages-in", daemon=True).start()
+    try:
+        os.nice(NICENESS)
+    except OSError:
+        pass
     from scraper.extract.language import detect_language
     from scraper.extract.pages import portable
 

@@ -125,8 +125,9 @@ BULLETINS_MAX_ATTACHMENT_SIZE = os.environ.get("BULLETINS_MAX_ATTACHMENT_SIZE") 
 BULLETINS_TODAY = os.environ.get("BULLETINS_TODAY") or None
 # Processes that read articles (page objects' to_item: fields, sanitizing, language) while the
 # crawl's own process fetches and stores (scraper/crawl/extraction): "auto" is one with two CPUs
-# or more (else none), started once the crawl's process has read 100 articles itself; a number
-# starts that many with the crawl; 0 reads every article in the crawl's process.
+# or more (else none), started when a source's first crawl or a full recrawl opens, else once 100
+# articles were asked for; a number starts that many with the crawl; 0 reads every article in
+# the crawl's process.
 BULLETINS_EXTRACT_PROCESSES = os.environ.get("BULLETINS_EXTRACT_PROCESSES") or "auto"
 # Layout drift: a run fails (exit 1, naming source and field) when listings yield no rows or
 # more than this share of its articles lack a required field (title, date, body).
