@@ -29,11 +29,12 @@ from warcio.warcwriter import WARCWriter
 
 from scraper.archive.replay.server import Wayback
 from scraper.replica import Board, ReplicaServer
-from storage.webarchive.cdxj import CdxjLine, iter_cdxj, write_cdxj
+from storage.webarchive.cdxj import CdxjLine, LiveIndex, iter_cdxj, write_cdxj
 from storage.database.db import make_engine, session
 from storage.database.models import Article
 from storage.webarchive.wacz import INDEX_PATH, iter_index_lines, iter_pages, read_datapackage
-from storage.webarchive.warc import HttpExchange, WarcWriter, iter_records, read_record
+from storage.webarchive.warc import (IDENTICAL_PAYLOAD_DIGEST, SERVER_NOT_MODIFIED, HttpExchange, WarcWriter,
+                                     iter_records, read_record)
 
 from .conftest import BIN, REPO
 from .pywb_harness import fetch, pywb_bin
@@ -195,6 +196,15 @@ def test_run_index_has_a_line_per_response_pointing_at_it(crawl, run):
     assert responses > 300 and by_location == {}
 
 
+def test_run_index_made_as_the_crawl_wrote_is_what_a_read_of_its_files_gives(crawl, run, tmp_path):
+    """The crawl indexes each record as it writes it (storage.webarchive.cdxj.LiveIndex): byte for
+    byte the index cdxj-indexer makes reading the run's WARC files."""
+    _, index = run
+    warcs = sorted(crawl.warc_dir.glob("*.warc.gz"))
+    write_cdxj(warcs, tmp_path / "read.cdxj")
+    assert index.read_bytes() == (tmp_path / "read.cdxj").read_bytes()
+
+
 def test_wacz_index_is_the_run_index_in_gzip_blocks_found_by_index_idx(run):
     package, index = run
     assert list(iter_index_lines(package)) == index.read_text(encoding="utf-8").splitlines(keepends=True)
@@ -295,6 +305,54 @@ def test_index_keys_post_responses_as_pywb_looks_them_up_and_lists_revisits(tmp_
     assert post[0].fields["requestBody"] == "page=2&kind=news"
     assert [line.fields["mime"] for line in lines if line.fields["url"].endswith("/view/2")] == \
         ["text/html", "warc/revisit"]
+
+
+def test_the_live_index_is_the_index_a_read_of_the_files_gives(tmp_path):
+    """What the writer indexes as it writes is, line for line, what cdxj-indexer reads from the
+    files: responses (GET and POST), a cut-off one, both kinds of revisit (the 304 as received
+    gets no line), a response with no Content-Type, across a rotation to a second file."""
+    base = "http://board.example/bbs"
+    live = LiveIndex(tmp_path, buffer_bytes=700)  # spilled to sorted runs on the way
+    with WarcWriter(tmp_path / "warc", hostname="test", max_size=1500, index=live) as writer:
+        first = writer.write_exchange(_exchange(f"{base}/file/1.pdf"))
+        for n, url in enumerate([f"{base}/list", f"{base}/a?x=1", f"{base}/view/한글?q=%ED"]):
+            writer.write_exchange(_exchange(url, when=n + 1))
+        writer.write_exchange(_exchange(f"{base}/list", "POST", b"page=2&kind=news", when=5))
+        writer.write_exchange(_exchange(f"{base}/view/9", when=6), truncated="length")
+        bare = _exchange(f"{base}/raw", when=7)
+        writer.write_exchange(HttpExchange(**{**bare.__dict__, "response_headers": [("X-Nothing", "1")]}))
+        writer.write_revisit(_exchange(f"{base}/file/2.pdf", when=8), profile=IDENTICAL_PAYLOAD_DIGEST,
+                             refers_to_uri=f"{base}/file/1.pdf", refers_to_date=first.captured_at,
+                             refers_to_id=first.record_id, payload_digest=first.payload_digest)
+        not_modified = _exchange(f"{base}/file/1.pdf", when=9)
+        writer.write_revisit(HttpExchange(**{**not_modified.__dict__, "status": 304, "body": b""}),
+                             profile=SERVER_NOT_MODIFIED, refers_to_uri=f"{base}/file/1.pdf",
+                             refers_to_date=first.captured_at, refers_to_id=first.record_id,
+                             payload_digest=first.payload_digest)
+    warcs = sorted((tmp_path / "warc").glob("*.warc.gz"))
+    assert len(warcs) > 1 and live.files == {w.name for w in warcs} and live.broken is None
+    assert live.write(tmp_path / "live.cdxj") == write_cdxj(warcs, tmp_path / "read.cdxj") == 9
+    assert (tmp_path / "live.cdxj").read_bytes() == (tmp_path / "read.cdxj").read_bytes()
+    lines = list(iter_cdxj(tmp_path / "live.cdxj"))
+    assert sum(line.fields.get("method") == "POST" for line in lines) == 1
+    assert sum(line.fields.get("mime") == "warc/revisit" for line in lines) == 2
+    assert [line.fields.get("status") for line in lines if line.fields["url"].endswith("/raw")] == ["200"]
+    live.close()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["live.cdxj", "read.cdxj", "warc"]  # no run left
+
+
+def test_a_record_the_live_index_cannot_take_leaves_it_broken_and_the_files_are_read(tmp_path):
+    """Indexing never stops a write: a record whose headers the indexer cannot read marks the
+    live index broken (the run's index is then made by reading the files)."""
+    live = LiveIndex(tmp_path)
+    with WarcWriter(tmp_path / "warc", hostname="test", index=live) as writer:
+        writer.write_exchange(_exchange("http://board.example/ok"))
+        live._loader = None  # any failure inside the indexer
+        location = writer.write_exchange(_exchange("http://board.example/after", when=1))
+    assert live.broken and "AttributeError" in live.broken and location.offset > 0
+    with pytest.raises(RuntimeError, match="misses a record"):
+        live.write(tmp_path / "live.cdxj")
+    assert write_cdxj(sorted((tmp_path / "warc").glob("*.warc.gz")), tmp_path / "read.cdxj") == 2
 
 
 def test_external_sort_gives_the_same_index_as_one_sort_in_memory(tmp_path):

@@ -15,12 +15,14 @@ from __future__ import annotations
 
 import http
 import logging
+import weakref
 from datetime import datetime, timedelta, timezone
 
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
 from storage.config import database_url, ensure_writable_dir, warc_dir
+from storage.webarchive.cdxj import LiveIndex
 from storage.webarchive.digests import first_with_digest, remember
 from storage.webarchive.repair import repair_directory
 from storage.webarchive.warc import (
@@ -37,6 +39,13 @@ from scraper.crawl.limits import TRUNCATED_META
 from scraper.crawl.conditional import EARLIER_CAPTURE, NOT_MODIFIED, dedup_switched_off
 
 log = logging.getLogger(__name__)
+
+_live_indexes: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def live_index(crawler) -> LiveIndex | None:
+    """The CDXJ lines of what the crawl's capture wrote, made as it wrote (the packager's index)."""
+    return _live_indexes.get(crawler)
 
 PRIORITY = 950
 # Pages are always archived in full: their view counters change every day, so their payloads
@@ -155,6 +164,7 @@ class WarcCaptureMiddleware:
             raise NotConfigured("WARC capture switched off (BULLETINS_WARC_ENABLED)")
         directory = ensure_writable_dir(warc_dir(settings.get("BULLETINS_WARC_DIR")), "WARC files")
         repair_leftovers(directory, settings)
+        index = _live_indexes[crawler] = LiveIndex(directory)  # its sort spills there, unnamed
         writer = WarcWriter(
             directory,
             # the source in the name: crawls of several sources may run side by side (demo)
@@ -171,6 +181,7 @@ class WarcCaptureMiddleware:
                 "description": "bulletin-archiver crawl, raw HTTP bytes as received",
                 **crawl_fields(crawler),
             },
+            index=index,
         )
         database = None
         reason = dedup_switched_off(settings)

@@ -45,6 +45,7 @@ from storage.webarchive.unpackaged import file_time, pages_in, record_package, s
 from storage.webarchive.wacz import Page, PageList, build_wacz, remove_stale_parts
 from storage.webarchive.warc import software
 
+from scraper.archive.capture import live_index
 from scraper.crawl.database import CrawlDatabase, storage_enabled
 from scraper.crawl.runs import run_closing
 from scraper.extract.items import ArticleRecord
@@ -211,7 +212,7 @@ class RunPackager:
                recovered: bool = False) -> Path:
         """`indexes/<name>.cdxj` and `packages/<name>.wacz` of these WARC files."""
         index = self.directory / INDEX_DIR / f"{name}.cdxj"
-        lines = write_cdxj(warcs, index)
+        lines = self._index(warcs, index, recovered)
         package = build_wacz(
             self.directory / PACKAGE_DIR / f"{name}.wacz", warcs, index, pages,
             title=f"{self.source} crawl {name}", description=description, software=software(),
@@ -224,6 +225,20 @@ class RunPackager:
         log.info("indexed %d captures in %s; packaged %s in %s", lines, index,
                  "what earlier runs left" if recovered else "the run", package)
         return package
+
+    def _index(self, warcs: list[Path], index: Path, recovered: bool) -> int:
+        """The run's index from the lines its capture made as it wrote (scraper.archive.capture),
+        when they cover these files; else, and for what earlier runs left, from reading them."""
+        live = None if recovered else live_index(self.crawler)
+        if live is not None:
+            try:
+                if live.broken:
+                    log.warning("reading the WARC files to index them: %s", live.broken)
+                elif live.files <= {w.name for w in warcs}:
+                    return live.write(index)
+            finally:
+                live.close()
+        return write_cdxj(warcs, index)
 
     def _free_name(self, base: str) -> str:
         name, n = base, 1

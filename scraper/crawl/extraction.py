@@ -61,8 +61,9 @@ PICKLE = pickle.HIGHEST_PROTOCOL
 RESTARTS = 3
 START_AFTER = 100  # "auto": articles asked for (or read here) before a reader starts
 # Pages a reader holds at once; past it, the crawl's process reads them itself. Enough for the
-# pages that come while a reader starts (1.5 s), so the crawl's process need not read them.
-OWED_AT_MOST = 256
+# pages that come while a reader starts (1.5-2 s; about 260 from a replica on this machine), so
+# the crawl's process need not read them (and load langdetect's profiles for them).
+OWED_AT_MOST = 512
 OWED_BYTES = 16_000_000  # and their bodies' bytes
 SOCKET_BUFFER = 4 * 2**20
 # The reading process yields to the crawl's when CPUs are short (a busy machine): the crawl's

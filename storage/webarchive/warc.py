@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 from importlib import metadata
 from io import BytesIO
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 from urllib.parse import urlsplit
 from uuid import uuid4
 
@@ -32,6 +32,9 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from storage.times import WARC_DATE_FORMAT
+
+if TYPE_CHECKING:  # cdxj-indexer is imported by those who index
+    from .cdxj import LiveIndex
 
 WARC_VERSION = "WARC/1.1"
 CONFORMS_TO = "http://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/"
@@ -231,7 +234,8 @@ class WarcWriter:
 
     A file is opened at the first write as NAME.warc.gz.open and renamed to NAME.warc.gz by
     close() or by rotation (once its size reaches max_size). Writing after close() opens the
-    next serial.
+    next serial. With `index` (storage.webarchive.cdxj.LiveIndex), each response and revisit
+    record written is indexed there too, once the file holds it.
     """
 
     def __init__(
@@ -244,6 +248,7 @@ class WarcWriter:
         hostname: str | None = None,
         clock: Callable[[], datetime] | None = None,
         id_factory: Callable[[], str] | None = None,
+        index: LiveIndex | None = None,
     ):
         self.directory = Path(directory)
         self.prefix = prefix
@@ -259,6 +264,7 @@ class WarcWriter:
         self._warc: WARCWriter | None = None
         self._stage = BytesIO()
         self._serial = 0
+        self.index = index
         self._warcinfo_fields()  # refuse bad fields now, not at the first write
 
     def __enter__(self) -> WarcWriter:
@@ -310,6 +316,15 @@ class WarcWriter:
             warc.write_record(response)
             length = self._stage.tell()
             warc.write_record(request)
+        if self.index is not None:
+            self.index.add(
+                self._final_path.name,
+                response,
+                offset,
+                length,
+                response_block,
+                (request, request_block, exchange.request_body),
+            )
         location = RecordLocation(
             self._final_path.name,
             offset,
@@ -390,6 +405,8 @@ class WarcWriter:
             warc.write_record(request)
             if not_modified:
                 warc.write_record(self._not_modified_record(warc, exchange, head, revisit_id, common))
+        if self.index is not None:
+            self.index.add(self._final_path.name, revisit, offset, length, None if not_modified else head)
         location = RecordLocation(
             self._final_path.name, offset, length, revisit_id, _as_utc(exchange.date), payload_digest
         )
