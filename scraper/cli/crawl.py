@@ -11,7 +11,7 @@ from scrapy.spiderloader import get_spider_loader
 from storage.database.db import check_url
 
 from scraper.crawl.run import CrawlOutcome, UsageError, make_settings, run_crawl, run_crawls, runnable_sources
-from . import fail, main
+from . import fail, finish, main
 from .options import (contact_option, database_url_option, log_level_option, since_option,
                       until_option, warc_dir_option)
 
@@ -96,7 +96,7 @@ def crawl(sources, every_source, listing_url, source_name, since, until, base_ur
     except (UsageError, ValueError) as exc:
         fail(str(exc))
     click.echo(json.dumps(outcome.as_dict(), ensure_ascii=False) if as_json else outcome.summary())
-    sys.exit(0 if outcome.ok else 1)
+    finish(0 if outcome.ok else 1)
 
 
 def _crawl_many(sources: tuple[str, ...], settings, spider_args: dict, as_json: bool) -> None:
@@ -127,4 +127,4 @@ def _crawl_many(sources: tuple[str, ...], settings, spider_args: dict, as_json: 
         bad = [f"{o.source} ({o.status})" for o in ordered if not o.ok]
         click.echo(f"all sources: {len(ordered) - len(bad)} of {len(ordered)} ok"
                    + (f"; not ok: {', '.join(bad)}" if bad else ""))
-    sys.exit(0 if all(o.ok for o in ordered) else 1)
+    finish(0 if all(o.ok for o in ordered) else 1)

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import sys
 
 import click
 
 from scraper.crawl.run import UsageError
-from . import fail, main
+from . import fail, finish, main
 from .options import contact_option, database_url_option, log_level_option, warc_dir_option
 
 
@@ -28,4 +27,4 @@ def demo(articles, regions, database_url, warc_dir, contact, log_level):
                         contact=contact, log_level=log_level or "WARNING", regions=regions)
     except UsageError as exc:
         fail(str(exc))
-    sys.exit(code)
+    finish(code)
