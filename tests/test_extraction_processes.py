@@ -159,10 +159,13 @@ def test_a_reader_that_dies_has_its_page_read_here_and_another_takes_its_place()
     assert dying.gone and extraction.reader(1) is not dying
 
 
-def test_a_busy_reader_owes_a_bounded_number_of_pages_and_the_crawls_process_reads_the_rest():
+def test_a_busy_reader_owes_a_bounded_number_of_pages_and_the_crawls_process_reads_the_rest(monkeypatch):
     """Many sources side by side fetch faster than one process reads: the crawl's process must
     not pile their pages up in memory. A stopped reader is given OWED_AT_MOST pages; the pages
-    past them are read in the crawl's process at once, and the owed ones once it goes on."""
+    past them are read in the crawl's process at once, and the owed ones once it goes on. (The
+    bound is made small here: a stopped reader takes nothing from its socket, whose buffer the
+    kernel may cap at 208 KiB, and 512 pages would fill it.)"""
+    monkeypatch.setattr(extraction, "OWED_AT_MOST", 16)
     pages = [GyeonggiEnPage(HttpResponse(f"http://127.0.0.1/view/{n}", encoding="utf-8",
                                          body=f"<html><body><h1>Title {n}</h1><p>Body {n}</p></body></html>".encode()))
              for n in range(extraction.OWED_AT_MOST + 5)]
@@ -248,6 +251,30 @@ def test_a_reader_yields_the_cpu_to_the_crawls_process():
     ours = os.getpriority(os.PRIO_PROCESS, 0)
     assert readers.counts == {"read_apart": 1}
     assert os.getpriority(os.PRIO_PROCESS, extraction._readers[0].process.pid) == min(ours + extraction.NICENESS, 19)
+
+
+def test_an_article_counts_once_towards_a_reader_not_again_for_its_redirects_and_retries():
+    """A nightly run whose few articles redirect or are retried must not reach START_AFTER by
+    counting each hop; a crawl narrowed to months, or capped below START_AFTER articles, does not
+    start a reader at once."""
+    from scrapy import Request
+    from scrapy.spiderloader import get_spider_loader
+
+    from scraper.crawl.run import make_settings
+
+    GyeonggiEnSpider = get_spider_loader(make_settings()).load("gyeonggi-en")  # noqa: N806  (a class)
+    spider = GyeonggiEnSpider(base_url="http://127.0.0.1:9")
+    spider.extraction = ExtractionProcesses(1, start_after=extraction.START_AFTER)
+    url = "http://127.0.0.1:9/blog/english-news/1"
+    spider.request_scheduled(Request(url, callback=spider.parse_article))
+    spider.request_scheduled(Request(url, callback=spider.parse_article, meta={"retry_times": 1}))
+    spider.request_scheduled(Request(url + "/", callback=spider.parse_article, meta={"redirect_urls": [url]}))
+    spider.request_scheduled(Request("http://127.0.0.1:9/files/a.pdf", callback=spider.parse_attachment))
+    assert extraction._expected == 1 and extraction._readers == []
+    assert spider.whole_board()
+    assert not GyeonggiEnSpider(base_url="http://127.0.0.1:9", since="2026-01").whole_board()
+    spider.max_articles = extraction.START_AFTER - 1
+    assert not spider.whole_board()
 
 
 def test_the_setting_is_checked():

@@ -200,6 +200,7 @@ def test_run_index_made_as_the_crawl_wrote_is_what_a_read_of_its_files_gives(cra
     """The crawl indexes each record as it writes it (storage.webarchive.cdxj.LiveIndex): byte for
     byte the index cdxj-indexer makes reading the run's WARC files."""
     _, index = run
+    assert "lines made as the records were written" in crawl.result.stderr  # not by reading the files
     warcs = sorted(crawl.warc_dir.glob("*.warc.gz"))
     write_cdxj(warcs, tmp_path / "read.cdxj")
     assert index.read_bytes() == (tmp_path / "read.cdxj").read_bytes()

@@ -152,6 +152,24 @@ def test_each_crawl_adds_a_capture_and_reparsing_the_same_record_adds_none(db):
     assert db.exec(select(Article)).one().warc_record_id == "<urn:uuid:2>"
 
 
+def test_a_stored_article_saved_again_without_attachments_keeps_its_new_capture_and_views(db):
+    """A stored article with no attachment, fetched again: its capture and view observation are
+    written though the commit finds no ORM change left to flush (reading the article's
+    attachments flushed it already). Every article of a nightly run's re-fetched months."""
+    for n in (1, 2, 3):
+        save_article(db, record(board_id=str(n), url=f"http://127.0.0.1/v/{n}", attachments=[],
+                                warc_record_id=f"<urn:uuid:{n}-1>", captured_at=T1), T1)
+    db.commit()
+    for n in (1, 2, 3):
+        save_article(db, record(board_id=str(n), url=f"http://127.0.0.1/v/{n}", attachments=[], views=90 + n,
+                                warc_record_id=f"<urn:uuid:{n}-2>", captured_at=T2), T2)
+    db.commit()
+    assert sorted(c.warc_record_id for c in db.exec(select(Capture))) == sorted(
+        f"<urn:uuid:{n}-{k}>" for n in (1, 2, 3) for k in (1, 2))
+    assert sorted((o.observed_at, o.views) for o in db.exec(select(ViewObservation))) == sorted(
+        [(T1, 87)] * 3 + [(T2, 91), (T2, 92), (T2, 93)])
+
+
 def test_every_table_has_its_model_listed_for_the_schema_notes():
     """Datasette's table and column notes come from storage.database.models.TABLE_MODELS: a new table
     model left out of it would go undescribed."""

@@ -41,6 +41,7 @@ from scraper.crawl.conditional import EARLIER_CAPTURE, NOT_MODIFIED, dedup_switc
 log = logging.getLogger(__name__)
 
 _live_indexes: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+LIVE_INDEX_BUFFER = 4 * 2**20  # bytes of index lines a crawl holds before it spills a sorted run
 
 
 def live_index(crawler) -> LiveIndex | None:
@@ -164,7 +165,10 @@ class WarcCaptureMiddleware:
             raise NotConfigured("WARC capture switched off (BULLETINS_WARC_ENABLED)")
         directory = ensure_writable_dir(warc_dir(settings.get("BULLETINS_WARC_DIR")), "WARC files")
         repair_leftovers(directory, settings)
-        index = _live_indexes[crawler] = LiveIndex(directory)  # its sort spills there, unnamed
+        index = None
+        if settings.getbool("BULLETINS_PACKAGE_ENABLED", True):  # the packager's index
+            # a small buffer: --all holds one per source for the whole crawl; spilled there, unnamed
+            index = _live_indexes[crawler] = LiveIndex(directory, buffer_bytes=LIVE_INDEX_BUFFER)
         writer = WarcWriter(
             directory,
             # the source in the name: crawls of several sources may run side by side (demo)

@@ -228,14 +228,19 @@ class RunPackager:
 
     def _index(self, warcs: list[Path], index: Path, recovered: bool) -> int:
         """The run's index from the lines its capture made as it wrote (scraper.archive.capture),
-        when they cover these files; else, and for what earlier runs left, from reading them."""
+        when they are a line for every record archived (bulletins/warc_records) and name no
+        other file; else, and for what earlier runs left, from reading the files."""
         live = None if recovered else live_index(self.crawler)
         if live is not None:
             try:
-                if live.broken:
-                    log.warning("reading the WARC files to index them: %s", live.broken)
-                elif live.files <= {w.name for w in warcs}:
-                    return live.write(index)
+                archived = self.stats.get_value("bulletins/warc_records", 0)
+                if live.broken or live.count != archived or not live.files <= {w.name for w in warcs}:
+                    log.warning("reading the WARC files to index them (%s)", live.broken or
+                                f"{live.count} lines made as written, {archived} records archived")
+                else:
+                    lines = live.write(index)
+                    log.info("the run's index: %d lines made as the records were written", lines)
+                    return lines
             finally:
                 live.close()
         return write_cdxj(warcs, index)

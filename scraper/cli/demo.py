@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 import click
 
 from scraper.crawl.run import UsageError

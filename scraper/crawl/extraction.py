@@ -8,9 +8,9 @@ the same answer and page parameters.
 
 Setting BULLETINS_EXTRACT_PROCESSES: how many processes read articles. "auto" (the default) is
 one on a machine with two CPUs or more (those this process may run on), else none. It starts
-when a crawl opens that reads a whole board (a source's first crawl, a full recrawl: `start_now`),
-else once the crawls of the process have asked for START_AFTER articles (`expect`, as their
-requests are scheduled) or read that many themselves: a reading process costs 1.5 CPU seconds to
+when a crawl opens that reads a whole board (a source's first crawl, a full recrawl, neither
+narrowed to months: `start_now`), else once the crawls of the process have asked for START_AFTER
+articles (`expect`, as their first requests are scheduled) or read that many themselves: a reading process costs 1.5 CPU seconds to
 start (imports, langdetect's profiles), more than a nightly run of a few dozen new articles saves.
 A number N starts N with the crawl; 0 reads every article in the crawl's process. The processes
 serve every crawl of the process (`bulletins crawl --all`).
@@ -22,7 +22,8 @@ takes its place, up to RESTARTS times a process, then every page is read here.
 
 The pages go over a socket, read on the reactor's own loop: no thread in the crawl's process. The
 reading process takes the pages in on a thread of its own, started before anything else is
-imported there, so the crawl does not wait to send one. A reader owes at most OWED_AT_MOST pages
+imported there, so the crawl waits to send one only while the socket's buffer is full, which that
+thread empties. A reader owes at most OWED_AT_MOST pages
 (and OWED_BYTES of them) at once; past that the crawl's process reads the page itself, so the two
 share the work and the crawl never holds a queue of pages in memory (24 sources side by side fetch
 pages faster than one process reads them). The reading process runs NICENESS steps below the

@@ -290,15 +290,19 @@ class _NewRow:
 
 
 def _insert_later(session: Session, article: Article, table: Table, values: dict) -> _NewRow:
-    """Insert a row of `table` for `article` at the session's next flush, once the article has
-    an id. Such rows are not ORM objects: building and flushing one costs as much as saving the
-    article itself, and SQLite cannot batch INSERTs whose generated ids the ORM must read back
-    (SQLAlchemy then inserts row by row); here each table's rows of a flush go in one executemany."""
+    """Insert a row of `table` for `article` once the article has an id: at the session's next
+    flush, or when it commits (a commit with no ORM change to flush skips the flush, and its
+    rows would go with the batch: before_commit writes them). Such rows are not ORM objects:
+    building and flushing one costs as much as saving the article itself, and SQLite cannot
+    batch INSERTs whose generated ids the ORM must read back (SQLAlchemy then inserts row by
+    row); here each table's waiting rows go in one executemany."""
     row = _NewRow(article, table, values)
     session.info.setdefault("rows_new", []).append(row)
     if not session.info.get("row_writer"):
         if not event.contains(session, "after_flush", _write_new_rows):
             event.listen(session, "after_flush", _write_new_rows)
+        if not event.contains(session, "before_commit", _write_before_commit):
+            event.listen(session, "before_commit", _write_before_commit)
         session.info["row_writer"] = True
     return row
 
@@ -360,6 +364,12 @@ def _revise(session: Session, row: Article, record: ArticleRecord, seen_at: date
             for name, value in changes.items():
                 setattr(revision, name, value)
     pending[key] = revision
+
+
+def _write_before_commit(session: Session) -> None:
+    """before_commit: the rows whose articles have ids (the commit's flush, if any, writes the
+    others, whose articles it inserts)."""
+    _write_new_rows(session, None)
 
 
 def _write_new_rows(session: Session, _flush_context) -> None:

@@ -3,6 +3,7 @@ commands that only read (search, export, show, report)."""
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 from functools import partial
 from pathlib import Path
@@ -16,6 +17,8 @@ from sqlmodel import Session, create_engine
 from . import models  # noqa: F401  (registers the tables)
 from storage.config import StorageError, ensure_writable_dir, sqlite_path
 from .schema import OUTDATED, check_schema, head_revision, is_known, newer, read_state
+
+log = logging.getLogger(__name__)
 
 _pg_engines: dict[str, Engine] = {}
 BACKENDS = ("sqlite", "postgresql")
@@ -189,7 +192,9 @@ def session(engine: Engine) -> Session:
 def _forget_pending(db: Session) -> None:
     db.info.pop("articles_by_key", None)
     db.info.pop("revisions_by_key", None)
-    db.info.pop("rows_new", None)
+    left = db.info.pop("rows_new", None)
+    if left:  # storage.database.articles writes them at the commit: none may be left behind
+        log.error("%d waiting row(s) not written at commit: %s", len(left), [r.table.name for r in left])
 
 
 def _forget_all(db: Session) -> None:

@@ -123,7 +123,8 @@ class LiveIndex:
     Each line is cdxj-indexer's: its record is built from the headers in memory by warcio's own
     record loader (as a read of the file would parse them), and indexed by CDXJIndexer's own
     fields, with a POST or PUT keyed by cdxj-indexer's own pairing of a response and the request
-    record after it. Only the payload is not read again: the index needs its digest alone, which
+    record after it (from the request body as sent; a read decodes a chunked or compressed one,
+    which Scrapy's form requests never are). Only the payload is not read again: the index needs its digest alone, which
     the WARC headers hold. `broken` names why the lines are not the whole of what was written
     (a record that could not be indexed); the caller then reads the files instead (write_cdxj).
     """

@@ -17,6 +17,7 @@ from storage.database.months import month_span
 from storage.database.unfinished import to_retry
 
 from ..database import CrawlDatabase, storage_enabled
+from .. import extraction
 from ..extraction import ExtractionProcesses
 
 from scraper.extract.fields import attachment_filename, plausible
@@ -137,7 +138,7 @@ class BulletinSpider(scrapy.Spider):
         spider.max_articles = settings.getint("BULLETINS_MAX_ARTICLES", 300_000)
         spider.today = korea_today(settings.get("BULLETINS_TODAY"))
         spider.extraction = ExtractionProcesses.from_crawler(crawler)
-        if spider.full:  # every article of the board read again: a reading process from the start
+        if spider.full and spider.whole_board():  # every article read again: a reading process from the start
             crawler.signals.connect(spider.extraction.start_now, signal=signals.spider_opened)
         if not spider.full and storage_enabled(settings):
             spider.horizon = horizon_start(settings.getint("BULLETINS_HORIZON_MONTHS", 2), spider.today)
@@ -159,8 +160,14 @@ class BulletinSpider(scrapy.Spider):
         self.stored, self.trust_stored, self.retries = database.read(
             lambda db: (stored_dates(db, name, archived_only=archived_only), last_run_complete(db, name, run_id),
                         to_retry(db, name, archived=archived_only)))
-        if not self.stored:  # the source's first crawl reads the whole board
+        if not self.stored and self.whole_board():  # the source's first crawl reads the whole board
             self.extraction.start_now()
+
+    def whole_board(self) -> bool:
+        """Whether this crawl may read the whole board: no --since/--until window, no cap on the
+        articles below what starts a reading process anyway (scraper.crawl.extraction)."""
+        capped = self.max_articles is not None and self.max_articles < extraction.START_AFTER
+        return self.since is None and self.until is None and not capped
 
     def in_window(self, day: date | None) -> bool:
         if day is None:
@@ -247,8 +254,8 @@ class BulletinSpider(scrapy.Spider):
         (the offsite filter then drops it): the article or attachment is not archived. An article
         asked for counts towards starting a reading process (scraper.crawl.extraction)."""
         kind = self.kind_of(request)
-        if kind == "article":
-            self.extraction.expect()
+        if kind == "article" and not request.meta.get("redirect_urls") and not request.meta.get("retry_times"):
+            self.extraction.expect()  # once per article: not again for its redirects and retries
         if (kind == "listing" or request.dont_filter or request.meta.get("allow_offsite")
                 or self.allowed_host(request.url)):
             return
