@@ -24,7 +24,9 @@ from scraper.replica import Board, ReplicaServer
 from .conftest import BIN, REPO, run_cli
 from .services import free_port, postgres_server, redis_server
 
-ARTICLES = 300  # enough that the second process gets work while the first is busy
+# Enough that the second process gets work while the first is busy, on a loaded machine too: one
+# process crawls 300 replica articles in about 2 s, less than one may start later than the other.
+ARTICLES = 1000
 START_ATTEMPTS = 600  # x 0.05 s: waiting for a process to have fetched something
 
 
