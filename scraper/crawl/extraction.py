@@ -9,11 +9,12 @@ the same answer and page parameters.
 Setting BULLETINS_EXTRACT_PROCESSES: how many processes read articles. "auto" (the default) is
 one on a machine with two CPUs or more (those this process may run on), else none. It starts
 when a crawl opens that reads a whole board (a source's first crawl, a full recrawl, neither
-narrowed to months: `start_now`), else once the crawls of the process have asked for START_AFTER
-articles (`expect`, as their first requests are scheduled) or read that many themselves: a reading process costs 1.5 CPU seconds to
-start (imports, langdetect's profiles), more than a nightly run of a few dozen new articles saves.
-A number N starts N with the crawl; 0 reads every article in the crawl's process. The processes
-serve every crawl of the process (`bulletins crawl --all`).
+narrowed to months: `start_now`), else once the crawls of the process have asked for
+START_AFTER articles (`expect`, as their first requests are scheduled) or read that many
+themselves: a reading process costs 1.5 CPU seconds to start (imports, langdetect's profiles),
+more than a nightly run of a few dozen new articles saves. A number N starts N with the crawl; 0
+reads every article in the crawl's process. The processes serve every crawl of the process
+(`bulletins crawl --all`).
 
 No page is lost to them. A page the other process cannot take (a page class it cannot find by
 name, parameters or an article that do not pickle) is read here. A reading process that cannot
@@ -23,14 +24,13 @@ takes its place, up to RESTARTS times a process, then every page is read here.
 The pages go over a socket, read on the reactor's own loop: no thread in the crawl's process. The
 reading process takes the pages in on a thread of its own, started before anything else is
 imported there, so the crawl waits to send one only while the socket's buffer is full, which that
-thread empties. A reader owes at most OWED_AT_MOST pages
-(and OWED_BYTES of them) at once; past that the crawl's process reads the page itself, so the two
-share the work and the crawl never holds a queue of pages in memory (24 sources side by side fetch
-pages faster than one process reads them). The reading process runs NICENESS steps below the
-crawl's, so on a busy machine the crawl's process, which everything waits on, goes first; and in
-a session of its own:
-Ctrl-C and a terminal's signals go to the crawl's process, which stops the crawl and closes the
-socket, and that ends the reader.
+thread empties. A reader owes at most OWED_AT_MOST pages (and OWED_BYTES of them) at once; past
+that the crawl's process reads the page itself, so the two share the work and the crawl never
+holds a queue of pages in memory (24 sources side by side fetch pages faster than one process
+reads them). The reading process runs NICENESS steps below the crawl's, so on a busy machine the
+crawl's process, which everything waits on, goes first; and in a session of its own: Ctrl-C and a
+terminal's signals go to the crawl's process, which stops the crawl and closes the socket, and
+that ends the reader.
 """
 
 from __future__ import annotations
@@ -277,8 +277,8 @@ class ExtractionProcesses:
         return cls(processes, crawler, START_AFTER if is_auto(value) else 0)
 
     def start_now(self) -> None:
-        """A crawl that reads a whole board opens (a source's first crawl, a full recrawl): with
-        "auto", its reader starts now, ready by the time the articles come."""
+        """The reader starts now, if none runs: a crawl that reads a whole board opens (a source's
+        first crawl, a full recrawl), or enough articles were asked for (`expect`)."""
         if self.processes and not _readers:
             reader(self.processes)
 
@@ -286,8 +286,8 @@ class ExtractionProcesses:
         """An article was asked for: with "auto", a reader starts once START_AFTER were."""
         global _expected
         _expected += 1
-        if self.processes and not _readers and self._enough():
-            reader(self.processes)
+        if self._enough():
+            self.start_now()
 
     def _enough(self) -> bool:
         return _expected >= self.start_after or _read_here >= self.start_after

@@ -301,8 +301,8 @@ def _insert_later(session: Session, article: Article, table: Table, values: dict
     if not session.info.get("row_writer"):
         if not event.contains(session, "after_flush", _write_new_rows):
             event.listen(session, "after_flush", _write_new_rows)
-        if not event.contains(session, "before_commit", _write_before_commit):
-            event.listen(session, "before_commit", _write_before_commit)
+        if not event.contains(session, "before_commit", _write_new_rows):
+            event.listen(session, "before_commit", _write_new_rows)
         session.info["row_writer"] = True
     return row
 
@@ -366,14 +366,9 @@ def _revise(session: Session, row: Article, record: ArticleRecord, seen_at: date
     pending[key] = revision
 
 
-def _write_before_commit(session: Session) -> None:
-    """before_commit: the rows whose articles have ids (the commit's flush, if any, writes the
-    others, whose articles it inserts)."""
-    _write_new_rows(session, None)
-
-
-def _write_new_rows(session: Session, _flush_context) -> None:
-    """after_flush: insert the waiting rows whose articles now have ids, one statement a table."""
+def _write_new_rows(session: Session, _flush_context=None) -> None:
+    """after_flush and before_commit: insert the waiting rows whose articles have ids, one
+    statement a table (at a commit, its flush writes the others, whose articles it inserts)."""
     waiting = session.info.get("rows_new")
     if not waiting:
         return
