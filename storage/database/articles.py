@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 
-from sqlalchemy import Engine, Table, event, select as sa_select
+from sqlalchemy import Engine, Table, bindparam, event, select as sa_select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
@@ -422,6 +422,11 @@ def _merge_attachments(row: Article, found: list[AttachmentRecord]) -> None:
             existing.content_type = existing.content_type or att.content_type
 
 
+# Made once, as each download runs it; the rows are then taken from the session's identity map
+# when there (most often: the article was saved in this batch or the one before).
+_ATTACHMENTS_AT = sa_select(Attachment.id).where(Attachment.url == bindparam("url"))
+
+
 def record_download(
     session: Session, url: str, size: int | None, content_type: str | None, record: tuple[str, int, str] | None = None
 ) -> int:
@@ -429,7 +434,8 @@ def record_download(
     brings neither: the archived ones stay) and, with `record` (WARC file, offset, record id),
     the WARC record that archives it."""
     with session.no_autoflush:
-        rows = list(session.exec(select(Attachment).where(Attachment.url == url)).all())
+        stored = session.connection().execute(_ATTACHMENTS_AT, {"url": url}).scalars().all()
+    rows = [session.get(Attachment, row_id) for row_id in stored]
     rows += [a for a in session.new if isinstance(a, Attachment) and a.url == url]
     for att in rows:
         if size is not None:

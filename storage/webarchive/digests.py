@@ -8,21 +8,26 @@ not committed yet, without flushing them (a flush would hold SQLite's write lock
 
 from __future__ import annotations
 
-from sqlalchemy import or_
+from sqlalchemy import bindparam, or_, select as sa_select
 from sqlmodel import Session, col, select
 
 from storage.database.models import PayloadDigest
 from .warc import RecordLocation, warc_date
 
 
+# Made once: it runs for every attachment a crawl archives. Built with the ORM's select() each
+# time, the query cost 0.4-0.5 CPU ms, SQLite's part of it 0.03.
+_FIRST_WITH_DIGEST = (
+    sa_select(PayloadDigest.id).where(PayloadDigest.digest == bindparam("digest")).order_by(PayloadDigest.id).limit(1)
+)
+
+
 def first_with_digest(session: Session, digest: str) -> PayloadDigest | None:
     """The earliest full record holding this payload, or None."""
     with session.no_autoflush:
-        stored = session.exec(
-            select(PayloadDigest).where(PayloadDigest.digest == digest).order_by(col(PayloadDigest.id)).limit(1)
-        ).first()
+        stored = session.connection().execute(_FIRST_WITH_DIGEST, {"digest": digest}).scalar()
     if stored is not None:
-        return stored
+        return session.get(PayloadDigest, stored)
     pending = [row for row in _pending(session) if row.digest == digest]
     return min(pending, key=lambda row: row.warc_date, default=None)
 
