@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from lxml import etree
 
@@ -183,7 +184,14 @@ def _label_pattern(label: str) -> str:
 # Labels of no field of ours end the value before them ("작성자 : 홍길동 댓글 0건").
 _TEXT_STOPS = sorted((lab for lab in STOP_LABELS if lab not in ("no", "url", "prev", "next")), key=len, reverse=True)
 _TEXT_FORM_KEYS = [*_TEXT_LABELS, *_TEXT_STOPS]
-_TEXT_FORM = re.compile("|".join(f"({_label_pattern(lab)})" for lab in _TEXT_FORM_KEYS), re.I)
+
+
+@cache
+def _text_form() -> re.Pattern:
+    """Every text label, one group each: compiled when first read (80 ms, which every process that
+    imports this module paid at start-up, the crawl's own included, though it reads no article)."""
+    return re.compile("|".join(f"({_label_pattern(lab)})" for lab in _TEXT_FORM_KEYS), re.I)
+
 
 LABEL_TAGS = frozenset({"strong", "b", "span", "em", "label", "i"})
 PAIR_PARENTS = frozenset({"li", "p", "div", "span", "dd", "td", "dt", "strong"})
@@ -299,12 +307,12 @@ def _inline_value(label_el) -> str:
 
 
 def _text_pairs(el, text: str, order: int) -> list[Pair]:
-    matches = list(_TEXT_FORM.finditer(text))
+    matches = list(_text_form().finditer(text))
     pairs = []
     for i, m in enumerate(matches):
         end = matches[i + 1].start() if i + 1 < len(matches) else len(text)
         value = _clean_value(text[m.end() : end])
-        assert m.lastindex is not None  # each alternative of _TEXT_FORM is a group
+        assert m.lastindex is not None  # each alternative of _text_form() is a group
         key = _TEXT_FORM_KEYS[m.lastindex - 1]
         if key not in INDEX:
             continue
