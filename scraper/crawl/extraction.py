@@ -50,6 +50,8 @@ import threading
 from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING
 
+from scraper.garbage import collect_less_often
+
 if TYPE_CHECKING:  # imported when first used: a reading process starts taking pages in first
     from scraper.extract.items import ArticleRecord
     from scraper.extract.pages.base import ArticlePageBase
@@ -118,6 +120,7 @@ def serve(connection: Connection) -> None:
         os.nice(NICENESS)
     except OSError:
         pass
+    collect_less_often()
     from scraper.extract.language import detect_language
     from scraper.extract.pages import portable
 

@@ -86,6 +86,7 @@ ITEM_PIPELINES = {
     "scraper.crawl.pipelines.StoragePipeline": 300,
 }
 EXTENSIONS = {
+    "scraper.garbage.LessFrequentCollection": 0,  # BULLETINS_GC_YOUNG_EVERY
     "scraper.crawl.report.CrawlReport": 0,
     "scraper.crawl.progress.ProgressDisplay": 20,  # a live line on a terminal (BULLETINS_PROGRESS)
     "scraper.archive.packaging.RunPackager": 100,  # CDXJ index + WACZ of the run, on engine_stopped
@@ -100,6 +101,9 @@ BULLETINS_WARC_DIR = None
 BULLETINS_WARC_PREFIX = "BULLETINS"
 BULLETINS_WARC_MAX_SIZE = 1_000_000_000
 BULLETINS_WARC_ENABLED = True
+# Python's garbage collector sees its youngest objects every 2,000 net allocations, not 700
+# (scraper.garbage: 0.85 -> 0.37 CPU s of a 1,830-article crawl); 0 keeps Python's own.
+BULLETINS_GC_YOUNG_EVERY = 2000
 BULLETINS_PACKAGE_ENABLED = True  # <warc dir>/indexes/<run>.cdxj and <warc dir>/packages/<run>.wacz
 BULLETINS_STORAGE_ENABLED = True
 BULLETINS_COMMIT_EVERY = 200

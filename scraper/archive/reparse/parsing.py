@@ -12,6 +12,7 @@ from storage.database.articles import ArticleRecord
 from storage.webarchive.warc import ArchivedRecord, decoded_payload
 
 from scraper.extract.language import detect_language
+from scraper.garbage import collect_less_often
 from scraper.extract.pages.base import unusable_page
 
 def text_key(text: str) -> bytes:
@@ -83,4 +84,5 @@ _worker_parser: Parser | None = None
 
 def _init_worker(languages) -> None:
     global _worker_parser
+    collect_less_often()  # inherited when forked, not when spawned
     _worker_parser = Parser(languages)

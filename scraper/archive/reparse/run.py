@@ -21,6 +21,7 @@ from storage.database.unit_of_work import UnitOfWork, one_line
 
 from scraper.extract.fields import parse_month
 from scraper.crawl.run import make_settings
+from scraper.garbage import collect_less_often
 
 from .files import WarcFile, _content_type, _download_of, _records, _warc_header, unusable, warc_files
 from .parsing import Parser, _init_worker, parse_chunk, text_key
@@ -57,6 +58,7 @@ def reparse(database_url: str, warc_dir: Path | str, *, source: str | None = Non
         raise ReparseError(f"unknown source {source!r} (known: {', '.join(sorted(spiders))})")
     start = datetime.combine(parse_month(since), datetime.min.time(), UTC) if since else None
     report = ReparseReport(rebuild=rebuild)
+    collect_less_often()  # this process's and, forked, its workers'
     files, open_files = warc_files(warc_dir)
     report.left_aside += [(p.name, "still open: not closed or not repaired") for p in open_files]
     for f in files:
