@@ -435,7 +435,7 @@ def record_download(
     the WARC record that archives it."""
     with session.no_autoflush:
         stored = session.connection().execute(_ATTACHMENTS_AT, {"url": url}).scalars().all()
-    rows = [session.get(Attachment, row_id) for row_id in stored]
+        rows = [session.get(Attachment, row_id) for row_id in stored]
     rows += [a for a in session.new if isinstance(a, Attachment) and a.url == url]
     for att in rows:
         if size is not None:
