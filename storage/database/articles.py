@@ -424,7 +424,7 @@ def _merge_attachments(row: Article, found: list[AttachmentRecord]) -> None:
 
 # Made once, as each download runs it; the rows are then taken from the session's identity map
 # when there (most often: the article was saved in this batch or the one before).
-_ATTACHMENTS_AT = sa_select(Attachment.id).where(Attachment.url == bindparam("url"))
+_ATTACHMENTS_AT = sa_select(col(Attachment.id)).where(col(Attachment.url) == bindparam("url"))
 
 
 def record_download(
@@ -435,7 +435,7 @@ def record_download(
     the WARC record that archives it."""
     with session.no_autoflush:
         stored = session.connection().execute(_ATTACHMENTS_AT, {"url": url}).scalars().all()
-        rows = [session.get(Attachment, row_id) for row_id in stored]
+        rows = [row for row in (session.get(Attachment, row_id) for row_id in stored) if row is not None]
     rows += [a for a in session.new if isinstance(a, Attachment) and a.url == url]
     for att in rows:
         if size is not None:

@@ -18,7 +18,10 @@ from .warc import RecordLocation, warc_date
 # Made once: it runs for every attachment a crawl archives. Built with the ORM's select() each
 # time, the query cost 0.4-0.5 CPU ms, SQLite's part of it 0.03.
 _FIRST_WITH_DIGEST = (
-    sa_select(PayloadDigest.id).where(PayloadDigest.digest == bindparam("digest")).order_by(PayloadDigest.id).limit(1)
+    sa_select(col(PayloadDigest.id))
+    .where(col(PayloadDigest.digest) == bindparam("digest"))
+    .order_by(col(PayloadDigest.id))
+    .limit(1)
 )
 
 
