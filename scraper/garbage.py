@@ -11,14 +11,16 @@ collected: objects in reference cycles are freed a little later, nothing else. T
 24 sources crawled side by side (24,014 articles) went from 476 to 504 MB, growing at the same
 1.1 MB per 1,000 articles (benchmarks/README.md).
 
-`BULLETINS_GC_YOUNG_EVERY` (0: Python's own setting) sets it for a crawl (the extension below,
-for `bulletins crawl` and `scrapy crawl` alike); its reading process and a reparse's processes
-use YOUNG_EVERY.
+`BULLETINS_GC_YOUNG_EVERY` (0: Python's own setting) sets it for a crawl's whole process (the
+extension below, for `bulletins crawl` and `scrapy crawl` alike); its reading process and a
+reparse's processes use YOUNG_EVERY, a reparse only while it runs.
 """
 
 from __future__ import annotations
 
 import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 YOUNG_EVERY = 2000
 
@@ -29,6 +31,18 @@ def collect_less_often(young_every: int = YOUNG_EVERY) -> None:
     first, *older = gc.get_threshold()
     if gc.isenabled() and 0 < first < young_every:
         gc.set_threshold(young_every, *older)
+
+
+@contextmanager
+def collected_less_often(young_every: int = YOUNG_EVERY) -> Iterator[None]:
+    """collect_less_often() for the block; the thresholds before it are put back after (a
+    reparse called in a process that goes on, a test's)."""
+    before = gc.get_threshold()
+    collect_less_often(young_every)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
 
 
 class LessFrequentCollection:

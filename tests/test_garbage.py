@@ -10,8 +10,9 @@ from scrapy.exceptions import NotConfigured
 from scrapy.spiderloader import get_spider_loader
 from scrapy.utils.misc import build_from_crawler
 
+from scraper.archive.reparse.run import ReparseError, reparse
 from scraper.crawl.run import make_settings
-from scraper.garbage import YOUNG_EVERY, LessFrequentCollection, collect_less_often
+from scraper.garbage import YOUNG_EVERY, LessFrequentCollection, collect_less_often, collected_less_often
 
 
 @pytest.fixture
@@ -53,3 +54,12 @@ def test_a_larger_threshold_or_collection_switched_off_stays(pythons_own):
     gc.disable()
     collect_less_often()
     assert not gc.isenabled() and gc.get_threshold() == (700, 10, 10)
+
+
+def test_a_reparse_gives_the_callers_thresholds_back(pythons_own, tmp_path):
+    with collected_less_often():
+        assert gc.get_threshold() == (YOUNG_EVERY, 10, 10)
+    assert gc.get_threshold() == (700, 10, 10)
+    with pytest.raises(ReparseError, match="no WARC file"):  # ends early, through the same way out
+        reparse(f"sqlite:///{tmp_path / 'db.sqlite'}", tmp_path)
+    assert gc.get_threshold() == (700, 10, 10)

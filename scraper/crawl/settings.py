@@ -102,7 +102,8 @@ BULLETINS_WARC_PREFIX = "BULLETINS"
 BULLETINS_WARC_MAX_SIZE = 1_000_000_000
 BULLETINS_WARC_ENABLED = True
 # Python's garbage collector sees its youngest objects every 2,000 net allocations, not 700
-# (scraper.garbage: 0.85 -> 0.44 CPU s of a 1,830-article crawl); 0 keeps Python's own.
+# (scraper.garbage: 0.85 -> 0.44 CPU s of a 1,830-article crawl); 0 keeps Python's own. It only
+# ever raises the threshold, for the crawl's whole process; its reading process uses 2,000.
 BULLETINS_GC_YOUNG_EVERY = 2000
 BULLETINS_PACKAGE_ENABLED = True  # <warc dir>/indexes/<run>.cdxj and <warc dir>/packages/<run>.wacz
 BULLETINS_STORAGE_ENABLED = True

@@ -29,8 +29,9 @@ def first_with_digest(session: Session, digest: str) -> PayloadDigest | None:
     """The earliest full record holding this payload, or None."""
     with session.no_autoflush:
         stored = session.connection().execute(_FIRST_WITH_DIGEST, {"digest": digest}).scalar()
-        if stored is not None:
-            return session.get(PayloadDigest, stored)
+        found = session.get(PayloadDigest, stored) if stored is not None else None
+    if found is not None:
+        return found
     pending = [row for row in _pending(session) if row.digest == digest]
     return min(pending, key=lambda row: row.warc_date, default=None)
 

@@ -21,7 +21,7 @@ from storage.database.unit_of_work import UnitOfWork, one_line
 
 from scraper.extract.fields import parse_month
 from scraper.crawl.run import make_settings
-from scraper.garbage import collect_less_often
+from scraper.garbage import collected_less_often
 
 from .files import WarcFile, _content_type, _download_of, _records, _warc_header, unusable, warc_files
 from .parsing import Parser, _init_worker, parse_chunk, text_key
@@ -51,14 +51,22 @@ def reparse(database_url: str, warc_dir: Path | str, *, source: str | None = Non
     `rebuild` fills an empty database (refused when it holds articles). `jobs` parsing
     processes (default: the CPU count; 1 parses in this process). Unless `rebuild` or
     `redetect`, a text already stored keeps its stored language instead of a new detection.
+    The garbage collector runs less often meanwhile (scraper.garbage), in this process and, forked,
+    its workers; the caller's thresholds are put back at the end.
     """
+    with collected_less_often():
+        return _reparse(database_url, warc_dir, source=source, since=since, rebuild=rebuild, jobs=jobs,
+                        redetect=redetect)
+
+
+def _reparse(database_url: str, warc_dir: Path | str, *, source: str | None, since: str | None,
+             rebuild: bool, jobs: int | None, redetect: bool) -> ReparseReport:
     t0 = time.perf_counter()
     spiders = source_spiders()
     if source is not None and source not in spiders:
         raise ReparseError(f"unknown source {source!r} (known: {', '.join(sorted(spiders))})")
     start = datetime.combine(parse_month(since), datetime.min.time(), UTC) if since else None
     report = ReparseReport(rebuild=rebuild)
-    collect_less_often()  # this process's and, forked, its workers'
     files, open_files = warc_files(warc_dir)
     report.left_aside += [(p.name, "still open: not closed or not repaired") for p in open_files]
     for f in files:
