@@ -26,8 +26,9 @@ YOUNG_EVERY = 2000
 
 
 def collect_less_often(young_every: int = YOUNG_EVERY) -> None:
-    """Collect the youngest generation every `young_every` objects at most; a larger threshold
-    set before (or collection switched off) stays as it is."""
+    """Collect the youngest generation once `young_every` more objects were made than freed,
+    unless Python already waits longer (a larger threshold, set before) or collection is off:
+    those stay as they are."""
     first, *older = gc.get_threshold()
     if gc.isenabled() and 0 < first < young_every:
         gc.set_threshold(young_every, *older)
