@@ -124,8 +124,8 @@ class LiveIndex:
     record loader (as a read of the file would parse them), and indexed by CDXJIndexer's own
     fields, with a POST or PUT keyed by cdxj-indexer's own pairing of a response and the request
     record after it (from the request body as sent; a read decodes a chunked or compressed one,
-    which Scrapy's form requests never are). Only the payload is not read again: the index needs its digest alone, which
-    the WARC headers hold. `broken` names why the lines are not the whole of what was written
+    which Scrapy's form requests never are). Only the payload is not read again: the index needs
+    its digest alone, which the WARC headers hold. `broken` names why the lines are not the whole of what was written
     (a record that could not be indexed); the caller then reads the files instead (write_cdxj).
     """
 

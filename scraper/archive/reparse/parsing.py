@@ -12,8 +12,8 @@ from storage.database.articles import ArticleRecord
 from storage.webarchive.warc import ArchivedRecord, decoded_payload
 
 from scraper.extract.language import detect_language
-from scraper.garbage import collect_less_often
 from scraper.extract.pages.base import unusable_page
+from scraper.garbage import collect_less_often
 
 def text_key(text: str) -> bytes:
     return hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
