@@ -15,7 +15,7 @@ from click.testing import CliRunner
 
 from scraper.cli import main
 from scraper.archive.reparse.run import reparse
-from storage.webarchive.warc import IDENTICAL_PAYLOAD_DIGEST, HttpExchange, WarcWriter, payload_digest
+from storage.webarchive.warc import IDENTICAL_PAYLOAD_DIGEST, HttpExchange, WarcWriter, iter_records, payload_digest
 
 from .conftest import REPO, run_cli
 from .test_crawl import SAMPLE_TITLE
@@ -252,6 +252,21 @@ def test_files_that_cannot_be_read_are_named_and_the_rest_rebuilt(history):
     report = reparse(f"sqlite:///{history['db']}", history["warc_dir"], rebuild=True, jobs=1)
     assert ("junk.warc.gz", "no readable warcinfo record") in report.left_aside
     assert report.captures == 2 and len(parsed_state(history["db"])) == 1
+
+
+def test_a_damaged_file_is_named_read_up_to_the_damage_and_the_run_exits_1(history):
+    """The January file cut in its last record (the attachment): its page is rebuilt, the file is
+    named with the byte where its whole records end, and the run does not claim success."""
+    [january] = [p for p in history["warc_dir"].glob("ZZZ*.warc.gz")]
+    whole = [offset for offset, _ in iter_records(january)]
+    january.write_bytes(january.read_bytes()[:whole[-2] + 40])   # into the attachment's response
+    result = invoke("reparse", "--rebuild", "--jobs", "1", "--database-url", f"sqlite:///{history['db']}",
+                    "--warc-dir", history["warc_dir"])
+    assert result.exit_code == 1, result.output
+    assert (f"damaged: {january.name} (only its first {whole[-2]} of {whole[-2] + 40} bytes hold whole "
+            "records): the records after that were not read") in result.stdout
+    assert sorted(c[-2] for c in captures(history["db"])) == sorted(
+        [history["january"].record_id, history["march"].record_id])
 
 
 def test_since_selects_captures_by_their_date(history):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 import zipfile
 from pathlib import Path
 
@@ -58,12 +59,22 @@ def list_archive(warc_dir, as_json):
     """Show the WARC files (size, records by type, first and last capture) and the packaged runs.
 
     Runs are the WACZ packages under WARC-DIR/packages/ (run id, source, WARC files, pages, size).
+    Every record of every file is read: a file that stops holding whole records (cut short, a
+    gzip member that fails its check) is shown with the byte where they end. Exits 1 when a WARC
+    file or a package is damaged (the torn tail of a file still open is not damage), else 0.
     """
     files = [summarize_warc(path).as_dict() for path in warc_files(warc_dir)]
     runs = package_summaries(warc_dir)
+    damaged = any(f["error"] for f in files) or any("error" in r for r in runs)
     if as_json:
         click.echo(json.dumps({"warc_dir": str(warc_dir), "files": files, "runs": runs}, indent=2))
-        return
+    else:
+        _print(warc_dir, files, runs)
+    if damaged:
+        sys.exit(1)
+
+
+def _print(warc_dir: Path, files: list[dict], runs: list[dict]) -> None:
     click.echo(f"WARC files in {warc_dir}: {len(files)}")
     if files:
         rows = [["name", "size", "records", "first capture", "last capture"]]

@@ -43,6 +43,9 @@ from warcio.recordloader import ArcWarcRecord, ArcWarcRecordLoader
 from warcio.exceptions import ArchiveLoadFailed
 from warcio.timeutils import iso_date_to_datetime
 
+from .members import DamagedWarc
+from .warc import OPEN_SUFFIX, iter_records
+
 SORT_BUFFER_BYTES = 32 * 1024 * 1024
 
 
@@ -210,6 +213,18 @@ def _write_sorted(sink: _ExternalSort, out_path: Path) -> int:
     return count
 
 
+def _types_and_dates(path: Path) -> Iterator[tuple[str, str | None]]:
+    """(WARC-Type, WARC-Date) of each record: strictly for gzip files (iter_records), by warcio
+    for an uncompressed one."""
+    if path.name.removesuffix(OPEN_SUFFIX).endswith(".gz"):
+        for _, record in iter_records(path):
+            yield record.record_type, record.date
+        return
+    with open(path, "rb") as fh:
+        for record in ArchiveIterator(fh, no_record_parse=True):
+            yield record.rec_type, record.rec_headers.get_header("WARC-Date")
+
+
 def iter_cdxj(path: Path | str) -> Iterator[CdxjLine]:
     with open(path, encoding="utf-8") as fh:
         for line in fh:
@@ -248,23 +263,27 @@ _CAPTURE_TYPES = ("response", "revisit", "request", "resource")
 def summarize_warc(path: Path | str) -> WarcFileSummary:
     """Count the records of a WARC file by type and find its capture dates (one streaming pass).
 
-    A torn or unreadable tail (a crashed writer) is reported in `error`, with what came before it.
+    A torn or unreadable tail is reported in `error`, with what came before it: a finished
+    `.warc.gz` is read as iter_records reads it (every member inflated, every record whole), so a
+    damaged one is never listed as complete. An open file's torn tail (being written, or left by
+    a crash for `bulletins archive repair`) is no error.
     """
     path = Path(path)
-    summary = WarcFileSummary(path.name, path.stat().st_size, complete=not path.name.endswith(".open"))
+    summary = WarcFileSummary(path.name, path.stat().st_size, complete=not path.name.endswith(OPEN_SUFFIX))
     first = last = None
     try:
-        with open(path, "rb") as fh:
-            for record in ArchiveIterator(fh, no_record_parse=True):
-                summary.records[record.rec_type] += 1
-                date = record.rec_headers.get_header("WARC-Date")
-                if not date or record.rec_type not in _CAPTURE_TYPES:
-                    continue
-                moment = iso_date_to_datetime(date)
-                if first is None or moment < first[0]:
-                    first = (moment, date)
-                if last is None or moment > last[0]:
-                    last = (moment, date)
+        for kind, date in _types_and_dates(path):
+            summary.records[kind] += 1
+            if not date or kind not in _CAPTURE_TYPES:
+                continue
+            moment = iso_date_to_datetime(date)
+            if first is None or moment < first[0]:
+                first = (moment, date)
+            if last is None or moment > last[0]:
+                last = (moment, date)
+    except DamagedWarc as error:
+        if summary.complete:
+            summary.complete, summary.error = False, str(error)
     except (ArchiveLoadFailed, OSError, EOFError, ValueError) as error:
         summary.complete = False
         summary.error = " ".join(f"{type(error).__name__}: {error}".split())

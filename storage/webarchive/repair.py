@@ -16,12 +16,8 @@ repair skips files it cannot lock, so it may run while another crawl writes into
 
 from __future__ import annotations
 
-import base64
 import fcntl
-import hashlib
 import os
-import zlib
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, TypeVar
@@ -32,9 +28,8 @@ from sqlmodel import Session, col, func, select
 from storage.config import sqlite_path
 from storage.database.db import make_engine
 from storage.database.models import Article, Capture, PayloadDigest
+from .members import members, record_id
 from .warc import OPEN_SUFFIX, finished_warcs, fsync_directory, open_warcs
-
-_CHUNK = 1 << 16  # each member's leftover input is copied: bigger chunks cost more
 
 
 @dataclass
@@ -133,74 +128,7 @@ def repair_directory(
     return report
 
 
-# --- gzip members and records -------------------------------------------------------------
-
-
-def members(fh: BinaryIO) -> Iterator[tuple[int, int, bytes]]:
-    """(offset, length, inflated bytes) of each complete gzip member from the start of fh.
-
-    Stops at the first member that is cut short or does not inflate (zlib checks its CRC).
-    """
-    fh.seek(0)
-    offset, pending = 0, b""
-    while True:
-        pending = pending or fh.read(_CHUNK)
-        if not pending:
-            return
-        inflater = zlib.decompressobj(zlib.MAX_WBITS | 16)
-        parts, length = [], 0
-        while not inflater.eof:
-            pending = pending or fh.read(_CHUNK)
-            if not pending:
-                return
-            try:
-                parts.append(inflater.decompress(pending))
-            except zlib.error:
-                return
-            rest = inflater.unused_data if inflater.eof else b""
-            length += len(pending) - len(rest)
-            pending = rest
-        yield offset, length, b"".join(parts)
-        offset += length
-
-
-def record_id(data: bytes) -> str | None:
-    """The id of the complete WARC record that fills data exactly, else None.
-
-    Complete means: a WARC/ version line, headers with a record id and type, a block of exactly
-    Content-Length bytes matching WARC-Block-Digest when there is one, then CRLF CRLF.
-    """
-    head, separator, rest = data.partition(b"\r\n\r\n")
-    lines = head.split(b"\r\n")
-    if not separator or not lines[0].startswith(b"WARC/"):
-        return None
-    headers = {}
-    for line in lines[1:]:
-        name, colon, value = line.partition(b":")
-        if not colon:
-            return None
-        headers[name.strip().lower()] = value.strip()
-    try:
-        length = int(headers.get(b"content-length", b""))
-    except ValueError:
-        return None
-    ident = headers.get(b"warc-record-id")
-    if not ident or b"warc-type" not in headers or len(rest) != length + 4 or not rest.endswith(b"\r\n\r\n"):
-        return None
-    digest = headers.get(b"warc-block-digest")
-    if digest is not None and not _digest_matches(digest.decode("latin-1"), rest[:length]):
-        return None
-    return ident.decode("latin-1")
-
-
-def _digest_matches(digest: str, block: bytes) -> bool:
-    """Base32 (warcio, Heritrix) or hex digests; an algorithm hashlib lacks is not held against it."""
-    algorithm, _, value = digest.partition(":")
-    try:
-        computed = hashlib.new(algorithm.lower().replace("-", ""), block).digest()
-    except ValueError:
-        return True
-    return value.upper() == base64.b32encode(computed).decode() or value.lower() == computed.hex()
+# --- complete records -------------------------------------------------------------------
 
 
 def index_records(fh: BinaryIO) -> tuple[dict[int, str], int]:

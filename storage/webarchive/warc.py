@@ -33,6 +33,8 @@ from warcio.warcwriter import WARCWriter
 
 from storage.times import WARC_DATE_FORMAT
 
+from .members import DamagedWarc, members, record_id
+
 if TYPE_CHECKING:  # cdxj-indexer is imported by those who index
     from .cdxj import LiveIndex
 
@@ -561,7 +563,9 @@ def read_record(
 ) -> ArchivedRecord:
     """The record at a RecordLocation, or at (filename, offset); FILE or FILE.open is found.
 
-    With a RecordLocation only its own gzip member is read, and its record id must match.
+    With a RecordLocation only its own gzip member is read, and its record id must match. The
+    member must inflate whole and hold one complete record (storage.webarchive.members), else
+    DamagedWarc: a damaged member never reads as a record cut short.
     """
     directory = Path(directory)
     if isinstance(location_or_filename, RecordLocation):
@@ -573,7 +577,7 @@ def read_record(
             member = fh.read(location.length)
         if len(member) != location.length:
             raise ValueError(f"{location.filename} ends before {location.offset}+{location.length}")
-        record = _first_record(BytesIO(member), location.filename, location.offset)
+        record = _member_record(BytesIO(member), 0, location.filename, location.offset, location.length)
         if record.record_id != location.record_id:
             raise ValueError(
                 f"{location.filename}@{location.offset} holds {record.record_id}, not {location.record_id}"
@@ -582,17 +586,28 @@ def read_record(
     if offset is None:
         raise TypeError("an offset is needed with a filename")
     with _open_archive(directory, location_or_filename) as fh:
-        fh.seek(offset)
-        return _first_record(fh, location_or_filename, offset)
+        return _member_record(fh, offset, location_or_filename, offset)
 
 
 def iter_records(path: Path | str) -> Iterator[tuple[int, ArchivedRecord]]:
-    """Every record of a WARC file with the offset of its gzip member."""
+    """Every record of a finished WARC file with the offset of its gzip member.
+
+    The file must be whole (storage.webarchive.members): after the records before a member that
+    is cut short, fails to inflate (its CRC) or does not hold one complete record (its
+    Content-Length, its block digest), or when bytes follow the last member, DamagedWarc names
+    the byte where the whole records end.
+    """
+    path = Path(path)
     with open(path, "rb") as fh:
-        records = ArchiveIterator(fh, no_record_parse=True)
-        for raw in records:
-            record = _archived(raw)  # reads the block: get_record_offset would skip it
-            yield records.get_record_offset(), record
+        end = 0
+        for offset, length, data in members(fh):
+            if record_id(data) is None:
+                break
+            yield offset, _first_record(BytesIO(data), path.name, offset)
+            end = offset + length
+        size = os.fstat(fh.fileno()).st_size
+    if end != size:
+        raise DamagedWarc(f"{path.name}: only its first {end} of {size} bytes hold whole records")
 
 
 def decoded_payload(record: ArchivedRecord) -> bytes:
@@ -635,6 +650,18 @@ def _open_archive(directory: Path, filename: str) -> BinaryIO:
         except FileNotFoundError:
             continue
     raise FileNotFoundError(f"neither {final} nor {final.name}{OPEN_SUFFIX} in {directory}")
+
+
+def _member_record(fh: BinaryIO, start: int, filename: str, offset: int, length: int | None = None) -> ArchivedRecord:
+    """The record of the gzip member at byte `start` of fh (and `length` bytes long, when given),
+    which `offset` of `filename` names in errors."""
+    for _, size, data in members(fh, start):
+        if (length is None or size == length) and record_id(data) is not None:
+            return _first_record(BytesIO(data), filename, offset)
+        break
+    raise DamagedWarc(
+        f"{filename}@{offset}: no whole record there (a gzip member that inflates, holding one complete record)"
+    )
 
 
 def _first_record(stream: BinaryIO, filename: str, offset: int) -> ArchivedRecord:

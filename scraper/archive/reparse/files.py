@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from warcio.exceptions import ArchiveLoadFailed
 
+from storage.webarchive.members import DamagedWarc
 from storage.webarchive.warc import (ArchivedRecord, decoded_payload, finished_warcs, iter_records, open_warcs,
                           read_record)
 
@@ -68,11 +69,14 @@ def unusable(record: ArchivedRecord, limit: int) -> str | None:
 
 
 def _records(path: Path, report: ReparseReport):
-    """iter_records, stopping at a torn or corrupt record: what was read before it counts."""
+    """iter_records, stopping where the file stops holding whole records (cut short, a member
+    that fails its CRC, DamagedWarc): what was read before counts, the file is named damaged."""
     try:
         yield from iter_records(path)
+    except DamagedWarc as exc:
+        report.damaged.append((path.name, str(exc).removeprefix(f"{path.name}: ")))
     except (OSError, ValueError, EOFError, zlib.error, ArchiveLoadFailed) as exc:
-        report.unreadable.append((path.name, f"{type(exc).__name__}: {exc}"))
+        report.damaged.append((path.name, f"{type(exc).__name__}: {exc}"))
 
 
 def _download_of(record: ArchivedRecord) -> tuple[str, int, str | None]:

@@ -30,6 +30,8 @@ class ReparseReport:
     captures: int = 0              # article pages parsed
     revisits: int = 0
     unreadable: list[tuple[str, str]] = field(default_factory=list)  # (file@offset, why)
+    # (file, why): a file read up to where it stops holding whole records; the rest is not read
+    damaged: list[tuple[str, str]] = field(default_factory=list)
     not_stored: list[tuple[str, str]] = field(default_factory=list)  # (url, why): a write that failed
     # (url, why): answers the crawl failed as unusable (cut at a size limit, a bomb, corrupt)
     left_out: list[tuple[str, str]] = field(default_factory=list)
@@ -52,6 +54,9 @@ class ReparseReport:
         lines += [f"left aside: {name} ({why})" for name, why in self.left_aside]
         lines.append(f"captures: {self.captures} article page(s) parsed of {self.responses} responses"
                      f"; {self.revisits} revisit record(s) not parsed (no payload)")
+        lines += [f"damaged: {name} ({why}): the records after that were not read; "
+                  "restore the file from a copy (bulletins archive list names every damaged file)"
+                  for name, why in self.damaged]
         lines += [f"unreadable: {where} ({why})" for where, why in self.unreadable[:limit]]
         if len(self.unreadable) > limit:
             lines.append(f"unreadable: ... {len(self.unreadable) - limit} more")
