@@ -91,7 +91,7 @@ def child(mode: str, workdir: Path, base_url: str | None, jobs: int | None) -> i
         cpu0, t0 = _cpu_seconds(), time.perf_counter()
         report = reparse(f"sqlite:///{target}", warcs, rebuild=mode == "rebuild", jobs=jobs)
         seconds, cpu = time.perf_counter() - t0, _cpu_seconds() - cpu0
-        result = {"ok": not (report.unreadable or report.damaged), "failure": None, "articles": report.captures,
+        result = {"ok": not (report.unreadable or report.unread_files), "failure": None, "articles": report.captures,
                   "rows": report.new + report.updated, "changed": dict(report.field_counts()),
                   "languages_reused": report.languages_reused, "summary": report.summary_lines()}
     result.update(mode=mode, seconds=seconds, cpu_seconds=cpu,

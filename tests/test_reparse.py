@@ -249,24 +249,40 @@ def test_rebuild_takes_the_newest_capture_and_keeps_the_view_series(history):
 
 def test_files_that_cannot_be_read_are_named_and_the_rest_rebuilt(history):
     (history["warc_dir"] / "junk.warc.gz").write_bytes(b"not a WARC file")
+    (history["warc_dir"] / "empty.warc.gz").write_bytes(b"")  # a writer never finishes a file without its warcinfo
     report = reparse(f"sqlite:///{history['db']}", history["warc_dir"], rebuild=True, jobs=1)
-    assert ("junk.warc.gz", "no readable warcinfo record") in report.left_aside
+    assert sorted((u.file, u.damaged) for u in report.unread_files) == [("empty.warc.gz", True), ("junk.warc.gz", True)]
     assert report.captures == 2 and len(parsed_state(history["db"])) == 1
 
 
 def test_a_damaged_file_is_named_read_up_to_the_damage_and_the_run_exits_1(history):
     """The January file cut in its last record (the attachment): its page is rebuilt, the file is
     named with the byte where its whole records end, and the run does not claim success."""
-    [january] = [p for p in history["warc_dir"].glob("ZZZ*.warc.gz")]
+    [january] = history["warc_dir"].glob("ZZZ*.warc.gz")
     whole = [offset for offset, _ in iter_records(january)]
     january.write_bytes(january.read_bytes()[:whole[-2] + 40])   # into the attachment's response
     result = invoke("reparse", "--rebuild", "--jobs", "1", "--database-url", f"sqlite:///{history['db']}",
                     "--warc-dir", history["warc_dir"])
     assert result.exit_code == 1, result.output
-    assert (f"damaged: {january.name} (only its first {whole[-2]} of {whole[-2] + 40} bytes hold whole "
-            "records): the records after that were not read") in result.stdout
+    assert (f"not read to its end: {january.name}: only its first {whole[-2]} of {whole[-2] + 40} bytes hold "
+            "whole records (the gzip member there is cut short)") in result.stdout
+    assert "damaged files: their records from that byte on were not reparsed" in result.stdout
     assert sorted(c[-2] for c in captures(history["db"])) == sorted(
         [history["january"].record_id, history["march"].record_id])
+
+
+def test_a_file_whose_warcinfo_is_damaged_is_named_and_the_run_exits_1(history):
+    """Not set aside as a file of no known source: none of its articles would be reparsed."""
+    [january] = history["warc_dir"].glob("ZZZ*.warc.gz")
+    whole = [offset for offset, _ in iter_records(january)]
+    content = bytearray(january.read_bytes())
+    content[whole[1] - 8] ^= 0xFF   # the CRC-32 of the warcinfo record's member
+    january.write_bytes(bytes(content))
+    result = invoke("reparse", "--rebuild", "--jobs", "1", "--database-url", f"sqlite:///{history['db']}",
+                    "--warc-dir", history["warc_dir"])
+    assert result.exit_code == 1, result.output
+    assert f"not read to its end: {january.name}@0: no whole record there" in result.stdout
+    assert [c[-2] for c in captures(history["db"])] == [history["march"].record_id]
 
 
 def test_since_selects_captures_by_their_date(history):

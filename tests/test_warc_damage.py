@@ -1,14 +1,16 @@
 """A damaged WARC file is named where it stops holding whole records, never read as if it ended
 there or as if a record cut short were whole (storage.webarchive.members).
 
-warcio, which the readers used before, prints zlib's error for a gzip member that fails its
-check and reads on as if the file had ended: a reparse then rebuilt fewer articles and said
-nothing, and a record cut short was parsed as a page.
+warcio, which the readers used before, prints zlib's error for a gzip member larger than its
+16 KiB reads that fails its check, and reads on as if the file had ended: a reparse then rebuilt
+fewer articles and said nothing. And it gives a record cut short (a copy cut in its middle) as
+if it were whole: a reparse parsed it as a page.
 """
 
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -18,7 +20,10 @@ from warcio.archiveiterator import ArchiveIterator
 
 from scraper.cli import main
 from storage.webarchive.members import DamagedWarc
-from storage.webarchive.warc import HttpExchange, RecordLocation, WarcWriter, iter_records, read_record
+from storage.webarchive.warc import (IDENTICAL_PAYLOAD_DIGEST, SERVER_NOT_MODIFIED, HttpExchange, RecordLocation,
+                                     WarcWriter, _archived, iter_records, read_record)
+
+from . import test_warc_writer as written
 
 START = datetime(2026, 3, 4, 5, 6, 7, tzinfo=UTC)
 PAGES = 6
@@ -49,10 +54,10 @@ def offsets(path: Path) -> list[int]:
 
 
 def warcio_records(path: Path) -> list[tuple]:
+    """What the readers gave before: warcio's iteration, split as they split records."""
     with open(path, "rb") as fh:
         records = ArchiveIterator(fh, no_record_parse=True)
-        return [(raw.rec_headers.get_header("WARC-Record-ID"), raw.rec_headers.headers, raw.raw_stream.read(),
-                 records.get_record_offset()) for raw in records]
+        return [(records.get_record_offset(), record) for record in (_archived(raw) for raw in records)]
 
 
 def flip(path: Path, at: int, count: int = 1) -> None:
@@ -76,14 +81,48 @@ def read_all(path: Path) -> tuple[list[str], DamagedWarc | None]:
     return seen, None
 
 
-def test_a_whole_file_reads_as_warcio_reads_it(warc):
-    ours = list(iter_records(warc))
-    theirs = warcio_records(warc)
-    assert len(ours) == len(theirs) == 1 + 2 * PAGES
-    for (offset, record), (record_id, headers, block, their_offset) in zip(ours, theirs):
-        assert (offset, record.record_id, record.warc_headers) == (their_offset, record_id, headers)
-        assert block.endswith(record.payload)
-        assert record.record_type != "response" or record.payload.startswith(b"<html><body><h1>Article")
+def test_a_whole_file_reads_as_warcio_reads_it(tmp_path):
+    """Every kind of record the crawl writes: GET and POST exchanges, an attachment, a truncated
+    answer, both revisit profiles (the 304 one with its metadata record), an empty 204."""
+    with written.make_writer(tmp_path) as writer:
+        locations = [writer.write_exchange(exchange) for exchange in (
+            written.GET, written.POST, written.ATTACHMENT,
+            replace(written.GET, status=204, reason=None, body=b"", response_headers=[("X-Name", "caf\xe9")]))]
+        locations.append(writer.write_exchange(replace(written.ATTACHMENT, body=written.PDF[:100]), truncated="length"))
+        original = locations[2]
+        locations.append(writer.write_revisit(
+            replace(written.ATTACHMENT, date=written.LATER), profile=IDENTICAL_PAYLOAD_DIGEST,
+            refers_to_uri=written.PDF_URL, refers_to_date=original.captured_at, refers_to_id=original.record_id,
+            payload_digest=original.payload_digest))
+        locations.append(writer.write_revisit(
+            written.NOT_MODIFIED, profile=SERVER_NOT_MODIFIED, refers_to_uri=written.PDF_URL,
+            refers_to_date=original.captured_at, refers_to_id=original.record_id,
+            payload_digest=original.payload_digest))
+    [path] = writer.finished
+    ours = list(iter_records(path))
+    assert ours == warcio_records(path)
+    assert {record.record_type for _, record in ours} == {"warcinfo", "response", "request", "revisit", "metadata"}
+    for location in locations:
+        assert read_record(tmp_path, location) == read_record(tmp_path, location.filename, location.offset)
+        assert (location.offset, read_record(tmp_path, location)) in ours
+
+
+def test_a_large_record_whose_member_fails_its_check_is_named_not_read_as_the_end_of_the_file(tmp_path):
+    """Past warcio's 16 KiB reads, it printed zlib's error, gave the record cut short and ended
+    the file there: no error, and the records after it gone without a word."""
+    big = replace(_exchange(1), body=bytes(range(256)) * 1200)  # 300 KB that do not compress
+    with WarcWriter(tmp_path, hostname="test", clock=lambda: START) as writer:
+        writer.write_exchange(_exchange(0))
+        writer.write_exchange(big)
+        writer.write_exchange(_exchange(2))
+    [path] = writer.finished
+    starts = offsets(path)
+    flip(path, starts[4] - 8)  # the CRC-32 of the big response's member
+    seen, error = read_all(path)
+    assert len(seen) == 3  # warcinfo, the first exchange
+    assert error is not None and error.at == starts[3] and not error.cut_short
+    assert str(error).startswith(f"{path.name}: only its first {starts[3]} of {path.stat().st_size} bytes hold "
+                                 "whole records (the gzip member there does not inflate (")
 
 
 def test_a_file_cut_in_its_last_record_is_named_after_the_records_before_it(warc):
@@ -92,7 +131,9 @@ def test_a_file_cut_in_its_last_record_is_named_after_the_records_before_it(warc
     cut(warc, (last + size) // 2)
     seen, error = read_all(warc)
     assert len(seen) == len(starts) - 1  # warcio gave the last record too, cut short, and no error
-    assert str(error) == f"{warc.name}: only its first {last} of {warc.stat().st_size} bytes hold whole records"
+    assert str(error) == (f"{warc.name}: only its first {last} of {warc.stat().st_size} bytes hold whole records "
+                          "(the gzip member there is cut short)")
+    assert error.cut_short and error.at == last
 
 
 @pytest.mark.parametrize("where", ["crc", "deflate"])
@@ -103,8 +144,8 @@ def test_a_member_that_fails_its_check_is_named_and_nothing_after_it_is_read_as_
     # the gzip trailer's CRC-32, or a byte of the compressed data in the member's middle
     flip(warc, end - 8 if where == "crc" else (start + end) // 2)
     seen, error = read_all(warc)
-    assert len(seen) == middle  # warcio printed zlib's error and stopped as if at the end: no error
-    assert error is not None and f"only its first {start} of " in str(error)
+    assert len(seen) == middle
+    assert error is not None and f"only its first {start} of " in str(error) and "does not inflate" in str(error)
 
 
 def test_bytes_after_the_last_member_are_damage(warc):
@@ -141,21 +182,30 @@ def test_archive_list_names_a_damaged_file_and_exits_1(warc):
     assert result.exit_code == 1, result.output
     [entry] = json.loads(result.stdout)["files"]
     assert entry["complete"] is False
-    assert entry["error"] == f"{warc.name}: only its first {starts[4]} of {warc.stat().st_size} bytes hold whole records"
+    assert entry["error"].startswith(
+        f"{warc.name}: only its first {starts[4]} of {warc.stat().st_size} bytes hold whole records")
     assert sum(entry["records"].values()) == 4
 
 
-def test_the_torn_tail_of_a_file_still_open_is_not_damage(tmp_path):
+def test_the_torn_tail_of_a_file_still_open_is_not_damage_but_other_damage_in_it_is_shown(tmp_path):
     writer = WarcWriter(tmp_path, hostname="test", clock=lambda: START)
     try:
         writer.write_exchange(_exchange(1))
+        writer.write_exchange(_exchange(2))
         path = writer.current_path
-        with open(path, "ab") as fh:  # a record being written: half a gzip member
-            fh.write(path.read_bytes()[-300:-150])
-        result = list_archive(tmp_path)
+        starts = offsets(path)
+        last_member = path.read_bytes()[starts[-1]:]
+        with open(path, "ab") as fh:  # a record being written: the first half of a gzip member
+            fh.write(last_member[:len(last_member) // 2])
+        torn = list_archive(tmp_path)
+        flip(path, starts[2] - 8)  # and the CRC of the first response's member
+        damaged = list_archive(tmp_path)
     finally:
         writer.close()
-    assert result.exit_code == 0, result.output
-    [entry] = json.loads(result.stdout)["files"]
-    assert (entry["complete"], entry["error"], entry["records"]) == (False, None, {"warcinfo": 1, "response": 1,
-                                                                                  "request": 1})
+    assert torn.exit_code == 0, torn.output
+    [entry] = json.loads(torn.stdout)["files"]
+    assert (entry["complete"], entry["error"], entry["records"]) == (False, None, {"warcinfo": 1, "response": 2,
+                                                                                  "request": 2})
+    assert damaged.exit_code == 0, damaged.output  # open: being written, or for archive repair to cut
+    [entry] = json.loads(damaged.stdout)["files"]
+    assert entry["records"] == {"warcinfo": 1} and "does not inflate" in entry["error"]

@@ -11,6 +11,7 @@ import click
 
 from storage.webarchive.cdxj import summarize_warc
 from storage.webarchive.wacz import summarize_package
+from storage.webarchive.warc import OPEN_SUFFIX
 
 from scraper.archive.packaging import PACKAGE_DIR
 from .archive import archive
@@ -60,12 +61,13 @@ def list_archive(warc_dir, as_json):
 
     Runs are the WACZ packages under WARC-DIR/packages/ (run id, source, WARC files, pages, size).
     Every record of every file is read: a file that stops holding whole records (cut short, a
-    gzip member that fails its check) is shown with the byte where they end. Exits 1 when a WARC
-    file or a package is damaged (the torn tail of a file still open is not damage), else 0.
+    gzip member that fails its check) is shown with the byte where they end. Exits 1 when a
+    finished WARC file or a package cannot be read whole, else 0 (a file still open is being
+    written, or waits for `bulletins archive repair`).
     """
     files = [summarize_warc(path).as_dict() for path in warc_files(warc_dir)]
     runs = package_summaries(warc_dir)
-    damaged = any(f["error"] for f in files) or any("error" in r for r in runs)
+    damaged = any(f["error"] and not f["name"].endswith(OPEN_SUFFIX) for f in files) or any("error" in r for r in runs)
     if as_json:
         click.echo(json.dumps({"warc_dir": str(warc_dir), "files": files, "runs": runs}, indent=2))
     else:

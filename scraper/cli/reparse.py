@@ -26,9 +26,10 @@ def reparse(source, since, rebuild, redetect, jobs, database_url, warc_dir):
     """Parse the archived article pages again and update the database.
 
     Prints which fields changed, per article (row id) and per field, and the extractor version
-    the rows now carry. Exits 0 when done; 1 when a WARC file is damaged (read up to the damage,
-    which is named: the records after it are not reparsed); 2 on a usage error (unknown source,
-    no WARC file, --rebuild into a database that holds articles).
+    the rows now carry. Exits 0 when done; 1 when a WARC file could not be read to its end (named,
+    with the byte where a damaged one stops holding whole records: what came before it is
+    reparsed, the rest is not); 2 on a usage error (unknown source, no WARC file, --rebuild into
+    a database that holds articles).
     """
     from scraper.archive.reparse.run import ReparseError, reparse as run_reparse
 
@@ -39,5 +40,5 @@ def reparse(source, since, rebuild, redetect, jobs, database_url, warc_dir):
     except ReparseError as exc:
         fail(str(exc))
     click.echo("\n".join(report.summary_lines()))
-    if report.damaged:
+    if report.unread_files:
         sys.exit(1)

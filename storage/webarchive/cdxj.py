@@ -43,8 +43,8 @@ from warcio.recordloader import ArcWarcRecord, ArcWarcRecordLoader
 from warcio.exceptions import ArchiveLoadFailed
 from warcio.timeutils import iso_date_to_datetime
 
-from .members import DamagedWarc
-from .warc import OPEN_SUFFIX, iter_records
+from .members import DamagedWarc, whole_records
+from .warc import OPEN_SUFFIX
 
 SORT_BUFFER_BYTES = 32 * 1024 * 1024
 
@@ -214,11 +214,13 @@ def _write_sorted(sink: _ExternalSort, out_path: Path) -> int:
 
 
 def _types_and_dates(path: Path) -> Iterator[tuple[str, str | None]]:
-    """(WARC-Type, WARC-Date) of each record: strictly for gzip files (iter_records), by warcio
+    """(WARC-Type, WARC-Date) of each record: strictly for gzip files (whole_records), by warcio
     for an uncompressed one."""
     if path.name.removesuffix(OPEN_SUFFIX).endswith(".gz"):
-        for _, record in iter_records(path):
-            yield record.record_type, record.date
+        with open(path, "rb") as fh:
+            for _, _, headers in whole_records(fh, path.name):
+                date = headers.get(b"warc-date")
+                yield headers[b"warc-type"].decode("latin-1"), date.decode("latin-1") if date else None
         return
     with open(path, "rb") as fh:
         for record in ArchiveIterator(fh, no_record_parse=True):
@@ -263,10 +265,10 @@ _CAPTURE_TYPES = ("response", "revisit", "request", "resource")
 def summarize_warc(path: Path | str) -> WarcFileSummary:
     """Count the records of a WARC file by type and find its capture dates (one streaming pass).
 
-    A torn or unreadable tail is reported in `error`, with what came before it: a finished
-    `.warc.gz` is read as iter_records reads it (every member inflated, every record whole), so a
-    damaged one is never listed as complete. An open file's torn tail (being written, or left by
-    a crash for `bulletins archive repair`) is no error.
+    A torn or unreadable tail is reported in `error`, with what came before it: a `.warc.gz` is
+    read as iter_records reads it (every member inflated, every record whole), so a damaged one
+    is never listed as complete. An open file that merely ends inside a member (being written, or
+    left by a crash for `bulletins archive repair`) is no error; other damage in it is.
     """
     path = Path(path)
     summary = WarcFileSummary(path.name, path.stat().st_size, complete=not path.name.endswith(OPEN_SUFFIX))
@@ -282,7 +284,7 @@ def summarize_warc(path: Path | str) -> WarcFileSummary:
             if last is None or moment > last[0]:
                 last = (moment, date)
     except DamagedWarc as error:
-        if summary.complete:
+        if summary.complete or not error.cut_short:  # an open file's torn tail is no damage
             summary.complete, summary.error = False, str(error)
     except (ArchiveLoadFailed, OSError, EOFError, ValueError) as error:
         summary.complete = False

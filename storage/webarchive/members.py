@@ -1,34 +1,42 @@
 """What makes a WARC file whole: gzip members that inflate (their CRC checked), each holding
-one complete record (its Content-Length and block digest checked).
+one complete record (its Content-Length, and its block digest where asked), filling the file.
 
 Crash repair (storage.webarchive.repair) cuts an open file after its last whole record; the
-readers (storage.webarchive.warc: iter_records, read_record) raise DamagedWarc where a finished
-file stops being whole, rather than yield a record cut short or end early without a word, as
-warcio does on a member that fails to inflate (it prints zlib's error and reads on as if the file
-had ended).
+readers (storage.webarchive.warc: iter_records, read_record; cdxj.summarize_warc) raise DamagedWarc
+where a file stops being whole, rather than yield a record cut short or end early without a
+word, as warcio does on a member larger than its 16 KiB reads that fails to inflate (it prints
+zlib's error and reads on as if the file had ended).
 """
 
 from __future__ import annotations
 
 import base64
 import hashlib
+import os
 import zlib
 from collections.abc import Iterator
 from typing import BinaryIO
 
 _CHUNK = 1 << 16  # each member's leftover input is copied: bigger chunks cost more
+CUT_SHORT = "is cut short"
 
 
 class DamagedWarc(ValueError):
-    """A WARC file (or a record's place in one) that does not hold whole records; the message
-    names the file and the byte where that starts."""
+    """A WARC file (or a record's place in one) that does not hold whole records. The message
+    names the file and the byte where that starts; `at` is that byte, `cut_short` whether the
+    file merely ends inside a member there (a torn tail, as a crash or a write in progress leaves)."""
+
+    def __init__(self, message: str, at: int = 0, cut_short: bool = False):
+        super().__init__(message)
+        self.at, self.cut_short = at, cut_short
 
 
-def members(fh: BinaryIO, start: int = 0) -> Iterator[tuple[int, int, bytes]]:
+def members(fh: BinaryIO, start: int = 0, stopped: list[str] | None = None) -> Iterator[tuple[int, int, bytes]]:
     """(offset, length, inflated bytes) of each complete gzip member of fh from byte `start`.
 
-    Stops at the first member that is cut short or does not inflate (zlib checks its CRC): the
-    caller compares where the last one ends with where the file does.
+    Stops at the first member that is cut short or does not inflate (zlib checks its CRC), saying
+    which in `stopped` when given: the caller compares where the last one ends with where the
+    file does.
     """
     fh.seek(start)
     offset, pending = start, b""
@@ -41,27 +49,34 @@ def members(fh: BinaryIO, start: int = 0) -> Iterator[tuple[int, int, bytes]]:
         while not inflater.eof:
             pending = pending or fh.read(_CHUNK)
             if not pending:
+                if stopped is not None:
+                    stopped.append(CUT_SHORT)
                 return
             try:
                 parts.append(inflater.decompress(pending))
-            except zlib.error:
+            except zlib.error as error:
+                if stopped is not None:
+                    stopped.append(f"does not inflate ({error})")
                 return
             rest = inflater.unused_data if inflater.eof else b""
             length += len(pending) - len(rest)
             pending = rest
-        yield offset, length, b"".join(parts)
+        data = b"".join(parts)
+        del parts  # one copy of a large record at a time
+        yield offset, length, data
         offset += length
 
 
-def record_id(data: bytes) -> str | None:
-    """The id of the complete WARC record that fills data exactly, else None.
+def record_headers(data: bytes, check_digest: bool = True) -> dict[bytes, bytes] | None:
+    """The WARC headers (lower-cased names) of the complete record that fills data exactly, else None.
 
     Complete means: a WARC/ version line, headers with a record id and type, a block of exactly
-    Content-Length bytes matching WARC-Block-Digest when there is one, then CRLF CRLF.
+    Content-Length bytes (matching WARC-Block-Digest when there is one and `check_digest`), then
+    CRLF CRLF.
     """
-    head, separator, rest = data.partition(b"\r\n\r\n")
-    lines = head.split(b"\r\n")
-    if not separator or not lines[0].startswith(b"WARC/"):
+    end = data.find(b"\r\n\r\n")
+    lines = data[:end].split(b"\r\n")
+    if end < 0 or not lines[0].startswith(b"WARC/"):
         return None
     headers = {}
     for line in lines[1:]:
@@ -73,16 +88,54 @@ def record_id(data: bytes) -> str | None:
         length = int(headers.get(b"content-length", b""))
     except ValueError:
         return None
-    ident = headers.get(b"warc-record-id")
-    if not ident or b"warc-type" not in headers or len(rest) != length + 4 or not rest.endswith(b"\r\n\r\n"):
+    block = end + 4
+    if (
+        not headers.get(b"warc-record-id")
+        or b"warc-type" not in headers
+        or len(data) != block + length + 4
+        or not data.endswith(b"\r\n\r\n")
+    ):
         return None
     digest = headers.get(b"warc-block-digest")
-    if digest is not None and not _digest_matches(digest.decode("latin-1"), rest[:length]):
-        return None
-    return ident.decode("latin-1")
+    if check_digest and digest is not None:
+        with memoryview(data) as view:
+            if not _digest_matches(digest.decode("latin-1"), view[block : block + length]):
+                return None
+    return headers
 
 
-def _digest_matches(digest: str, block: bytes) -> bool:
+def record_id(data: bytes) -> str | None:
+    """The id of the complete WARC record that fills data exactly (its block digest checked), else None."""
+    headers = record_headers(data)
+    return headers[b"warc-record-id"].decode("latin-1") if headers is not None else None
+
+
+def whole_records(fh: BinaryIO, name: str) -> Iterator[tuple[int, bytes, dict[bytes, bytes]]]:
+    """(offset, inflated member, WARC headers) of each record of the gzip WARC file fh, named
+    `name` in errors; DamagedWarc, after the whole records, where the file stops holding them: a
+    member cut short or that does not inflate, one not holding one complete record, bytes after
+    the last member. (The block digest is not computed again: the member's CRC-32 and the
+    record's Content-Length prove its bytes are those written.)"""
+    stopped: list[str] = []
+    end = 0
+    for offset, length, data in members(fh, 0, stopped):
+        headers = record_headers(data, check_digest=False)
+        if headers is None:
+            stopped.append("does not hold one complete WARC record")
+            break
+        yield offset, data, headers
+        end = offset + length
+    size = os.fstat(fh.fileno()).st_size
+    if end != size:
+        why = stopped[0] if stopped else "does not inflate"
+        raise DamagedWarc(
+            f"{name}: only its first {end} of {size} bytes hold whole records (the gzip member there {why})",
+            at=end,
+            cut_short=why == CUT_SHORT,
+        )
+
+
+def _digest_matches(digest: str, block: bytes | memoryview) -> bool:
     """Base32 (warcio, Heritrix) or hex digests; an algorithm hashlib lacks is not held against it."""
     algorithm, _, value = digest.partition(":")
     try:

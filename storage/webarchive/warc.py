@@ -33,7 +33,7 @@ from warcio.warcwriter import WARCWriter
 
 from storage.times import WARC_DATE_FORMAT
 
-from .members import DamagedWarc, members, record_id
+from .members import CUT_SHORT, DamagedWarc, members, record_id, whole_records
 
 if TYPE_CHECKING:  # cdxj-indexer is imported by those who index
     from .cdxj import LiveIndex
@@ -592,22 +592,15 @@ def read_record(
 def iter_records(path: Path | str) -> Iterator[tuple[int, ArchivedRecord]]:
     """Every record of a finished WARC file with the offset of its gzip member.
 
-    The file must be whole (storage.webarchive.members): after the records before a member that
-    is cut short, fails to inflate (its CRC) or does not hold one complete record (its
-    Content-Length, its block digest), or when bytes follow the last member, DamagedWarc names
-    the byte where the whole records end.
+    The file must be whole (storage.webarchive.members.whole_records): after the records before
+    a member that is cut short, fails to inflate (its CRC) or does not hold one complete record
+    (its Content-Length), or when bytes follow the last member, DamagedWarc names the byte where
+    the whole records end.
     """
     path = Path(path)
     with open(path, "rb") as fh:
-        end = 0
-        for offset, length, data in members(fh):
-            if record_id(data) is None:
-                break
+        for offset, data, _ in whole_records(fh, path.name):
             yield offset, _first_record(BytesIO(data), path.name, offset)
-            end = offset + length
-        size = os.fstat(fh.fileno()).st_size
-    if end != size:
-        raise DamagedWarc(f"{path.name}: only its first {end} of {size} bytes hold whole records")
 
 
 def decoded_payload(record: ArchivedRecord) -> bytes:
@@ -655,12 +648,15 @@ def _open_archive(directory: Path, filename: str) -> BinaryIO:
 def _member_record(fh: BinaryIO, start: int, filename: str, offset: int, length: int | None = None) -> ArchivedRecord:
     """The record of the gzip member at byte `start` of fh (and `length` bytes long, when given),
     which `offset` of `filename` names in errors."""
-    for _, size, data in members(fh, start):
+    stopped: list[str] = []
+    for _, size, data in members(fh, start, stopped):
         if (length is None or size == length) and record_id(data) is not None:
             return _first_record(BytesIO(data), filename, offset)
         break
     raise DamagedWarc(
-        f"{filename}@{offset}: no whole record there (a gzip member that inflates, holding one complete record)"
+        f"{filename}@{offset}: no whole record there (a gzip member that inflates, holding one complete record)",
+        at=offset,
+        cut_short=stopped == [CUT_SHORT],
     )
 
 

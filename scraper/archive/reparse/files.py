@@ -3,7 +3,6 @@ aside), their records, and the answers the crawl failed as unusable."""
 
 from __future__ import annotations
 
-import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -26,6 +25,15 @@ class WarcFile:
     path: Path
     source: str | None   # the warcinfo `source:` field
     opened: str          # the warcinfo WARC-Date
+    unread: Unread | None = None   # why not even its warcinfo record can be read
+
+
+@dataclass(frozen=True)
+class Unread:
+    """A WARC file not read to its end: where it stopped, and whether the file is damaged."""
+    file: str
+    why: str          # names the file
+    damaged: bool     # DamagedWarc: restore it from a copy
 
 
 def warc_files(directory: Path | str) -> tuple[list[WarcFile], list[Path]]:
@@ -35,13 +43,19 @@ def warc_files(directory: Path | str) -> tuple[list[WarcFile], list[Path]]:
     for path in finished_warcs(directory):
         try:
             info = read_record(directory, path.name, 0)
-        except (OSError, ValueError, EOFError, ArchiveLoadFailed):
-            found.append(WarcFile(path, None, ""))   # left aside: it names no source
+        except (OSError, ValueError, EOFError, ArchiveLoadFailed) as exc:
+            found.append(WarcFile(path, None, "", _unread(path, exc)))
             continue
         fields = _warcinfo_fields(info) if info.record_type == "warcinfo" else {}
         found.append(WarcFile(path, fields.get("source") or None, info.date or ""))
     found.sort(key=lambda f: (f.opened, f.path.name))
     return found, open_warcs(directory)
+
+
+def _unread(path: Path, exc: BaseException) -> Unread:
+    if isinstance(exc, DamagedWarc):
+        return Unread(path.name, str(exc), True)
+    return Unread(path.name, f"{path.name}: {type(exc).__name__}: {exc}", False)
 
 
 def _warcinfo_fields(record: ArchivedRecord) -> dict[str, str]:
@@ -70,13 +84,12 @@ def unusable(record: ArchivedRecord, limit: int) -> str | None:
 
 def _records(path: Path, report: ReparseReport):
     """iter_records, stopping where the file stops holding whole records (cut short, a member
-    that fails its CRC, DamagedWarc): what was read before counts, the file is named damaged."""
+    that fails its CRC: DamagedWarc) or cannot be read: what was read before counts, the file is
+    named among those not read to their end."""
     try:
         yield from iter_records(path)
-    except DamagedWarc as exc:
-        report.damaged.append((path.name, str(exc).removeprefix(f"{path.name}: ")))
-    except (OSError, ValueError, EOFError, zlib.error, ArchiveLoadFailed) as exc:
-        report.damaged.append((path.name, f"{type(exc).__name__}: {exc}"))
+    except (OSError, ValueError, EOFError, ArchiveLoadFailed) as exc:
+        report.unread_files.append(_unread(path, exc))
 
 
 def _download_of(record: ArchivedRecord) -> tuple[str, int, str | None]:

@@ -70,7 +70,9 @@ def _reparse(database_url: str, warc_dir: Path | str, *, source: str | None, sin
     files, open_files = warc_files(warc_dir)
     report.left_aside += [(p.name, "still open: not closed or not repaired") for p in open_files]
     for f in files:
-        if f.source is None or f.source not in spiders:
+        if f.unread is not None:
+            report.unread_files.append(f.unread)
+        elif f.source is None or f.source not in spiders:
             why = (f"unknown source {f.source!r}" if f.source else
                    "its warcinfo names no source" if f.opened else "no readable warcinfo record")
             report.left_aside.append((f.path.name, why))
@@ -78,7 +80,8 @@ def _reparse(database_url: str, warc_dir: Path | str, *, source: str | None, sin
             report.files.append(f)
     if not report.files:
         what = f"WARC file of source {source!r}" if source else "WARC file of a known source"
-        raise ReparseError(f"no {what} in {warc_dir}")
+        unread = "".join(f"; not readable: {u.why}" for u in report.unread_files)
+        raise ReparseError(f"no {what} in {warc_dir}{unread}")
 
     engine = _engine(database_url, rebuild)
     languages = None

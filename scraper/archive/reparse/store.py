@@ -13,7 +13,7 @@ from storage.database.articles import ArticleRecord, field_problems_json, record
 from storage.database.models import Article, Attachment, Capture
 from storage.database.unit_of_work import UnitOfWork
 
-from .files import WarcFile
+from .files import Unread, WarcFile
 from .parsing import text_key
 
 MAX_NAMED = 20        # changes printed one per line; the rest are counted
@@ -30,8 +30,7 @@ class ReparseReport:
     captures: int = 0              # article pages parsed
     revisits: int = 0
     unreadable: list[tuple[str, str]] = field(default_factory=list)  # (file@offset, why)
-    # (file, why): a file read up to where it stops holding whole records; the rest is not read
-    damaged: list[tuple[str, str]] = field(default_factory=list)
+    unread_files: list[Unread] = field(default_factory=list)  # not read to their end: the run exits 1
     not_stored: list[tuple[str, str]] = field(default_factory=list)  # (url, why): a write that failed
     # (url, why): answers the crawl failed as unusable (cut at a size limit, a bomb, corrupt)
     left_out: list[tuple[str, str]] = field(default_factory=list)
@@ -54,9 +53,10 @@ class ReparseReport:
         lines += [f"left aside: {name} ({why})" for name, why in self.left_aside]
         lines.append(f"captures: {self.captures} article page(s) parsed of {self.responses} responses"
                      f"; {self.revisits} revisit record(s) not parsed (no payload)")
-        lines += [f"damaged: {name} ({why}): the records after that were not read; "
-                  "restore the file from a copy (bulletins archive list names every damaged file)"
-                  for name, why in self.damaged]
+        lines += [f"not read to its end: {unread.why}" for unread in self.unread_files]
+        if any(unread.damaged for unread in self.unread_files):
+            lines.append("damaged files: their records from that byte on were not reparsed; restore them from a "
+                         "copy (the runs' WACZ packages hold one)")
         lines += [f"unreadable: {where} ({why})" for where, why in self.unreadable[:limit]]
         if len(self.unreadable) > limit:
             lines.append(f"unreadable: ... {len(self.unreadable) - limit} more")
