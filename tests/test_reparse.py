@@ -285,6 +285,31 @@ def test_a_file_whose_warcinfo_is_damaged_is_named_and_the_run_exits_1(history):
     assert [c[-2] for c in captures(history["db"])] == [history["march"].record_id]
 
 
+def test_a_revisit_met_before_its_original_gets_the_original_size(tmp_path):
+    """`crawl --all` writes a file per source, opened at once: an attachment archived as a revisit
+    in the file read first can have its original in a file read later. A rebuild once left such
+    an attachment's size empty."""
+    page = (FIXTURE / "input.html").read_bytes()
+    url = json.loads((FIXTURE / "meta.json").read_text())["url"]
+    attachment_url = json.loads((FIXTURE / "output.json").read_text())["attachments"][0]["url"]
+    other_url = "https://www.gg.go.kr/other/attachment.hwp"
+    info = {"source": "gyeonggi-en"}
+    first = WarcWriter(tmp_path, prefix="AAA", warcinfo=info, clock=lambda: JAN, hostname="test")
+    second = WarcWriter(tmp_path, prefix="BBB", warcinfo=info, clock=lambda: JAN + SECOND, hostname="test")
+    original = second.write_exchange(_exchange(other_url, ATTACHMENT, "application/x-hwp", JAN + 5 * SECOND))
+    first.write_exchange(_exchange(url, page, "text/html; charset=UTF-8", JAN + 2 * SECOND))
+    first.write_revisit(_exchange(attachment_url, ATTACHMENT, "application/x-hwp", JAN + 6 * SECOND),
+                        profile=IDENTICAL_PAYLOAD_DIGEST, refers_to_uri=other_url, refers_to_date=original.captured_at,
+                        refers_to_id=original.record_id, payload_digest=payload_digest(ATTACHMENT))
+    first.close()
+    second.close()
+    database = tmp_path / "rebuilt.sqlite"
+    report = reparse(f"sqlite:///{database}", tmp_path, rebuild=True, jobs=1)
+    assert [f.path.name[:3] for f in report.files] == ["AAA", "BBB"]   # the revisit is read first
+    assert query(database, "select url, size, content_type from attachment") == [
+        (attachment_url, len(ATTACHMENT), "application/x-hwp")]
+
+
 def test_since_selects_captures_by_their_date(history):
     report = reparse(f"sqlite:///{history['db']}", history["warc_dir"], rebuild=True, since="2024-02", jobs=1)
     assert report.captures == 1

@@ -25,7 +25,7 @@ from scraper.garbage import collected_less_often
 
 from .files import WarcFile, _content_type, _download_of, _records, _warc_header, unusable, warc_files
 from .parsing import Parser, _init_worker, parse_chunk, text_key
-from .store import ReparseReport, _Store
+from .store import Page, ReparseReport, _Store
 
 CHUNK = 48            # records per task sent to a worker
 IN_FLIGHT = 4         # tasks queued per worker: keeps workers busy, memory flat
@@ -156,6 +156,17 @@ def size_limits() -> tuple[int, int]:
         raise ReparseError(f"size limits must be whole numbers of bytes ({error})") from None
 
 
+def _sized(revisit: tuple, known: tuple[int, str | None]) -> tuple:
+    """A revisit's download: its URL, the original's size, its own content type or the original's."""
+    url, content_type, pointer = revisit
+    return (url, known[0], content_type or known[1], pointer)
+
+
+def _encoded(record) -> bool:
+    return any(name.lower() == "content-encoding" and value.strip().lower() not in ("", "identity")
+               for name, value in record.http_headers)
+
+
 def _run(files: list[WarcFile], spiders: dict, start: datetime | None, store: _Store, pool,
          jobs: int, parser: Parser, limits: tuple[int, int]) -> None:
     report = store.report
@@ -178,6 +189,7 @@ def _run(files: list[WarcFile], spiders: dict, start: datetime | None, store: _S
             settle(window.popleft())
 
     sizes: dict[str, tuple[int, str | None]] = {}   # payload digest -> what was downloaded
+    waiting: dict[str, list[tuple]] = {}   # payload digest -> revisits met before their original
     for warc in files:
         spider = spiders[warc.source]
         chunk, sequence = [], []
@@ -188,11 +200,16 @@ def _run(files: list[WarcFile], spiders: dict, start: datetime | None, store: _S
                 continue
             if record.record_type == "revisit":
                 report.revisits += 1
-                known = sizes.get(_warc_header(record, "WARC-Payload-Digest"))
-                if known is not None and record.http_status == 200:
-                    # identical payload under another URL: its size is the original's
-                    sequence.append((record.target_uri, known[0], _content_type(record) or known[1],
-                                     (warc.path.name, offset, record.record_id)))
+                digest = _warc_header(record, "WARC-Payload-Digest")
+                if record.http_status == 200 and digest:
+                    # identical payload under another URL: its size is the original's, once met
+                    # (later, when the original is in another source's file of a crawl --all)
+                    revisit = (record.target_uri, _content_type(record), (warc.path.name, offset, record.record_id))
+                    known = sizes.get(digest)
+                    if known is not None:
+                        sequence.append(_sized(revisit, known))
+                    else:
+                        waiting.setdefault(digest, []).append(revisit)
                 continue
             report.responses += 1
             if record.http_status != 200:
@@ -202,15 +219,21 @@ def _run(files: list[WarcFile], spiders: dict, start: datetime | None, store: _S
             if why is not None:  # the crawl failed it; nothing is stored from it here either
                 report.left_out.append((record.target_uri, why))
                 continue
+            digest = _warc_header(record, "WARC-Payload-Digest")
             if page_cls is None:
                 download = _download_of(record)
-                digest = _warc_header(record, "WARC-Payload-Digest")
-                if digest:
-                    sizes[digest] = download[1:]
                 sequence.append((*download, (warc.path.name, offset, record.record_id)))
+            elif not _encoded(record):  # perhaps an attachment at a URL like an article's (_Store.apply)
+                download = (record.target_uri, len(record.payload), _content_type(record))
+            else:
+                download = None
+            if download is not None and digest and digest not in sizes:
+                sizes[digest] = download[1:]
+                sequence += [_sized(revisit, sizes[digest]) for revisit in waiting.pop(digest, [])]
+            if page_cls is None:
                 continue
             report.captures += 1
-            sequence.append(len(chunk))
+            sequence.append(Page(len(chunk), record, warc.path.name, offset))
             chunk.append((page_cls, record, warc.path.name, offset))
             if len(chunk) >= CHUNK:
                 submit(chunk, sequence)

@@ -12,8 +12,9 @@ from sqlmodel import Session, select
 from storage.database.articles import ArticleRecord, field_problems_json, record_download, save_article
 from storage.database.models import Article, Attachment, Capture
 from storage.database.unit_of_work import UnitOfWork
+from storage.webarchive.warc import ArchivedRecord
 
-from .files import Unread, WarcFile
+from .files import Unread, WarcFile, _download_of
 from .parsing import text_key
 
 MAX_NAMED = 20        # changes printed one per line; the rest are counted
@@ -41,6 +42,7 @@ class ReparseReport:
     restamped: Counter = field(default_factory=Counter)    # (old, new) -> rows
     downloads: int = 0
     languages_reused: int = 0
+    attachments_as_pages: int = 0   # downloads whose URL page_for took for an article's (see _Store.apply)
     seconds: float = 0.0
 
     def field_counts(self) -> Counter:
@@ -52,7 +54,9 @@ class ReparseReport:
                  + ", ".join(f"{s} {n}" for s, n in sorted(per_source.items())) + ")"]
         lines += [f"left aside: {name} ({why})" for name, why in self.left_aside]
         lines.append(f"captures: {self.captures} article page(s) parsed of {self.responses} responses"
-                     f"; {self.revisits} revisit record(s) not parsed (no payload)")
+                     f"; {self.revisits} revisit record(s) not parsed (no payload)"
+                     + (f"; {self.attachments_as_pages} attachment download(s) at URLs that look like "
+                        "article pages, read as downloads" if self.attachments_as_pages else ""))
         lines += [f"not read to its end: {unread.why}" for unread in self.unread_files]
         if any(unread.damaged for unread in self.unread_files):
             lines.append("damaged files: their records from that byte on were not reparsed; restore them from a "
@@ -130,6 +134,16 @@ def _values(record: ArticleRecord) -> dict:
     return values
 
 
+@dataclass(frozen=True)
+class Page:
+    """A response its source's page_for takes for an article page: parsed in a worker, its
+    result at `index` of its chunk's."""
+    index: int
+    record: ArchivedRecord
+    file: str
+    offset: int
+
+
 @dataclass
 class _Stored:
     """A row as it was before this run."""
@@ -163,13 +177,24 @@ class _Store:
         self.held: list[Article] = []   # the session keeps rows weakly: preloaded ones must stay
 
     def apply(self, sequence: list, parsed: list) -> None:
-        """`sequence`: ints (index into `parsed`) and downloads, in capture order."""
+        """`sequence`: Pages (whose parse is `parsed[page.index]`) and downloads, in capture order.
+
+        A page whose URL an article met before lists as an attachment is that attachment's
+        download, though its source's page_for took it for an article (a download URL carrying
+        the article's id, `fileDown.do?nttId=…`): parsed as an article it would overwrite the
+        article with the fields of a file. (The crawl knows: it asks for attachments apart.)
+        """
         if self.track:
             self.held = []
             self._preload([record for record, _ in parsed if record is not None])
         for entry in sequence:
-            if isinstance(entry, int):
-                record, error = parsed[entry]
+            if isinstance(entry, Page):
+                if entry.record.target_uri in self.attachment_urls:
+                    self.report.captures -= 1
+                    self.report.attachments_as_pages += 1
+                    self.download(*_download_of(entry.record), (entry.file, entry.offset, entry.record.record_id))
+                    continue
+                record, error = parsed[entry.index]
                 if record is None:
                     self.report.unreadable.append(error)
                 else:
