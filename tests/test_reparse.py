@@ -310,6 +310,44 @@ def test_a_revisit_met_before_its_original_gets_the_original_size(tmp_path):
         (attachment_url, len(ATTACHMENT), "application/x-hwp")]
 
 
+LISTED = b"/wp-content/uploads/2023/10/20231005_%EB%B3%B4%EB%8F%84%EC%9E%90%EB%A3%8C%28%ED%83%84%EC%86%8C%EC%A4%91%EB%A6%BD%29.hwp"
+
+
+def rebuild_of(folder: Path, page: bytes, *others: tuple[str, bytes, str]) -> Path:
+    """Article 1279's page listing what `page` lists, then the `others` (URL, body, type), as one
+    crawl writes them; rebuilt into a new database."""
+    url = json.loads((FIXTURE / "meta.json").read_text())["url"]
+    with WarcWriter(folder / "warc", warcinfo={"source": "gyeonggi-en"}, clock=lambda: JAN, hostname="test") as warc:
+        warc.write_exchange(_exchange(url, page, "text/html; charset=UTF-8", JAN))
+        for n, (other, body, kind) in enumerate(others, 1):
+            warc.write_exchange(_exchange(other, body, kind, JAN + n * SECOND))
+    reparse(f"sqlite:///{folder / 'rebuilt.sqlite'}", folder / "warc", rebuild=True, jobs=1)
+    return folder / "rebuilt.sqlite"
+
+
+@pytest.mark.parametrize("kind", ["application/x-hwp", "text/html"])
+def test_a_download_at_an_article_url_is_the_attachment_even_listed_with_raw_characters(tmp_path, kind):
+    """The page lists `…/1279?download=1&name=보도 자료.hwp`; the crawl asked for it percent-encoded,
+    as the WARC record names it. A server may call the file text/html."""
+    page = (FIXTURE / "input.html").read_bytes()
+    listed = "/blog/english-news/1279?download=1&name=보도 자료.hwp"
+    asked = "http://127.0.0.1:8000/blog/english-news/1279?download=1&name=%EB%B3%B4%EB%8F%84%20%EC%9E%90%EB%A3%8C.hwp"
+    database = rebuild_of(tmp_path, page.replace(LISTED, listed.encode()), (asked, ATTACHMENT, kind))
+    expected = json.loads((FIXTURE / "output.json").read_text())
+    [(title, views, url)] = query(database, "select title, views, url from article")
+    assert (title, views) == (expected["title"], expected["views"]) and url.endswith("/1279")
+    assert query(database, "select url, size from attachment") == [("http://127.0.0.1:8000" + listed, len(ATTACHMENT))]
+
+
+def test_an_article_another_lists_among_its_files_stays_an_article(tmp_path):
+    page = (FIXTURE / "input.html").read_bytes()
+    url = json.loads((FIXTURE / "meta.json").read_text())["url"]
+    other = url.replace("1279", "1280")
+    database = rebuild_of(tmp_path, page.replace(LISTED, b"/blog/english-news/1280"),
+                          (other, page.replace(b"1279", b"1280"), "text/html; charset=UTF-8"))
+    assert [b for b, in query(database, "select board_id from article order by board_id")] == ["1279", "1280"]
+
+
 def test_since_selects_captures_by_their_date(history):
     report = reparse(f"sqlite:///{history['db']}", history["warc_dir"], rebuild=True, since="2024-02", jobs=1)
     assert report.captures == 1

@@ -37,6 +37,7 @@ from storage.webarchive.warc import (
 from scraper.crawl.database import CrawlDatabase
 from scraper.crawl.limits import TRUNCATED_META
 from scraper.crawl.conditional import EARLIER_CAPTURE, NOT_MODIFIED, dedup_switched_off
+from scraper.extract.answers import HTML_TYPES
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +52,6 @@ def live_index(crawler) -> LiveIndex | None:
 PRIORITY = 950
 # Pages are always archived in full: their view counters change every day, so their payloads
 # never match an earlier one, and each capture is the evidence of what the page said that day.
-HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 _BODILESS = frozenset({204, 304})
 # Whoever stops a download (scrapy.exceptions.StopDownload; the answer then arrives flagged
 # "download_stopped" with the body received so far) says why here, as WARC-Truncated says it:

@@ -29,6 +29,8 @@ TEXT_TYPES = frozenset(
         "application/x-javascript",
     }
 )
+# What browsers render as a page; any other answer is a file (an attachment, an image)
+HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 # Python's own table only, not the machine's /etc/mime.types (which may name .php a binary type)
 _TYPES = mimetypes.MimeTypes(filenames=())
 _FILENAME = re.compile(r'filename\*?=(?:[\w-]*\'\')?"?([^";]+)', re.I)

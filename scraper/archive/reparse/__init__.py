@@ -6,10 +6,11 @@ newest capture is saved last and its values win. `.open` files (being written, o
 crash until `bulletins archive repair`) are left aside.
 
 A record is parsed when it is a 200 `response` and the source named by its file's warcinfo has a
-page object for its URL (`Spider.page_for`), unless an article met before lists its URL as an
-attachment: a download URL may carry its article's id (`fileDown.do?nttId=…`), and saved as
-the article it would empty its fields. Other 200 responses give attachments their real size and
-type (`record_download`). `revisit` records carry no payload and are not parsed; one that repeats
+page object for its URL (`Spider.page_for`), unless it is an attachment's download: an article
+met before lists its URL (as requested) among its files, and it is not HTML or parses as an
+article held under another URL. A download URL may carry its article's id
+(`fileDown.do?nttId=…`): saved as the article, it would empty its fields. Other 200 responses
+give attachments their real size and type (`record_download`). `revisit` records carry no payload and are not parsed; one that repeats
 a payload read in this run, before it or after it (`crawl --all` writes a file per source, and
 the original may be in a file read later), gives its URL that payload's size.
 

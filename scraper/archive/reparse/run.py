@@ -19,6 +19,7 @@ from storage.database.db import make_engine
 from storage.database.models import Article
 from storage.database.unit_of_work import UnitOfWork, one_line
 
+from scraper.extract.answers import HTML_TYPES
 from scraper.extract.fields import parse_month
 from scraper.crawl.run import make_settings
 from scraper.garbage import collected_less_often
@@ -162,6 +163,12 @@ def _sized(revisit: tuple, known: tuple[int, str | None]) -> tuple:
     return (url, known[0], content_type or known[1], pointer)
 
 
+def _skipped(revisit, start: datetime | None) -> bool:
+    """Whether a revisit's original was captured before `since`, so that this run skips it."""
+    refers = _warc_header(revisit, "WARC-Refers-To-Date")
+    return start is not None and refers is not None and datetime.fromisoformat(refers) < start
+
+
 def _encoded(record) -> bool:
     return any(name.lower() == "content-encoding" and value.strip().lower() not in ("", "identity")
                for name, value in record.http_headers)
@@ -208,7 +215,7 @@ def _run(files: list[WarcFile], spiders: dict, start: datetime | None, store: _S
                     known = sizes.get(digest)
                     if known is not None:
                         sequence.append(_sized(revisit, known))
-                    else:
+                    elif not _skipped(record, start):
                         waiting.setdefault(digest, []).append(revisit)
                 continue
             report.responses += 1
@@ -223,7 +230,8 @@ def _run(files: list[WarcFile], spiders: dict, start: datetime | None, store: _S
             if page_cls is None:
                 download = _download_of(record)
                 sequence.append((*download, (warc.path.name, offset, record.record_id)))
-            elif not _encoded(record):  # perhaps an attachment at a URL like an article's (_Store.apply)
+            elif _content_type(record) not in HTML_TYPES and not _encoded(record):
+                # perhaps an attachment at a URL like an article's (_Store.apply)
                 download = (record.target_uri, len(record.payload), _content_type(record))
             else:
                 download = None

@@ -8,13 +8,16 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, select
+from w3lib.url import safe_url_string
 
 from storage.database.articles import ArticleRecord, field_problems_json, record_download, save_article
 from storage.database.models import Article, Attachment, Capture
 from storage.database.unit_of_work import UnitOfWork
 from storage.webarchive.warc import ArchivedRecord
 
-from .files import Unread, WarcFile, _download_of
+from scraper.extract.answers import HTML_TYPES
+
+from .files import Unread, WarcFile, _content_type, _download_of
 from .parsing import text_key
 
 MAX_NAMED = 20        # changes printed one per line; the rest are counted
@@ -106,6 +109,12 @@ class _Long:
     length: int = field(compare=False)
 
 
+def _as_requested(url: str) -> str:
+    """A URL as Scrapy requests it, as the WARC records name it: a page may list an attachment
+    with raw non-ASCII characters or spaces (w3lib's safe_url_string, as scrapy.Request)."""
+    return safe_url_string(url)
+
+
 def _kept(value):
     if isinstance(value, str) and len(value) > 200:
         return _Long(text_key(value), value[:60], len(value))
@@ -173,39 +182,52 @@ class _Store:
         for url, size, content_type, record_id in db.exec(select(
                 Attachment.url, Attachment.size, Attachment.content_type, Attachment.warc_record_id)):
             self.stored_sizes.setdefault(url, set()).add((size, content_type, record_id is not None))
-        self.attachment_urls: set[str] = set(self.stored_sizes)
+        # each attachment URL as it is requested (WARC-Target-URI) -> as the rows hold it
+        self.attachment_urls: dict[str, str] = {_as_requested(url): url for url in self.stored_sizes}
+        self.urls: dict[tuple[str, str], str] = {}   # (source, board id) -> article URL
         self.held: list[Article] = []   # the session keeps rows weakly: preloaded ones must stay
 
     def apply(self, sequence: list, parsed: list) -> None:
-        """`sequence`: Pages (whose parse is `parsed[page.index]`) and downloads, in capture order.
-
-        A page whose URL an article met before lists as an attachment is that attachment's
-        download, though its source's page_for took it for an article (a download URL carrying
-        the article's id, `fileDown.do?nttId=…`): parsed as an article it would overwrite the
-        article with the fields of a file. (The crawl knows: it asks for attachments apart.)
-        """
+        """`sequence`: Pages (whose parse is `parsed[page.index]`) and downloads, in capture order."""
         if self.track:
             self.held = []
             self._preload([record for record, _ in parsed if record is not None])
         for entry in sequence:
             if isinstance(entry, Page):
-                if entry.record.target_uri in self.attachment_urls:
+                record, error = parsed[entry.index]
+                if self._an_attachment(entry, record):
                     self.report.captures -= 1
                     self.report.attachments_as_pages += 1
                     self.download(*_download_of(entry.record), (entry.file, entry.offset, entry.record.record_id))
-                    continue
-                record, error = parsed[entry.index]
-                if record is None:
+                elif record is None:
                     self.report.unreadable.append(error)
                 else:
                     self.article(record)
             else:
                 self.download(*entry)
 
+    def _an_attachment(self, page: Page, record: ArticleRecord | None) -> bool:
+        """Whether a page its source's page_for took for an article's is an attachment's download:
+        a download URL may carry its article's id (`fileDown.do?nttId=…`), and saved as that
+        article it would empty its fields (the crawl knows, as it asks for attachments apart).
+        It is when an article met before lists its URL as an attachment, and it is not a page
+        (HTML), or it is one but parses as an article already held under another URL. An article
+        page that another lists in its files stays an article."""
+        if _as_requested(page.record.target_uri) not in self.attachment_urls:
+            return False
+        if _content_type(page.record) not in HTML_TYPES or record is None:
+            return True
+        key = (record.source, record.board_id)
+        if key in self.urls:
+            return self.urls[key] != record.url
+        stored = self.before.get(key)
+        return stored is not None and stored.values["url"] != _kept(record.url)
+
     def article(self, record: ArticleRecord) -> None:
         key = (record.source, record.board_id)
         again = record.warc_record_id in self.captured
-        self.attachment_urls.update(a.url for a in record.attachments)
+        self.attachment_urls.update((_as_requested(a.url), a.url) for a in record.attachments)
+        self.urls[key] = record.url
         if key not in self.versions:   # first met in this run
             stored = self.before.setdefault(key, None)
             self.versions[key] = [stored.version if stored else None, record.extractor_version]
@@ -233,8 +255,12 @@ class _Store:
 
     def download(self, url: str, size: int, content_type: str | None,
                  record: tuple[str, int, str] | None = None) -> None:
-        if url not in self.attachment_urls:
+        """An archived download of `url` (as requested): the attachment rows that list it get its
+        size and type, and point at its record."""
+        listed = self.attachment_urls.get(_as_requested(url))
+        if listed is None:
             return
+        url = listed   # as the rows hold it (raw characters, where the page had them)
         self.report.downloads += 1
         stored = self.stored_sizes.get(url)
         if stored and all(size == s and content_type in (None, t) and archived for s, t, archived in stored):
