@@ -348,6 +348,18 @@ def test_an_article_another_lists_among_its_files_stays_an_article(tmp_path):
     assert [b for b, in query(database, "select board_id from article order by board_id")] == ["1279", "1280"]
 
 
+def test_one_download_sizes_every_row_listing_it_in_either_form(tmp_path):
+    page = (FIXTURE / "input.html").read_bytes()
+    url = json.loads((FIXTURE / "meta.json").read_text())["url"]
+    database = rebuild_of(tmp_path, page.replace(LISTED, b"/files/a b.hwp"),
+                          (url.replace("1279", "1280"), page.replace(b"1279", b"1280").replace(LISTED, b"/files/a%20b.hwp"),
+                           "text/html; charset=UTF-8"),
+                          ("http://127.0.0.1:8000/files/a%20b.hwp", ATTACHMENT, "application/x-hwp"))
+    assert query(database, "select url, size, warc_record_id is not null from attachment order by url") == [
+        ("http://127.0.0.1:8000/files/a b.hwp", len(ATTACHMENT), 1),
+        ("http://127.0.0.1:8000/files/a%20b.hwp", len(ATTACHMENT), 1)]
+
+
 def test_since_selects_captures_by_their_date(history):
     report = reparse(f"sqlite:///{history['db']}", history["warc_dir"], rebuild=True, since="2024-02", jobs=1)
     assert report.captures == 1

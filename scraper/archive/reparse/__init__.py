@@ -10,9 +10,10 @@ page object for its URL (`Spider.page_for`), unless it is an attachment's downlo
 met before lists its URL (as requested) among its files, and it is not HTML or parses as an
 article held under another URL. A download URL may carry its article's id
 (`fileDown.do?nttId=…`): saved as the article, it would empty its fields. Other 200 responses
-give attachments their real size and type (`record_download`). `revisit` records carry no payload and are not parsed; one that repeats
-a payload read in this run, before it or after it (`crawl --all` writes a file per source, and
-the original may be in a file read later), gives its URL that payload's size.
+give attachments their real size and type (`record_download`). `revisit` records carry no
+payload and are not parsed; one that repeats a payload read in this run, before it or after it
+(`crawl --all` writes a file per source, and the original may be in a file read later), gives its
+URL that payload's size.
 
 `since` selects captures by their WARC-Date, not by article date: records are skipped before
 parsing, and an article's newest capture is never left out while an older one is kept.

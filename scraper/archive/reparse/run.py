@@ -163,12 +163,6 @@ def _sized(revisit: tuple, known: tuple[int, str | None]) -> tuple:
     return (url, known[0], content_type or known[1], pointer)
 
 
-def _skipped(revisit, start: datetime | None) -> bool:
-    """Whether a revisit's original was captured before `since`, so that this run skips it."""
-    refers = _warc_header(revisit, "WARC-Refers-To-Date")
-    return start is not None and refers is not None and datetime.fromisoformat(refers) < start
-
-
 def _encoded(record) -> bool:
     return any(name.lower() == "content-encoding" and value.strip().lower() not in ("", "identity")
                for name, value in record.http_headers)
@@ -215,7 +209,7 @@ def _run(files: list[WarcFile], spiders: dict, start: datetime | None, store: _S
                     known = sizes.get(digest)
                     if known is not None:
                         sequence.append(_sized(revisit, known))
-                    elif not _skipped(record, start):
+                    else:   # any later download of the payload sizes it (its original may predate --since)
                         waiting.setdefault(digest, []).append(revisit)
                 continue
             report.responses += 1

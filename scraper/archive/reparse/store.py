@@ -182,8 +182,11 @@ class _Store:
         for url, size, content_type, record_id in db.exec(select(
                 Attachment.url, Attachment.size, Attachment.content_type, Attachment.warc_record_id)):
             self.stored_sizes.setdefault(url, set()).add((size, content_type, record_id is not None))
-        # each attachment URL as it is requested (WARC-Target-URI) -> as the rows hold it
-        self.attachment_urls: dict[str, str] = {_as_requested(url): url for url in self.stored_sizes}
+        # each attachment URL as it is requested (WARC-Target-URI) -> as the rows hold it (a page
+        # may list `a b.hwp`, another `a%20b.hwp`: one download)
+        self.attachment_urls: dict[str, set[str]] = {}
+        for url in self.stored_sizes:
+            self.attachment_urls.setdefault(_as_requested(url), set()).add(url)
         self.urls: dict[tuple[str, str], str] = {}   # (source, board id) -> article URL
         self.held: list[Article] = []   # the session keeps rows weakly: preloaded ones must stay
 
@@ -215,7 +218,7 @@ class _Store:
         page that another lists in its files stays an article."""
         if _as_requested(page.record.target_uri) not in self.attachment_urls:
             return False
-        if _content_type(page.record) not in HTML_TYPES or record is None:
+        if _content_type(page.record) not in HTML_TYPES or record is None:   # a file, or no article
             return True
         key = (record.source, record.board_id)
         if key in self.urls:
@@ -226,7 +229,8 @@ class _Store:
     def article(self, record: ArticleRecord) -> None:
         key = (record.source, record.board_id)
         again = record.warc_record_id in self.captured
-        self.attachment_urls.update((_as_requested(a.url), a.url) for a in record.attachments)
+        for attachment in record.attachments:
+            self.attachment_urls.setdefault(_as_requested(attachment.url), set()).add(attachment.url)
         self.urls[key] = record.url
         if key not in self.versions:   # first met in this run
             stored = self.before.setdefault(key, None)
@@ -255,17 +259,17 @@ class _Store:
 
     def download(self, url: str, size: int, content_type: str | None,
                  record: tuple[str, int, str] | None = None) -> None:
-        """An archived download of `url` (as requested): the attachment rows that list it get its
-        size and type, and point at its record."""
+        """An archived download of `url` (as requested): the attachment rows that list it, in
+        whichever form, get its size and type, and point at its record."""
         listed = self.attachment_urls.get(_as_requested(url))
-        if listed is None:
+        if not listed:
             return
-        url = listed   # as the rows hold it (raw characters, where the page had them)
         self.report.downloads += 1
-        stored = self.stored_sizes.get(url)
-        if stored and all(size == s and content_type in (None, t) and archived for s, t, archived in stored):
-            return   # every row linking it has this size and type, and a WARC record, already
-        self.work.write(lambda db: record_download(db, url, size, content_type, record), label=url)
+        for held in sorted(listed):   # as the rows hold it (raw characters, where the page had them)
+            stored = self.stored_sizes.get(held)
+            if stored and all(size == s and content_type in (None, t) and archived for s, t, archived in stored):
+                continue   # every row linking it has this size and type, and a WARC record, already
+            self.work.write(lambda db, held=held: record_download(db, held, size, content_type, record), label=held)
 
     def finish(self) -> None:
         self.work.commit()
