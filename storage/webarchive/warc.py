@@ -33,7 +33,7 @@ from warcio.warcwriter import WARCWriter
 
 from storage.times import WARC_DATE_FORMAT
 
-from .members import CUT_SHORT, DamagedWarc, members, record_id, whole_records
+from .members import DamagedWarc, members, record_id, whole_records
 
 if TYPE_CHECKING:  # cdxj-indexer is imported by those who index
     from .cdxj import LiveIndex
@@ -603,17 +603,21 @@ def iter_records(path: Path | str) -> Iterator[tuple[int, ArchivedRecord]]:
             yield offset, _first_record(BytesIO(data), path.name, offset)
 
 
-def decoded_payload(record: ArchivedRecord) -> bytes:
-    """The payload with its Content-Encoding (gzip, deflate, identity) undone, for parsing."""
-    codings = [
+def content_codings(record: ArchivedRecord) -> list[str]:
+    """The record's Content-Encoding codings, in the order applied, lower-cased (identity kept)."""
+    return [
         coding.strip().lower()
         for name, value in record.http_headers
         if name.lower() == "content-encoding"
         for coding in value.split(",")
         if coding.strip()
     ]
+
+
+def decoded_payload(record: ArchivedRecord) -> bytes:
+    """The payload with its Content-Encoding (gzip, deflate, identity) undone, for parsing."""
     data = record.payload
-    for coding in reversed(codings):
+    for coding in reversed(content_codings(record)):
         try:
             if coding in ("gzip", "x-gzip"):
                 data = gzip.decompress(data)
@@ -648,15 +652,13 @@ def _open_archive(directory: Path, filename: str) -> BinaryIO:
 def _member_record(fh: BinaryIO, start: int, filename: str, offset: int, length: int | None = None) -> ArchivedRecord:
     """The record of the gzip member at byte `start` of fh (and `length` bytes long, when given),
     which `offset` of `filename` names in errors."""
-    stopped: list[str] = []
-    for _, size, data in members(fh, start, stopped):
+    for _, size, data in members(fh, start):
         if (length is None or size == length) and record_id(data) is not None:
             return _first_record(BytesIO(data), filename, offset)
         break
     raise DamagedWarc(
         f"{filename}@{offset}: no whole record there (a gzip member that inflates, holding one complete record)",
         at=offset,
-        cut_short=stopped == [CUT_SHORT],
     )
 
 

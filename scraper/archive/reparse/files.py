@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from warcio.exceptions import ArchiveLoadFailed
 
 from storage.webarchive.members import DamagedWarc
-from storage.webarchive.warc import (ArchivedRecord, decoded_payload, finished_warcs, iter_records, open_warcs,
+from storage.webarchive.warc import (ArchivedRecord, content_codings, decoded_payload, finished_warcs, iter_records, open_warcs,
                           read_record)
 
 from scraper.crawl.limits import CorruptBody, decompresses_beyond
@@ -70,9 +70,7 @@ def unusable(record: ArchivedRecord, limit: int) -> str | None:
     cut = _warc_header(record, "WARC-Truncated")
     if cut:
         return f"truncated: {cut}"
-    codings = [coding.strip().lower() for name, value in record.http_headers
-               if name.lower() == "content-encoding" for coding in value.split(",")]
-    codings = [coding for coding in codings if coding and coding != "identity"]
+    codings = [coding for coding in content_codings(record) if coding != "identity"]
     if codings and codings[-1] in ("gzip", "x-gzip", "deflate"):
         try:
             if decompresses_beyond(record.payload, codings[-1], limit):

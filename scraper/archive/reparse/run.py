@@ -18,6 +18,7 @@ from storage.config import StorageError, sqlite_path
 from storage.database.db import make_engine
 from storage.database.models import Article
 from storage.database.unit_of_work import UnitOfWork, one_line
+from storage.webarchive.warc import content_codings
 
 from scraper.extract.answers import HTML_TYPES
 from scraper.extract.fields import parse_month
@@ -163,11 +164,6 @@ def _sized(revisit: tuple, known: tuple[int, str | None]) -> tuple:
     return (url, known[0], content_type or known[1], pointer)
 
 
-def _encoded(record) -> bool:
-    return any(name.lower() == "content-encoding" and value.strip().lower() not in ("", "identity")
-               for name, value in record.http_headers)
-
-
 def _run(files: list[WarcFile], spiders: dict, start: datetime | None, store: _Store, pool,
          jobs: int, parser: Parser, limits: tuple[int, int]) -> None:
     report = store.report
@@ -224,9 +220,8 @@ def _run(files: list[WarcFile], spiders: dict, start: datetime | None, store: _S
             if page_cls is None:
                 download = _download_of(record)
                 sequence.append((*download, (warc.path.name, offset, record.record_id)))
-            elif _content_type(record) not in HTML_TYPES and not _encoded(record):
-                # perhaps an attachment at a URL like an article's (_Store.apply)
-                download = (record.target_uri, len(record.payload), _content_type(record))
+            elif _content_type(record) not in HTML_TYPES and set(content_codings(record)) <= {"identity"}:
+                download = _download_of(record)   # perhaps an attachment at a URL like an article's (_Store.apply)
             else:
                 download = None
             if download is not None and digest and digest not in sizes:
