@@ -111,6 +111,12 @@ OUTDATED = ("the database schema is older than this version of bulletin-archiver
             "run `bulletins db upgrade`")
 
 
+def test_the_head_a_database_is_opened_at_without_alembic_is_the_migrations_head():
+    # storage.database.schema.HEAD spares start-up Alembic's scripts: a migration added without
+    # moving it would have every database the migration brings to head refused as not current
+    assert schema.HEAD == schema.scripts().get_current_head() == HEAD
+
+
 def bulletins(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     """`bulletins ARGS` in a process of its own. Until scraper/cli/__init__.py imports the db
     module, the group is registered here by importing it first; then tests.conftest.run_cli."""
