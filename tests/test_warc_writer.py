@@ -167,6 +167,38 @@ def test_each_location_is_a_self_contained_gzip_member_of_its_response(tmp_path)
     assert decoded_payload(read_record(tmp_path, post_at)) == LIST_HTML
 
 
+def stored_only(member: bytes) -> bool:
+    """Whether a gzip member's deflate stream starts with a stored (uncompressed) block: BTYPE 00
+    in the first byte after the 10-byte header (no FNAME or other optional field: FLG 0)."""
+    return member[3] == 0 and (member[10] >> 1) & 0b11 == 0
+
+
+@pytest.mark.parametrize("headers, stored", [
+    ([("Content-Type", "text/html; charset=UTF-8")], False),
+    ([("Content-Type", "application/pdf")], False),
+    ([("Content-Type", "text/html"), ("Content-Encoding", "gzip")], True),
+    ([("Content-Encoding", "identity"), ("Content-Type", "text/plain")], False),
+    ([("Content-Type", "application/x-hwp")], True),
+    ([("content-type", "IMAGE/JPEG")], True),
+    ([("Content-Type", "application/vnd.openxmlformats-officedocument.wordprocessingml.document")], True),
+])
+def test_a_payload_compressed_already_is_stored_and_others_deflated(tmp_path, headers, stored):
+    # Deflating a gzip-encoded page or a JPEG again costs the crawl's process CPU for nothing; a
+    # compressible payload under those headers shows which way its record's member was written
+    body = b"compressible " * 2000
+    exchange = replace(GET, response_headers=headers, body=body)
+    path, (location,) = write_file(tmp_path, exchange)
+    member = path.read_bytes()[location.offset:location.offset + location.length]
+
+    assert stored_only(member) is stored
+    assert (location.length > len(body)) is stored
+    assert read_record(tmp_path, location).payload == body
+    check = warcio("check", str(path))
+    assert check.returncode == 0, check.stdout + check.stderr
+    request = path.read_bytes()[location.offset + location.length:]
+    assert not stored_only(request)  # the request record after it: deflated as before
+
+
 def test_location_with_a_wrong_record_id_is_refused(tmp_path):
     _, (location, _) = write_file(tmp_path, GET, POST)
 
