@@ -9,6 +9,7 @@ if it were whole: a reparse parsed it as a page.
 
 from __future__ import annotations
 
+import gzip
 import json
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -105,6 +106,32 @@ def test_a_whole_file_reads_as_warcio_reads_it(tmp_path):
     for location in locations:
         assert read_record(tmp_path, location) == read_record(tmp_path, location.filename, location.offset)
         assert (location.offset, read_record(tmp_path, location)) in ours
+
+
+def _member(head: bytes, block: bytes = b"") -> bytes:
+    record = b"WARC/1.1\r\n" + head + f"Content-Length: {len(block)}\r\n\r\n".encode() + block + b"\r\n\r\n"
+    return gzip.compress(record)
+
+
+@pytest.mark.parametrize("head", [
+    b"WARC-Type: resource\r\nWARC-Record-ID: <urn:uuid:1>\r\nWARC-Date: 2026-03-04T05:06:07.000000Z\r\n",
+    b"warc-type:resource\r\nWARC-RECORD-ID:   <urn:uuid:1>  \r\nWARC-Type: metadata\r\nX-Empty:\r\n",
+    "WARC-Type: resource\r\nWARC-Record-ID: <urn:uuid:1>\r\nX-Title: 보도자료 \r\n".encode(),
+    b"WARC-Type: resource\r\nWARC-Record-ID: <urn:uuid:1>\r\nX-Long: first\r\n  second\r\n",
+    b"WARC-Type: response\r\nWARC-Record-ID: <urn:uuid:1>\r\nWARC-Target-URI: <http://board.example/a>\r\n",
+    b"WARC-Type: response\r\nWARC-Record-ID: <urn:uuid:1>\r\nWARC-Target-URI: http://board.example/a b\r\n",
+    b"WARC-Type: resource\r\nWARC-Record-ID: <urn:uuid:1>\r\nX-Latin: caf\xe9\r\nX-Tab:\tvalue\t\r\n",
+])
+def test_records_from_other_tools_read_as_warcio_reads_them(tmp_path, head):
+    """Headers the readers split themselves (plain ASCII) and those they leave to warcio (UTF-8,
+    Latin-1, a folded value, a Target-URI warcio mends) read as warcio reads them."""
+    path = tmp_path / "other.warc.gz"
+    block = b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\nbody" if b"response" in head else b"payload"
+    path.write_bytes(_member(b"WARC-Type: warcinfo\r\nWARC-Record-ID: <urn:uuid:0>\r\n") + _member(head, block))
+
+    assert list(iter_records(path)) == warcio_records(path)
+    assert read_record(tmp_path, path.name, len(_member(b"WARC-Type: warcinfo\r\nWARC-Record-ID: <urn:uuid:0>\r\n"))) \
+        == warcio_records(path)[1][1]
 
 
 def test_a_large_record_whose_member_fails_its_check_is_named_not_read_as_the_end_of_the_file(tmp_path):

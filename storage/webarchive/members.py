@@ -80,6 +80,8 @@ def record_headers(data: bytes, check_digest: bool = True) -> dict[bytes, bytes]
         return None
     headers = {}
     for line in lines[1:]:
+        if line[:1] in (b" ", b"\t") and headers:  # a value folded over lines (WARC 1.1, 5.2's LWS)
+            continue
         name, colon, value = line.partition(b":")
         if not colon:
             return None
