@@ -655,7 +655,7 @@ def iter_records(path: Path | str) -> Iterator[tuple[int, ArchivedRecord]]:
     path = Path(path)
     with open(path, "rb") as fh:
         for offset, data, _ in whole_records(fh, path.name):
-            yield offset, _first_record(BytesIO(data), path.name, offset)
+            yield offset, _whole_record(data, path.name, offset)
 
 
 def content_codings(record: ArchivedRecord) -> list[str]:
@@ -709,7 +709,7 @@ def _member_record(fh: BinaryIO, start: int, filename: str, offset: int, length:
     which `offset` of `filename` names in errors."""
     for _, size, data in members(fh, start):
         if (length is None or size == length) and record_id(data) is not None:
-            return _first_record(BytesIO(data), filename, offset)
+            return _whole_record(data, filename, offset)
         break
     raise DamagedWarc(
         f"{filename}@{offset}: no whole record there (a gzip member that inflates, holding one complete record)",
@@ -723,25 +723,59 @@ def _first_record(stream: BinaryIO, filename: str, offset: int) -> ArchivedRecor
     raise ValueError(f"no WARC record at {filename}@{offset}")
 
 
+def _whole_record(data: bytes, filename: str, offset: int) -> ArchivedRecord:
+    """The record that fills `data`, a gzip member's bytes holding one complete record (members).
+
+    Plain WARC headers (ASCII, none folded over lines, a version warcio knows, a Target-URI it
+    would leave as it is) are split here as warcio splits them, in a third of its time (the
+    benchmark crawl's 5,255 records: 0.07-0.12 s against 0.23-0.28, two thirds of a reparse's
+    reading); any other record is read by warcio."""
+    end = data.find(b"\r\n\r\n")
+    head = data[:end]
+    if end > 0 and head.isascii() and head.count(b"\n") == head.count(b"\r") == head.count(b"\r\n"):
+        lines = head.decode("ascii").split("\r\n")
+        headers = [line.partition(":") for line in lines[1:]]
+        if lines[0] in ("WARC/1.0", "WARC/1.1") and all(
+            colon and name.strip() and not name[0].isspace() for name, colon, _ in headers
+        ):
+            fields = [(name.rstrip(" \t"), value.strip()) for name, _, value in headers]
+            named = {name.lower(): value for name, value in reversed(fields)}  # the first of a name, as warcio
+            uri, length = named.get("warc-target-uri"), named.get("content-length", "")
+            if (
+                length.isdigit()
+                and len(data) == end + 4 + int(length) + 4
+                and not (uri and (" " in uri or uri.startswith("<") and uri.endswith(">")))
+            ):
+                return _archived_parts(named.get("warc-type"), fields, named, data[end + 4 : end + 4 + int(length)])
+    return _first_record(BytesIO(data), filename, offset)
+
+
 def _archived(raw: ArcWarcRecord) -> ArchivedRecord:
+    headers = list(raw.rec_headers.headers)
+    named = {name.lower(): value for name, value in reversed(headers)}
+    return _archived_parts(raw.rec_type, headers, named, raw.raw_stream.read())
+
+
+def _archived_parts(
+    record_type: str, warc_headers: list[tuple[str, str]], named: dict[str, str], block: bytes
+) -> ArchivedRecord:
     """Split the record block ourselves: warcio's parser decodes headers as UTF-8 when it can."""
-    block = raw.raw_stream.read()
-    target_uri = raw.rec_headers.get_header("WARC-Target-URI")
+    target_uri = named.get("warc-target-uri")
     http_line: str | None = None
     http_headers: list[tuple[str, str]] = []
     payload = block
-    if raw.rec_type in _HTTP_RECORD_TYPES and (target_uri or "").startswith(("http:", "https:")):
+    if record_type in _HTTP_RECORD_TYPES and (target_uri or "").startswith(("http:", "https:")):
         http_line, http_headers, payload = _split_http(block)
     status = None
-    if http_line is not None and raw.rec_type != "request":
+    if http_line is not None and record_type != "request":
         code = http_line.split(" ", 2)[1:2]
         status = int(code[0]) if code and code[0].isdigit() else None
     return ArchivedRecord(
-        record_id=raw.rec_headers.get_header("WARC-Record-ID"),
-        record_type=raw.rec_type,
+        record_id=named.get("warc-record-id"),
+        record_type=record_type,
         target_uri=target_uri,
-        date=raw.rec_headers.get_header("WARC-Date"),
-        warc_headers=list(raw.rec_headers.headers),
+        date=named.get("warc-date"),
+        warc_headers=warc_headers,
         http_status=status,
         http_headers=http_headers,
         payload=payload,
