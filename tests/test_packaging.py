@@ -30,6 +30,7 @@ from warcio.warcwriter import WARCWriter
 from scraper.archive.replay.server import Wayback
 from scraper.replica import Board, ReplicaServer
 from storage.webarchive.cdxj import CdxjLine, LiveIndex, iter_cdxj, write_cdxj
+from storage.webarchive.members import DamagedWarc
 from storage.database.db import make_engine, session
 from storage.database.models import Article
 from storage.webarchive.wacz import INDEX_PATH, iter_index_lines, iter_pages, read_datapackage
@@ -287,6 +288,23 @@ def _revisit_file(path: Path, url: str, refers_to: str) -> None:
                                               refers_to, "2026-01-02T03:04:05Z", http_headers=http)
         record.rec_headers.replace_header("WARC-Date", "2026-01-03T00:00:00.000000Z")
         writer.write_record(record)
+
+
+def test_a_damaged_file_is_named_and_never_indexed_in_part(tmp_path):
+    # cdxj-indexer reads through warcio, which stops at a member that does not inflate as if the
+    # file ended there: the index (and a WACZ built on it) would hold the records before it only
+    with WarcWriter(tmp_path / "warc", hostname="test") as writer:
+        locations = [writer.write_exchange(_exchange(f"http://board.example/view/{n}", when=n)) for n in range(4)]
+    [path] = writer.finished
+    data = bytearray(path.read_bytes())
+    damaged = locations[2].offset + locations[2].length // 2
+    data[damaged] ^= 0xFF
+    path.write_bytes(bytes(data))
+    index = tmp_path / "run.cdxj"
+
+    with pytest.raises(DamagedWarc, match=f"{path.name}: only its first {locations[2].offset} of "):
+        write_cdxj([path], index)
+    assert not index.exists() and not list(tmp_path.glob("*.part"))
 
 
 def test_index_keys_post_responses_as_pywb_looks_them_up_and_lists_revisits(tmp_path):

@@ -108,7 +108,17 @@ class _ExternalSort:
 
 
 def write_cdxj(warc_paths: Iterable[Path | str], out_path: Path | str, *, buffer_bytes: int = SORT_BUFFER_BYTES) -> int:
-    """Index the WARC files into a sorted CDXJ file (written whole or not at all); returns its lines."""
+    """Index the WARC files into a sorted CDXJ file (written whole or not at all); returns its lines.
+
+    A .warc.gz file must be whole first (storage.webarchive.members), else DamagedWarc names it and
+    the byte where its whole records end, and no index is written: cdxj-indexer reads through
+    warcio, which ends a file early without a word at a member that does not inflate."""
+    warc_paths = [Path(p) for p in warc_paths]
+    for path in warc_paths:
+        if path.name.endswith(".gz"):
+            with open(path, "rb") as fh:
+                for _ in whole_records(fh, path.name):
+                    pass
     out_path = Path(out_path)
     out_path.parent.mkdir(parents=True, exist_ok=True)
     sink = _ExternalSort(out_path.parent, buffer_bytes)
