@@ -424,6 +424,40 @@ def test_scrapy_crawl_packages_a_run_of_several_rotated_files(tmp_path):
     assert validation.returncode == 0, validation.stdout
 
 
+def test_a_crawl_packages_what_an_earlier_run_left_and_names_a_damaged_file_it_cannot(tmp_path):
+    """A run that was not packaged (here switched off; a killed run alike) leaves its files to the
+    next crawl. When one of them is damaged, that crawl's summary names it; every run tries again."""
+    env = {**os.environ, "BULLETINS_DATABASE_URL": f"sqlite:///{tmp_path / 's.sqlite'}",
+           "BULLETINS_WARC_DIR": str(tmp_path / "warc")}
+    with ReplicaServer(Board(articles=30)) as server:
+        def crawl(*command: str) -> subprocess.CompletedProcess:
+            return subprocess.run([*command, "gyeonggi-en"], cwd=REPO, env=env, capture_output=True, text=True,
+                                  timeout=300)
+
+        left = crawl(str(BIN / "scrapy"), "crawl", "-a", f"base_url={server.base_url}", "-s",
+                     "BULLETINS_PACKAGE_ENABLED=False", "-s", "BULLETINS_WARC_MAX_SIZE=40000")
+        assert left.returncode == 0, left.stderr
+        files = sorted((tmp_path / "warc").glob("*.warc.gz"))
+        assert len(files) >= 2
+        original = files[1].read_bytes()
+        files[1].write_bytes(original[:len(original) // 2] + bytes([original[len(original) // 2] ^ 0xFF])
+                             + original[len(original) // 2 + 1:])
+        damaged = crawl(str(BIN / "bulletins"), "crawl", "--base-url", server.base_url, "--json")
+        files[1].write_bytes(original)  # restored from a copy
+        restored = crawl(str(BIN / "bulletins"), "crawl", "--base-url", server.base_url)
+
+    outcome = json.loads(damaged.stdout)
+    assert outcome["status"] == "ok" and outcome["earlier_files_package"] is None
+    assert outcome["earlier_files_not_packaged"].startswith(
+        f"DamagedWarc: {files[1].name}: only its first "), outcome
+    assert restored.returncode == 0, restored.stdout + restored.stderr
+    [line] = [line for line in restored.stdout.splitlines() if line.startswith("earlier runs' files:")]
+    recovered = Path(line.removeprefix("earlier runs' files: packaged in "))
+    assert recovered.name.endswith("-recovered.wacz") and recovered.exists()
+    with zipfile.ZipFile(recovered) as zf:
+        assert sorted(n for n in zf.namelist() if n.startswith("archive/")) == [f"archive/{p.name}" for p in files]
+
+
 def test_packaging_can_be_switched_off(tmp_path):
     result = _scrapy_crawl(tmp_path, "BULLETINS_PACKAGE_ENABLED=False")
     assert result.returncode == 0, result.stderr

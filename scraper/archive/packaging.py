@@ -108,8 +108,9 @@ class RunPackager:
         self.pages = PageList(packages)
         try:
             self.recover()
-        except Exception:
-            self.stats.set_value("bulletins/recovery_failed", 1)
+        except Exception as error:  # the run goes on; its summary says so, and the next run tries again
+            self.stats.set_value("bulletins/recovery_failed",
+                                 f"{type(error).__name__}: {(str(error).splitlines() or [''])[0]}")
             log.exception("could not package what earlier runs left unpackaged")
 
     def recover(self) -> None:

@@ -187,6 +187,11 @@ class CrawlReport:
             lines.append(f"package: {get('bulletins/package')} ({get('bulletins/package_pages', 0)} pages)")
         elif get("bulletins/package_failed"):
             lines.append("package: FAILED (see the log)")
+        if get("bulletins/package_recovered"):
+            lines.append(f"earlier runs' files: packaged in {get('bulletins/package_recovered')}")
+        elif get("bulletins/recovery_failed"):
+            lines.append(f"earlier runs' files: NOT packaged ({get('bulletins/recovery_failed')}); "
+                         "every run tries again")
         if self.failure:
             lines.append(f"status: FAILED - {self.failure}")
         elif self.incomplete:

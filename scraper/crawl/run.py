@@ -167,6 +167,8 @@ class CrawlOutcome:
             "incomplete_articles": [{"url": u, "reason": r} for u, r in report.problems],
             "warc_files": get("bulletins/warc_files", []),
             "package": get("bulletins/package"),
+            "earlier_files_package": get("bulletins/package_recovered"),
+            "earlier_files_not_packaged": get("bulletins/recovery_failed"),
             "started": str(get("start_time")), "finished": str(get("finish_time")),
         }
 
