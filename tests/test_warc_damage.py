@@ -20,6 +20,7 @@ from click.testing import CliRunner
 from warcio.archiveiterator import ArchiveIterator
 
 from scraper.cli import main
+from storage.webarchive import warc as warc_module
 from storage.webarchive.members import DamagedWarc
 from storage.webarchive.warc import (IDENTICAL_PAYLOAD_DIGEST, SERVER_NOT_MODIFIED, HttpExchange, RecordLocation,
                                      WarcWriter, _archived, iter_records, read_record)
@@ -113,25 +114,41 @@ def _member(head: bytes, block: bytes = b"") -> bytes:
     return gzip.compress(record)
 
 
-@pytest.mark.parametrize("head", [
-    b"WARC-Type: resource\r\nWARC-Record-ID: <urn:uuid:1>\r\nWARC-Date: 2026-03-04T05:06:07.000000Z\r\n",
-    b"warc-type:resource\r\nWARC-RECORD-ID:   <urn:uuid:1>  \r\nWARC-Type: metadata\r\nX-Empty:\r\n",
-    "WARC-Type: resource\r\nWARC-Record-ID: <urn:uuid:1>\r\nX-Title: 보도자료 \r\n".encode(),
-    b"WARC-Type: resource\r\nWARC-Record-ID: <urn:uuid:1>\r\nX-Long: first\r\n  second\r\n",
-    b"WARC-Type: response\r\nWARC-Record-ID: <urn:uuid:1>\r\nWARC-Target-URI: <http://board.example/a>\r\n",
-    b"WARC-Type: response\r\nWARC-Record-ID: <urn:uuid:1>\r\nWARC-Target-URI: http://board.example/a b\r\n",
-    b"WARC-Type: resource\r\nWARC-Record-ID: <urn:uuid:1>\r\nX-Latin: caf\xe9\r\nX-Tab:\tvalue\t\r\n",
+WARCINFO = b"WARC-Type: warcinfo\r\nWARC-Record-ID: <urn:uuid:0>\r\n"
+
+
+@pytest.mark.parametrize("head, plain", [
+    (b"WARC-Type: resource\r\nWARC-Record-ID: <urn:uuid:1>\r\nWARC-Date: 2026-03-04T05:06:07.000000Z\r\n", True),
+    (b"warc-type:resource\r\nWARC-RECORD-ID:   <urn:uuid:1>  \r\nWARC-Type: metadata\r\nX-Empty:\r\n", True),
+    (b"WARC-Type: resource\r\nWARC-Record-ID: <urn:uuid:1>\r\nX-Colon: a: b\r\nX-Tab:\tvalue\t\r\n", True),
+    ("WARC-Type: resource\r\nWARC-Record-ID: <urn:uuid:1>\r\nX-Title: 보도자료 \r\n".encode(), False),
+    (b"WARC-Type: resource\r\nWARC-Record-ID: <urn:uuid:1>\r\nX-Latin: caf\xe9\r\n", False),
+    (b"WARC-Type: resource\r\nWARC-Record-ID: <urn:uuid:1>\r\nX-Long: first\r\n  second\r\n", False),
+    (b"WARC-Type: resource\r\nWARC-Record-ID:\r\n <urn:uuid:1>\r\nWARC-Date: 2026-03-04\r\n\tT05:06:07Z\r\n", False),
+    (b"WARC-Type: response\r\nWARC-Record-ID: <urn:uuid:1>\r\nWARC-Target-URI: <http://board.example/a>\r\n", False),
+    (b"WARC-Type: response\r\nWARC-Record-ID: <urn:uuid:1>\r\nWARC-Target-URI: http://board.example/a b\r\n", False),
 ])
-def test_records_from_other_tools_read_as_warcio_reads_them(tmp_path, head):
-    """Headers the readers split themselves (plain ASCII) and those they leave to warcio (UTF-8,
-    Latin-1, a folded value, a Target-URI warcio mends) read as warcio reads them."""
+def test_records_from_other_tools_read_as_warcio_reads_them(tmp_path, monkeypatch, head, plain):
+    """Plain headers (ASCII, one line each) are split by the readers themselves, the others by
+    warcio (UTF-8, Latin-1, values folded over lines, a Target-URI warcio mends): each record reads
+    as warcio reads it."""
     path = tmp_path / "other.warc.gz"
     block = b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\nbody" if b"response" in head else b"payload"
-    path.write_bytes(_member(b"WARC-Type: warcinfo\r\nWARC-Record-ID: <urn:uuid:0>\r\n") + _member(head, block))
+    path.write_bytes(_member(WARCINFO) + _member(head, block))
+    expected = warcio_records(path)
+    if plain:  # split without warcio's parser
+        monkeypatch.setattr(warc_module, "_first_record", None)
 
-    assert list(iter_records(path)) == warcio_records(path)
-    assert read_record(tmp_path, path.name, len(_member(b"WARC-Type: warcinfo\r\nWARC-Record-ID: <urn:uuid:0>\r\n"))) \
-        == warcio_records(path)[1][1]
+    assert list(iter_records(path)) == expected
+    assert read_record(tmp_path, path.name, len(_member(WARCINFO))) == expected[1][1]
+
+
+def test_a_blank_line_among_the_headers_is_no_whole_record(tmp_path):
+    # warcio ends the headers there and reads the rest as the block: not the record written
+    path = tmp_path / "other.warc.gz"
+    path.write_bytes(_member(WARCINFO) + _member(b"WARC-Type: resource\r\nWARC-Record-ID: <urn:uuid:1>\r\n  \r\n", b"abc"))
+    with pytest.raises(DamagedWarc, match=f"only its first {len(_member(WARCINFO))} of "):
+        list(iter_records(path))
 
 
 def test_a_large_record_whose_member_fails_its_check_is_named_not_read_as_the_end_of_the_file(tmp_path):

@@ -2,8 +2,8 @@
 one complete record (its Content-Length, and its block digest where asked), filling the file.
 
 Crash repair (storage.webarchive.repair) cuts an open file after its last whole record; the
-readers (storage.webarchive.warc: iter_records, read_record; cdxj.summarize_warc) raise DamagedWarc
-where a file stops being whole, rather than yield a record cut short or end early without a
+readers (storage.webarchive.warc: iter_records, read_record; cdxj.summarize_warc, write_cdxj) raise
+DamagedWarc where a file stops being whole, rather than yield a record cut short or end early without a
 word, as warcio does on a member larger than its 16 KiB reads that fails to inflate (it prints
 zlib's error and reads on as if the file had ended).
 """
@@ -78,14 +78,19 @@ def record_headers(data: bytes, check_digest: bool = True) -> dict[bytes, bytes]
     lines = data[:end].split(b"\r\n")
     if end < 0 or not lines[0].startswith(b"WARC/"):
         return None
-    headers = {}
+    headers: dict[bytes, bytes] = {}
+    name = b""
     for line in lines[1:]:
-        if line[:1] in (b" ", b"\t") and headers:  # a value folded over lines (WARC 1.1, 5.2's LWS)
+        if not line.strip():  # warcio ends the headers at a blank line: the record is not what it says
+            return None
+        if line[:1] in (b" ", b"\t") and headers:  # a value folded over lines (WARC 1.1's LWS)
+            headers[name] += line.rstrip()  # joined as warcio joins it
             continue
         name, colon, value = line.partition(b":")
         if not colon:
             return None
-        headers[name.strip().lower()] = value.strip()
+        name = name.strip().lower()
+        headers[name] = value.strip()
     try:
         length = int(headers.get(b"content-length", b""))
     except ValueError:
