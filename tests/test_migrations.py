@@ -117,6 +117,19 @@ def test_the_head_a_database_is_opened_at_without_alembic_is_the_migrations_head
     assert schema.HEAD == schema.scripts().get_current_head() == HEAD
 
 
+def test_a_database_at_head_is_opened_without_importing_alembic(tmp_path):
+    url = f"sqlite:///{tmp_path / 'head.sqlite'}"
+    code = ("import sys\nfrom storage.database.db import make_engine\nmake_engine(sys.argv[1]).dispose()\n"
+            "print(sorted({m.split('.')[0] for m in sys.modules} & {'alembic', 'mako'}))")
+    made = subprocess.run([sys.executable, "-c", code, url], capture_output=True, text=True, timeout=120)
+    assert made.returncode == 0, made.stderr
+    assert made.stdout.strip() == "['alembic', 'mako']"  # a new database is made and stamped with Alembic
+    opened = subprocess.run([sys.executable, "-c", code, url], capture_output=True, text=True, timeout=120)
+    assert opened.returncode == 0, opened.stderr
+    assert opened.stdout.strip() == "[]"
+    assert schema.database_state(url) == schema.State(HEAD, True)
+
+
 def bulletins(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     """`bulletins ARGS` in a process of its own. Until scraper/cli/__init__.py imports the db
     module, the group is registered here by importing it first; then tests.conftest.run_cli."""

@@ -113,8 +113,8 @@ def write_cdxj(warc_paths: Iterable[Path | str], out_path: Path | str, *, buffer
     A .warc.gz file must be whole first (storage.webarchive.members), else DamagedWarc names it and
     the byte where its whole records end, and no index is written: cdxj-indexer reads through
     warcio, which ends a file early without a word at a member that does not inflate."""
-    warc_paths = [Path(p) for p in warc_paths]
-    for path in warc_paths:
+    paths = [Path(p) for p in warc_paths]
+    for path in paths:
         if path.name.endswith(".gz"):
             with open(path, "rb") as fh:
                 for _ in whole_records(fh, path.name):
@@ -123,7 +123,7 @@ def write_cdxj(warc_paths: Iterable[Path | str], out_path: Path | str, *, buffer
     out_path.parent.mkdir(parents=True, exist_ok=True)
     sink = _ExternalSort(out_path.parent, buffer_bytes)
     try:
-        CDXJIndexer(sink, [str(p) for p in warc_paths], post_append=True).process_all()
+        CDXJIndexer(sink, [str(p) for p in paths], post_append=True).process_all()
         return _write_sorted(sink, out_path)
     finally:
         sink.close()

@@ -15,14 +15,14 @@ import http
 import os
 import socket
 import zlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import metadata
 from io import BytesIO
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO, cast
 from urllib.parse import urlsplit
 from uuid import uuid4
 
@@ -242,10 +242,17 @@ class _GzipMember:
 
 class _MemberWriter(WARCWriter):
     """warcio's writer (made with gzip=False), each record in a gzip member of its own at its
-    `gzip_level` attribute, else GZIP_LEVEL."""
+    `gzip_level` attribute, else GZIP_LEVEL. It overrides a method of warcio's own: should a
+    warcio release rename it, this module refuses to load rather than write records uncompressed."""
 
     def _write_warc_record(self, out, record):
         return super()._write_warc_record(_GzipMember(out, getattr(record, "gzip_level", GZIP_LEVEL)), record)
+
+
+if not callable(getattr(WARCWriter, "_write_warc_record", None)):  # _MemberWriter's docstring
+    raise ImportError(
+        "this warcio's WARCWriter has no _write_warc_record: storage.webarchive.warc cannot set gzip levels"
+    )
 
 
 class _VerbatimHttpHeaders(StatusAndHeaders):
@@ -746,7 +753,7 @@ def _whole_record(data: bytes, filename: str, offset: int) -> ArchivedRecord:
                 and len(data) == end + 4 + int(length) + 4
                 and not (uri and (" " in uri or uri.startswith("<") and uri.endswith(">")))
             ):
-                return _archived_parts(named.get("warc-type"), fields, named, data[end + 4 : end + 4 + int(length)])
+                return _archived_parts(named["warc-type"], fields, named, data[end + 4 : end + 4 + int(length)])
     return _first_record(BytesIO(data), filename, offset)
 
 
@@ -757,9 +764,11 @@ def _archived(raw: ArcWarcRecord) -> ArchivedRecord:
 
 
 def _archived_parts(
-    record_type: str, warc_headers: list[tuple[str, str]], named: dict[str, str], block: bytes
+    record_type: str, warc_headers: list[tuple[str, str]], named: Mapping[str, Any], block: bytes
 ) -> ArchivedRecord:
-    """Split the record block ourselves: warcio's parser decodes headers as UTF-8 when it can."""
+    """Split the record block ourselves: warcio's parser decodes headers as UTF-8 when it can.
+    `named`: the first value of each header name, lower-cased (None where absent, as warcio's
+    get_header)."""
     target_uri = named.get("warc-target-uri")
     http_line: str | None = None
     http_headers: list[tuple[str, str]] = []
@@ -771,10 +780,10 @@ def _archived_parts(
         code = http_line.split(" ", 2)[1:2]
         status = int(code[0]) if code and code[0].isdigit() else None
     return ArchivedRecord(
-        record_id=named.get("warc-record-id"),
+        record_id=cast(str, named.get("warc-record-id")),  # None only in a record missing it
         record_type=record_type,
         target_uri=target_uri,
-        date=named.get("warc-date"),
+        date=cast(str, named.get("warc-date")),
         warc_headers=warc_headers,
         http_status=status,
         http_headers=http_headers,
