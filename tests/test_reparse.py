@@ -7,6 +7,7 @@ import json
 import sqlite3
 import subprocess
 import sys
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -358,6 +359,27 @@ def test_one_download_sizes_every_row_listing_it_in_either_form(tmp_path):
     assert query(database, "select url, size, warc_record_id is not null from attachment order by url") == [
         ("http://127.0.0.1:8000/files/a b.hwp", len(ATTACHMENT), 1),
         ("http://127.0.0.1:8000/files/a%20b.hwp", len(ATTACHMENT), 1)]
+
+
+def test_a_redirected_download_sizes_the_attachment_its_page_lists(tmp_path):
+    """A file server: the listed URL answers 302 and the file comes from another host. The crawl
+    sizes the listed row from the answer it was led to (parse_attachment); a rebuild once left it
+    with the page's printed size and no WARC record."""
+    page = (FIXTURE / "input.html").read_bytes().replace(LISTED, b"/files/a.hwp")
+    url = json.loads((FIXTURE / "meta.json").read_text())["url"]
+    listed = "http://127.0.0.1:8000/files/a.hwp"
+    with WarcWriter(tmp_path / "warc", warcinfo={"source": "gyeonggi-en"}, clock=lambda: JAN, hostname="test") as warc:
+        warc.write_exchange(_exchange(url, page, "text/html; charset=UTF-8", JAN))
+        moved = _exchange(listed, b"", "text/html", JAN + SECOND, status=302)
+        warc.write_exchange(replace(moved, response_headers=[("Location", "//127.0.0.1:8001/down load?id=7")]))
+        final = warc.write_exchange(_exchange("http://127.0.0.1:8001/down%20load?id=7", ATTACHMENT, "application/x-hwp",
+                                              JAN + 2 * SECOND))
+    database = tmp_path / "rebuilt.sqlite"
+    reparse(f"sqlite:///{database}", tmp_path / "warc", rebuild=True, jobs=1)
+    assert query(database, "select url, size, content_type, warc_record_id from attachment") == [
+        (listed, len(ATTACHMENT), "application/x-hwp", final.record_id)]
+    report = reparse(f"sqlite:///{database}", tmp_path / "warc", jobs=1)
+    assert report.changes == {} and report.downloads == 1
 
 
 def test_since_selects_captures_by_their_date(history):

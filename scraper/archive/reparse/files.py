@@ -6,7 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import urljoin, urlsplit
 
+from w3lib.url import safe_url_string
 from warcio.exceptions import ArchiveLoadFailed
 
 from storage.webarchive.members import DamagedWarc
@@ -97,6 +99,22 @@ def _download_of(record: ArchivedRecord) -> tuple[str, int, str | None]:
     except ValueError:
         size = len(record.payload)
     return record.target_uri, size, _content_type(record)
+
+
+REDIRECTS = frozenset({301, 302, 303, 307, 308})   # those Scrapy's RedirectMiddleware follows
+
+
+def redirect_target(record: ArchivedRecord) -> str | None:
+    """Where an archived redirect sent its request, as Scrapy's RedirectMiddleware followed it
+    (its Location made safe and joined to the URL asked for); None for any other answer."""
+    location = next((v for k, v in record.http_headers if k.lower() == "location"), None)
+    if record.http_status not in REDIRECTS or not location or not record.target_uri:
+        return None
+    raw = location.encode("latin-1")   # http_headers: a latin-1 view of the bytes
+    target = safe_url_string(raw)
+    if raw.startswith(b"//"):
+        target = urlsplit(record.target_uri).scheme + "://" + target.lstrip("/")
+    return urljoin(record.target_uri, target)
 
 
 def _content_type(record: ArchivedRecord) -> str | None:

@@ -25,9 +25,9 @@ from scraper.extract.fields import parse_month
 from scraper.crawl.run import make_settings
 from scraper.garbage import collected_less_often
 
-from .files import WarcFile, _content_type, _download_of, _records, _warc_header, unusable, warc_files
+from .files import WarcFile, _content_type, _download_of, _records, _warc_header, redirect_target, unusable, warc_files
 from .parsing import Parser, _init_worker, parse_chunk, text_key
-from .store import Page, ReparseReport, _Store
+from .store import Page, Redirect, ReparseReport, _Store
 
 CHUNK = 48            # records per task sent to a worker
 IN_FLIGHT = 4         # tasks queued per worker: keeps workers busy, memory flat
@@ -210,6 +210,9 @@ def _run(files: list[WarcFile], spiders: dict, start: datetime | None, store: _S
                 continue
             report.responses += 1
             if record.http_status != 200:
+                target = redirect_target(record)
+                if target is not None:   # a listed attachment's file may come from another URL
+                    sequence.append(Redirect(record.target_uri, target))
                 continue
             page_cls = spider.page_for(record.target_uri) if hasattr(spider, "page_for") else None
             why = unusable(record, limits[0] if page_cls is not None else limits[1])

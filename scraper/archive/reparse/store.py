@@ -153,6 +153,13 @@ class Page:
     offset: int
 
 
+@dataclass(frozen=True)
+class Redirect:
+    """An archived redirect of `url` to `to` (capture order: before the answer at `to`)."""
+    url: str
+    to: str
+
+
 @dataclass
 class _Stored:
     """A row as it was before this run."""
@@ -206,6 +213,8 @@ class _Store:
                     self.report.unreadable.append(error)
                 else:
                     self.article(record)
+            elif isinstance(entry, Redirect):
+                self.redirect(entry)
             else:
                 self.download(*entry)
 
@@ -256,6 +265,14 @@ class _Store:
                     self.report.changes[key] = (row.id, diff)
                 else:
                     self.report.changes.pop(key, None)
+
+    def redirect(self, redirect: Redirect) -> None:
+        """A listed attachment's URL redirected (a file server): the answer at the URL it led to
+        is that attachment's download, as the crawl sizes it (scraper.crawl.spiders.base,
+        parse_attachment)."""
+        listed = self.attachment_urls.get(_as_requested(redirect.url))
+        if listed:
+            self.attachment_urls.setdefault(_as_requested(redirect.to), set()).update(listed)
 
     def download(self, url: str, size: int, content_type: str | None,
                  record: tuple[str, int, str] | None = None) -> None:
