@@ -125,6 +125,7 @@ WARCINFO = b"WARC-Type: warcinfo\r\nWARC-Record-ID: <urn:uuid:0>\r\n"
     (b"WARC-Type: resource\r\nWARC-Record-ID: <urn:uuid:1>\r\nX-Latin: caf\xe9\r\n", False),
     (b"WARC-Type: resource\r\nWARC-Record-ID: <urn:uuid:1>\r\nX-Long: first\r\n  second\r\n", False),
     (b"WARC-Type: resource\r\nWARC-Record-ID:\r\n <urn:uuid:1>\r\nWARC-Date: 2026-03-04\r\n\tT05:06:07Z\r\n", False),
+    (b"WARC-Type\x0b: resource\r\nWARC-Record-ID: <urn:uuid:1>\r\n", False),
     (b"WARC-Type: response\r\nWARC-Record-ID: <urn:uuid:1>\r\nWARC-Target-URI: <http://board.example/a>\r\n", False),
     (b"WARC-Type: response\r\nWARC-Record-ID: <urn:uuid:1>\r\nWARC-Target-URI: http://board.example/a b\r\n", False),
 ])
@@ -143,10 +144,16 @@ def test_records_from_other_tools_read_as_warcio_reads_them(tmp_path, monkeypatc
     assert read_record(tmp_path, path.name, len(_member(WARCINFO))) == expected[1][1]
 
 
-def test_a_blank_line_among_the_headers_is_no_whole_record(tmp_path):
-    # warcio ends the headers there and reads the rest as the block: not the record written
+@pytest.mark.parametrize("head", [
+    b"WARC-Type: resource\r\nWARC-Record-ID: <urn:uuid:1>\r\n  \r\n",   # warcio ends the headers there
+    b"WARC-Type: resource\r\nWARC-Record-ID: <urn:uuid:1>\r\nX: a\n\nY: b\r\n",   # and at a bare LF
+    b"WARC-Type: resource\r\nWARC-Record-ID: <urn:uuid:1>\r\nContent-Length: 99\r\n",   # the first one counts
+])
+def test_headers_warcio_would_read_otherwise_are_no_whole_record(tmp_path, head):
+    """Headers whose block warcio would take for another than the one written: the file is damaged
+    there, never read as two readers would read it differently."""
     path = tmp_path / "other.warc.gz"
-    path.write_bytes(_member(WARCINFO) + _member(b"WARC-Type: resource\r\nWARC-Record-ID: <urn:uuid:1>\r\n  \r\n", b"abc"))
+    path.write_bytes(_member(WARCINFO) + _member(head, b"abc"))
     with pytest.raises(DamagedWarc, match=f"only its first {len(_member(WARCINFO))} of "):
         list(iter_records(path))
 

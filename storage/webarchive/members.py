@@ -75,22 +75,28 @@ def record_headers(data: bytes, check_digest: bool = True) -> dict[bytes, bytes]
     CRLF CRLF.
     """
     end = data.find(b"\r\n\r\n")
-    lines = data[:end].split(b"\r\n")
-    if end < 0 or not lines[0].startswith(b"WARC/"):
+    head = data[:end]
+    lines = head.split(b"\r\n")
+    # A CR or LF outside CRLF: readers split lines differently (warcio at LF), so it is no record
+    # every reader reads alike.
+    if end < 0 or not lines[0].startswith(b"WARC/") or not head.count(b"\n") == head.count(b"\r") == len(lines) - 1:
         return None
     headers: dict[bytes, bytes] = {}
-    name = b""
-    for line in lines[1:]:
+    name: bytes | None = None  # the header a folded line continues, when it is the first of its name
+    for number, line in enumerate(lines[1:]):
         if not line.strip():  # warcio ends the headers at a blank line: the record is not what it says
             return None
-        if line[:1] in (b" ", b"\t") and headers:  # a value folded over lines (WARC 1.1's LWS)
-            headers[name] += line.rstrip()  # joined as warcio joins it
+        if line[:1] in (b" ", b"\t") and number:  # a value folded over lines (WARC 1.1's LWS)
+            if name is not None:
+                headers[name] += line.rstrip()  # joined as warcio joins it
             continue
-        name, colon, value = line.partition(b":")
+        found, colon, value = line.partition(b":")
         if not colon:
             return None
-        name = name.strip().lower()
-        headers[name] = value.strip()
+        found = found.strip().lower()
+        name = None if found in headers else found  # the first of a name counts, as warcio's get_header
+        if name is not None:
+            headers[name] = value.strip()
     try:
         length = int(headers.get(b"content-length", b""))
     except ValueError:

@@ -743,7 +743,7 @@ def _whole_record(data: bytes, filename: str, offset: int) -> ArchivedRecord:
         lines = head.decode("ascii").split("\r\n")
         headers = [line.partition(":") for line in lines[1:]]
         if lines[0] in ("WARC/1.0", "WARC/1.1") and all(
-            colon and name.strip() and not name[0].isspace() for name, colon, _ in headers
+            colon and name.strip() and name.rstrip(" \t") == name.strip() for name, colon, _ in headers
         ):
             fields = [(name.rstrip(" \t"), value.strip()) for name, _, value in headers]
             named = {name.lower(): value for name, value in reversed(fields)}  # the first of a name, as warcio
@@ -753,7 +753,7 @@ def _whole_record(data: bytes, filename: str, offset: int) -> ArchivedRecord:
                 and len(data) == end + 4 + int(length) + 4
                 and not (uri and (" " in uri or uri.startswith("<") and uri.endswith(">")))
             ):
-                return _archived_parts(named["warc-type"], fields, named, data[end + 4 : end + 4 + int(length)])
+                return _archived_parts(named.get("warc-type"), fields, named, data[end + 4 : end + 4 + int(length)])
     return _first_record(BytesIO(data), filename, offset)
 
 
@@ -764,7 +764,7 @@ def _archived(raw: ArcWarcRecord) -> ArchivedRecord:
 
 
 def _archived_parts(
-    record_type: str, warc_headers: list[tuple[str, str]], named: Mapping[str, Any], block: bytes
+    record_type: str | None, warc_headers: list[tuple[str, str]], named: Mapping[str, Any], block: bytes
 ) -> ArchivedRecord:
     """Split the record block ourselves: warcio's parser decodes headers as UTF-8 when it can.
     `named`: the first value of each header name, lower-cased (None where absent, as warcio's
@@ -781,7 +781,7 @@ def _archived_parts(
         status = int(code[0]) if code and code[0].isdigit() else None
     return ArchivedRecord(
         record_id=cast(str, named.get("warc-record-id")),  # None only in a record missing it
-        record_type=record_type,
+        record_type=cast(str, record_type),  # None only in a record missing it
         target_uri=target_uri,
         date=cast(str, named.get("warc-date")),
         warc_headers=warc_headers,
