@@ -123,7 +123,7 @@ def test_a_database_at_head_is_opened_without_importing_alembic(tmp_path):
             "print(sorted({m.split('.')[0] for m in sys.modules} & {'alembic', 'mako'}))")
     made = subprocess.run([sys.executable, "-c", code, url], capture_output=True, text=True, timeout=120)
     assert made.returncode == 0, made.stderr
-    assert made.stdout.strip() == "['alembic', 'mako']"  # a new database is made and stamped with Alembic
+    assert "'alembic'" in made.stdout  # a new database is made and stamped with Alembic
     opened = subprocess.run([sys.executable, "-c", code, url], capture_output=True, text=True, timeout=120)
     assert opened.returncode == 0, opened.stderr
     assert opened.stdout.strip() == "[]"

@@ -371,7 +371,8 @@ def test_a_redirected_download_sizes_the_attachment_its_page_lists(tmp_path):
     with WarcWriter(tmp_path / "warc", warcinfo={"source": "gyeonggi-en"}, clock=lambda: JAN, hostname="test") as warc:
         warc.write_exchange(_exchange(url, page, "text/html; charset=UTF-8", JAN))
         moved = _exchange(listed, b"", "text/html", JAN + SECOND, status=302)
-        warc.write_exchange(replace(moved, response_headers=[("Location", "//127.0.0.1:8001/down load?id=7")]))
+        warc.write_exchange(replace(moved, response_headers=[("Location", "/elsewhere"),   # Scrapy follows the last
+                                                             ("Location", "//127.0.0.1:8001/down load?id=7#file")]))
         final = warc.write_exchange(_exchange("http://127.0.0.1:8001/down%20load?id=7", ATTACHMENT, "application/x-hwp",
                                               JAN + 2 * SECOND))
     database = tmp_path / "rebuilt.sqlite"

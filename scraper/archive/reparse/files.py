@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urldefrag, urljoin, urlsplit
 
 from w3lib.url import safe_url_string
 from warcio.exceptions import ArchiveLoadFailed
@@ -107,14 +107,14 @@ REDIRECTS = frozenset({301, 302, 303, 307, 308})   # those Scrapy's RedirectMidd
 def redirect_target(record: ArchivedRecord) -> str | None:
     """Where an archived redirect sent its request, as Scrapy's RedirectMiddleware followed it
     (its Location made safe and joined to the URL asked for); None for any other answer."""
-    location = next((v for k, v in record.http_headers if k.lower() == "location"), None)
-    if record.http_status not in REDIRECTS or not location or not record.target_uri:
+    locations = [v for k, v in record.http_headers if k.lower() == "location"]
+    if record.http_status not in REDIRECTS or not locations or not record.target_uri:
         return None
-    raw = location.encode("latin-1")   # http_headers: a latin-1 view of the bytes
+    raw = locations[-1].encode("latin-1")   # Scrapy's headers give the last; http_headers: a latin-1 view
     target = safe_url_string(raw)
     if raw.startswith(b"//"):
         target = urlsplit(record.target_uri).scheme + "://" + target.lstrip("/")
-    return urljoin(record.target_uri, target)
+    return urldefrag(urljoin(record.target_uri, target))[0]   # as the answer's URL, without a fragment
 
 
 def _content_type(record: ArchivedRecord) -> str | None:

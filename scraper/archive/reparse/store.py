@@ -194,6 +194,7 @@ class _Store:
         self.attachment_urls: dict[str, set[str]] = {}
         for url in self.stored_sizes:
             self.attachment_urls.setdefault(_as_requested(url), set()).add(url)
+        self.redirected: dict[str, set[str]] = {}   # a redirect's target (as requested) -> rows it sizes next
         self.urls: dict[tuple[str, str], str] = {}   # (source, board id) -> article URL
         self.held: list[Article] = []   # the session keeps rows weakly: preloaded ones must stay
 
@@ -270,15 +271,19 @@ class _Store:
         """A listed attachment's URL redirected (a file server): the answer at the URL it led to
         is that attachment's download, as the crawl sizes it (scraper.crawl.spiders.base,
         parse_attachment)."""
-        listed = self.attachment_urls.get(_as_requested(redirect.url))
-        if listed:
-            self.attachment_urls.setdefault(_as_requested(redirect.to), set()).update(listed)
+        listed = self.attachment_urls.get(_as_requested(redirect.url), set()) | self.redirected.pop(
+            _as_requested(redirect.url), set())
+        if listed:   # a chain: the rows the first URL's page listed
+            self.redirected.setdefault(_as_requested(redirect.to), set()).update(listed)
 
     def download(self, url: str, size: int, content_type: str | None,
                  record: tuple[str, int, str] | None = None) -> None:
         """An archived download of `url` (as requested): the attachment rows that list it, in
         whichever form, get its size and type, and point at its record."""
-        listed = self.attachment_urls.get(_as_requested(url))
+        requested = _as_requested(url)
+        # the rows that list it, and those whose URL an archived redirect led here (taken once: the
+        # crawl sized them from the one answer their request led to)
+        listed = self.attachment_urls.get(requested, set()) | self.redirected.pop(requested, set())
         if not listed:
             return
         self.report.downloads += 1
