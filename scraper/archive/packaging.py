@@ -41,6 +41,7 @@ from twisted.internet.threads import deferToThread
 
 from storage.webarchive.cdxj import write_cdxj
 from storage.config import StorageError, ensure_writable_dir, warc_dir
+from storage.database.unit_of_work import one_line
 from storage.webarchive.unpackaged import file_time, pages_in, record_package, source_files, unpackaged
 from storage.webarchive.wacz import Page, PageList, build_wacz, remove_stale_parts
 from storage.webarchive.warc import software
@@ -109,8 +110,7 @@ class RunPackager:
         try:
             self.recover()
         except Exception as error:  # the run goes on; its summary says so, and the next run tries again
-            self.stats.set_value("bulletins/recovery_failed",
-                                 f"{type(error).__name__}: {(str(error).splitlines() or [''])[0]}")
+            self.stats.set_value("bulletins/recovery_failed", one_line(error, limit=None))  # names file and byte
             log.exception("could not package what earlier runs left unpackaged")
 
     def recover(self) -> None:

@@ -15,7 +15,6 @@ import warnings
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-
 from typing import TYPE_CHECKING
 
 from sqlalchemy import create_engine, event, inspect, pool, text

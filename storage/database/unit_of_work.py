@@ -133,7 +133,7 @@ class UnitOfWork:
             self._committed([write])
 
 
-def one_line(error: BaseException) -> str:
-    """`Type: first line of the message`, at most 200 characters of it."""
+def one_line(error: BaseException, limit: int | None = 200) -> str:
+    """`Type: first line of the message`, at most `limit` characters of it (None: all of it)."""
     lines = str(error).splitlines()
-    return f"{type(error).__name__}: {(lines[0] if lines else '')[:200]}"
+    return f"{type(error).__name__}: {(lines[0] if lines else '')[:limit]}"

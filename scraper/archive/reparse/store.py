@@ -271,19 +271,21 @@ class _Store:
         """A listed attachment's URL redirected (a file server): the answer at the URL it led to
         is that attachment's download, as the crawl sizes it (scraper.crawl.spiders.base,
         parse_attachment)."""
-        listed = self.attachment_urls.get(_as_requested(redirect.url), set()) | self.redirected.pop(
-            _as_requested(redirect.url), set())
-        if listed:   # a chain: the rows the first URL's page listed
+        listed = self._rows_at(_as_requested(redirect.url))
+        if listed:   # in a chain, the rows the first URL's page listed
             self.redirected.setdefault(_as_requested(redirect.to), set()).update(listed)
+
+    def _rows_at(self, requested: str) -> set[str]:
+        """The attachment rows (as they hold their URLs) an answer at `requested` sizes: those that
+        list it, and those whose URL an archived redirect led here (taken once: the crawl sized
+        them from the one answer their request led to)."""
+        return self.attachment_urls.get(requested, set()) | self.redirected.pop(requested, set())
 
     def download(self, url: str, size: int, content_type: str | None,
                  record: tuple[str, int, str] | None = None) -> None:
         """An archived download of `url` (as requested): the attachment rows that list it, in
         whichever form, get its size and type, and point at its record."""
-        requested = _as_requested(url)
-        # the rows that list it, and those whose URL an archived redirect led here (taken once: the
-        # crawl sized them from the one answer their request led to)
-        listed = self.attachment_urls.get(requested, set()) | self.redirected.pop(requested, set())
+        listed = self._rows_at(_as_requested(url))
         if not listed:
             return
         self.report.downloads += 1
