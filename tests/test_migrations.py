@@ -106,7 +106,7 @@ OBSERVATIONS = [
     (3, 3, "2026-11-02 03:00:00.000000", 5),
 ]
 NEW_TABLES = {"capture", "crawlrun", "payloaddigest", "source", "bulletin", "articlerevision"}
-HEAD = "0006"
+HEAD = "0007"
 OUTDATED = ("the database schema is older than this version of bulletin-archiver: "
             "run `bulletins db upgrade`")
 
@@ -705,8 +705,9 @@ def test_0006_adds_the_gram_indexes_on_postgresql_only_keeping_every_row_and_its
     assert all_rows(engine, columns) == at_0005
     alembic_check(any_url)
     after = structures()
-    if sqlite:
-        assert after == before  # the FTS5 trigram table serves short terms there
+    if sqlite:  # the FTS5 trigram table serves short terms there; 0007 changes its upkeep only
+        changed = {name for name in after.keys() | before.keys() if after.get(name) != before.get(name)}
+        assert changed == {"article_fts_pending", "article_fts_insert", "article_fts_delete", "article_fts_update"}
     else:
         added = dict(after["indexes"]).keys() - dict(before["indexes"]).keys()
         assert added == {"ix_article_title_grams", "ix_article_grams"}
@@ -726,3 +727,50 @@ def test_0006_adds_the_gram_indexes_on_postgresql_only_keeping_every_row_and_its
     assert structures() == before
     assert all_rows(engine, columns) == at_0005
     engine.dispose()
+
+
+# --------------------------------------------------------------------------- 0007 and back
+
+def test_0007_indexes_new_articles_per_commit_keeping_every_row_and_its_downgrade_restores_the_triggers(
+        tmp_path):
+    path = tmp_path / "db.sqlite"
+    url = f"sqlite:///{path}"
+    database_at_0002(url)
+    migrate_to(url, "0006")
+    engine = create_engine(url)
+    columns = {t: [c["name"] for c in inspect(engine).get_columns(t)] for t in ERA_0002}
+    at_0006 = all_rows(engine, columns)
+    engine.dispose()
+    before = sqlite_schema(path)
+
+    result = bulletins("db", "upgrade", "--database-url", url)
+
+    assert (result.returncode, result.stdout.splitlines()[-1]) == (0, "upgraded: 0006 -> 0007 (head)")
+    engine = create_engine(url)
+    assert all_rows(engine, columns) == at_0006
+    alembic_check(url)
+    triggers = {name: shape[1] for name, shape in sqlite_schema(path).items() if shape[0] == "trigger"}
+    assert "article_fts_pending" in triggers["article_fts_insert"]
+    assert "article_fts(" not in triggers["article_fts_insert"]
+    with session(make_engine(url)) as db:
+        assert [h.board_id for h in search(db, "국제협력")] == ["501"]  # indexed before: still found
+        save_article(db, ArticleRecord(source="seoul-ko", board_id="9", url="http://127.0.0.1/seoul/9",
+                                       title="서울시 도청 방문"), T3)
+        db.commit()
+        assert [h.board_id for h in search(db, "도청 방문")] == ["9"]
+    dispose(url)
+    with engine.begin() as connection:  # waiting when the downgrade comes: it indexes it
+        connection.execute(text("INSERT INTO article (source, board_id, url, title, first_seen, last_seen) "
+                                "VALUES ('s', 'outside', 'http://127.0.0.1/s/outside', '수원시 정책', "
+                                "'2026-11-01', '2026-11-01')"))
+    engine.dispose()
+
+    migrate_down_to(url, "0006")
+
+    assert sqlite_schema(path) == before
+    with sqlite3.connect(path) as db:
+        db.execute("INSERT INTO article_fts(article_fts, rank) VALUES ('integrity-check', 1)")
+        assert db.execute("SELECT a.board_id FROM article_fts JOIN article AS a ON a.id = article_fts.rowid "
+                          "WHERE article_fts MATCH '수원시 OR \"도청 방문\"' "
+                          "ORDER BY a.board_id").fetchall() == [("9",), ("outside",)]
+    db.close()

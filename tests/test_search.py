@@ -6,6 +6,7 @@ and the command's input errors."""
 from __future__ import annotations
 
 import json
+import sqlite3
 from datetime import date, datetime, timezone
 from random import Random
 from uuid import uuid4
@@ -178,6 +179,65 @@ def test_the_index_follows_updates_and_deletes(database):
                                     "(SELECT id FROM article WHERE board_id = 'ko-carbon')"))
         connection.execute(text("DELETE FROM article WHERE board_id = 'ko-carbon'"))
     assert found(database, "탄소중립") == []
+
+
+def fts_checked(path) -> int:
+    """How many articles still wait to be indexed; when none does, FTS5's own check of the index
+    against the article rows has passed (it raises on any difference: a row missing, one too
+    many, a stale text)."""
+    with sqlite3.connect(path) as db:
+        pending = db.execute("SELECT count(*) FROM article_fts_pending").fetchone()[0]
+        if not pending:
+            db.execute("INSERT INTO article_fts(article_fts, rank) VALUES ('integrity-check', 1)")
+    db.close()
+    return pending
+
+
+def test_sqlite_indexes_new_articles_at_their_commit_and_the_index_stays_whole(tmp_path):
+    """New articles enter the FTS5 index once per commit (storage.database.models.index_pending),
+    not from a trigger per row: whatever happens to an article before that commit, the index
+    agrees with the rows after it, and an article inserted outside the ORM is indexed at the next
+    commit that inserts one."""
+    path = tmp_path / "search.sqlite"
+    url = f"sqlite:///{path}"
+    engine = make_engine(url)
+    first, second, third, *rest = records()
+    with session(engine) as db:
+        for rec in (first, second, third):
+            save_article(db, rec, SEEN)
+        db.flush()  # inserted, waiting for the commit
+        with db.no_autoflush:
+            waiting = db.connection().execute(text("SELECT count(*) FROM article_fts_pending")).scalar_one()
+        assert waiting == 3
+        # changed and deleted before they were ever indexed: the triggers leave them to the commit
+        db.connection().execute(text("UPDATE article SET title = '경기도 하노이 교류' WHERE board_id = :b"),
+                                {"b": first.board_id})
+        for table in ("articlerevision", "viewobservation", "capture", "attachment"):
+            db.connection().execute(text(f"DELETE FROM {table} WHERE article_id = "
+                                         "(SELECT id FROM article WHERE board_id = :b)"), {"b": second.board_id})
+        db.connection().execute(text("DELETE FROM article WHERE board_id = :b"), {"b": second.board_id})
+        db.commit()
+    assert fts_checked(path) == 0
+    assert found(url, "하노이") == [first.board_id]
+    assert found(url, "국제협력네트워크") == []  # its title before the update
+    assert found(url, "일자리") == []  # deleted
+    with engine.begin() as connection:  # indexed ones: the triggers keep the index in step
+        connection.execute(text("UPDATE article SET body_text = '인천시 항만 소식' WHERE board_id = :b"),
+                           {"b": third.board_id})
+    assert fts_checked(path) == 0 and found(url, "항만") == [third.board_id] and found(url, "심야버스") == []
+    with engine.begin() as connection:  # a writer outside the ORM: its article waits...
+        connection.execute(text("INSERT INTO article (source, board_id, url, title, first_seen, last_seen) "
+                                "VALUES ('s', 'outside', 'http://127.0.0.1/s/outside', '수원시 정책', "
+                                "'2026-11-01', '2026-11-01')"))
+    assert fts_checked(path) == 1 and found(url, "수원시") == []
+    with session(engine) as db:  # ...until the next commit that inserts articles
+        for rec in rest:
+            save_article(db, rec, SEEN)
+        db.commit()
+    assert fts_checked(path) == 0
+    assert found(url, "수원시") == ["outside"]
+    assert sorted(found(url, "탄소중립")) == ["ko-carbon"]
+    engine.dispose()
 
 
 # --------------------------------------------------------------------------- SQLite and PostgreSQL alike

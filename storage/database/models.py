@@ -7,6 +7,7 @@ from datetime import date, datetime
 from typing import List, Optional
 
 from sqlalchemy import DDL, Column, Index, Table, Text, UniqueConstraint, event
+from sqlalchemy.orm import Session
 from sqlmodel import Field, Relationship, SQLModel
 
 
@@ -246,11 +247,12 @@ class Unfinished(SQLModel, table=True):
 # --------------------------------------------------------------------------- search structures
 # Not tables of the models (so alembic's comparison leaves them aside, see storage.database.schema
 # .include_name): full-text search over article titles and bodies, made for a new database here
-# (create_all) and for an upgraded one by migrations 0003 and 0006, with the same statements.
+# (create_all) and for an upgraded one by migrations 0003, 0006 and 0007, with the same statements.
 #
 # SQLite: an FTS5 table over `article` (external content: the text is not stored twice) with the
-# trigram tokenizer, kept in step by triggers; two small expression indexes on the last two
-# characters of title and body, for two-character queries (see storage.database.search).
+# trigram tokenizer, kept in step by triggers and, for new articles, once per commit
+# (index_pending); two small expression indexes on the last two characters of title and body,
+# for two-character queries (see storage.database.search).
 # PostgreSQL: pg_trgm GIN indexes for ILIKE on title and body; and, for terms of one or two
 # characters, which have no trigram, GIN indexes of the characters and character pairs of title
 # and body (`article_grams`: lower-cased, pairs with whitespace left out), added by migration 0006.
@@ -258,12 +260,21 @@ class Unfinished(SQLModel, table=True):
 SQLITE_SEARCH_DDL = (
     "CREATE VIRTUAL TABLE article_fts USING fts5("
     "title, body_text, content='article', content_rowid='id', tokenize='trigram')",
+    # New articles wait here and enter the index once per commit (index_pending, below): FTS5
+    # writes its memory to disk at every statement that opens a savepoint, which an INSERT firing
+    # a trigger does, so indexing from the insert trigger made a segment of every article
+    # (migration 0007). A pending article is not in the index yet: the delete and update
+    # triggers leave it to that commit.
+    "CREATE TABLE article_fts_pending (id INTEGER PRIMARY KEY)",
     "CREATE TRIGGER article_fts_insert AFTER INSERT ON article BEGIN "
-    "INSERT INTO article_fts(rowid, title, body_text) VALUES (new.id, new.title, new.body_text); END",
+    "INSERT INTO article_fts_pending(id) VALUES (new.id); END",
     "CREATE TRIGGER article_fts_delete AFTER DELETE ON article BEGIN "
     "INSERT INTO article_fts(article_fts, rowid, title, body_text) "
-    "VALUES ('delete', old.id, old.title, old.body_text); END",
-    "CREATE TRIGGER article_fts_update AFTER UPDATE OF title, body_text ON article BEGIN "
+    "SELECT 'delete', old.id, old.title, old.body_text "
+    "WHERE NOT EXISTS (SELECT 1 FROM article_fts_pending WHERE id = old.id); "
+    "DELETE FROM article_fts_pending WHERE id = old.id; END",
+    "CREATE TRIGGER article_fts_update AFTER UPDATE OF title, body_text ON article "
+    "WHEN NOT EXISTS (SELECT 1 FROM article_fts_pending WHERE id = old.id) BEGIN "
     "INSERT INTO article_fts(article_fts, rowid, title, body_text) "
     "VALUES ('delete', old.id, old.title, old.body_text); "
     "INSERT INTO article_fts(rowid, title, body_text) VALUES (new.id, new.title, new.body_text); END",
@@ -301,7 +312,8 @@ POSTGRES_SEARCH_DDL = (
     "CREATE INDEX ix_article_body_trgm ON article USING gin (body_text gin_trgm_ops)",
     *POSTGRES_GRAMS_DDL,
 )
-# Names of those objects (tables include FTS5's shadow tables article_fts_*).
+# Names of those objects (tables include FTS5's shadow tables article_fts_* and
+# article_fts_pending).
 SEARCH_TABLE_PREFIX = "article_fts"
 SEARCH_INDEXES = frozenset(
     {
@@ -324,6 +336,36 @@ for _statement in SQLITE_SEARCH_DDL:
     event.listen(table_of(Article), "after_create", DDL(_statement).execute_if(dialect="sqlite"))
 for _statement in POSTGRES_SEARCH_DDL:
     event.listen(table_of(Article), "after_create", DDL(_statement).execute_if(dialect="postgresql"))
+
+
+# The other half of the SQLite index's per-commit upkeep: an article the ORM inserted marks its
+# connection, and before any session commits, the articles waiting in article_fts_pending (those
+# of this transaction, and any a writer outside the ORM left) enter the index in one statement.
+SQLITE_INDEX_PENDING = (
+    "INSERT INTO article_fts(rowid, title, body_text) "
+    "SELECT id, title, body_text FROM article WHERE id IN (SELECT id FROM article_fts_pending)",
+    "DELETE FROM article_fts_pending",
+)
+_ARTICLES_INSERTED = "bulletins_articles_inserted"
+
+
+def _article_inserted(_mapper, connection, _target) -> None:
+    connection.info[_ARTICLES_INSERTED] = True
+
+
+def index_pending(session: Session) -> None:
+    """before_commit of every session: flush, then index the articles waiting for it (SQLite)."""
+    if not session.in_transaction():
+        return
+    session.flush()
+    connection = session.connection()
+    if connection.info.pop(_ARTICLES_INSERTED, False) and connection.dialect.name == "sqlite":
+        for statement in SQLITE_INDEX_PENDING:
+            connection.exec_driver_sql(statement)
+
+
+event.listen(Article, "after_insert", _article_inserted)
+event.listen(Session, "before_commit", index_pending)
 
 
 # Every table model, for code that describes the schema (Datasette's table and column notes).
