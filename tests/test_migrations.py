@@ -794,6 +794,7 @@ def test_0007_indexes_new_articles_per_commit_keeping_every_row_and_its_downgrad
         connection.execute(text("INSERT INTO article (source, board_id, url, title, first_seen, last_seen) "
                                 "VALUES ('s', 'outside', 'http://127.0.0.1/s/outside', '수원시 정책', "
                                 "'2026-11-01', '2026-11-01')"))
+        connection.execute(text("UPDATE article SET title = '경기도 청주시청 교류' WHERE board_id = '501'"))
     engine.dispose()
 
     migrate_down_to(url, "0006")
@@ -802,6 +803,6 @@ def test_0007_indexes_new_articles_per_commit_keeping_every_row_and_its_downgrad
     with sqlite3.connect(path) as db:
         db.execute("INSERT INTO article_fts(article_fts, rank) VALUES ('integrity-check', 1)")
         assert db.execute("SELECT a.board_id FROM article_fts JOIN article AS a ON a.id = article_fts.rowid "
-                          "WHERE article_fts MATCH '수원시 OR \"도청 방문\"' "
-                          "ORDER BY a.board_id").fetchall() == [("9",), ("outside",)]
+                          "WHERE article_fts MATCH '수원시 OR \"도청 방문\" OR 청주시청' "
+                          "ORDER BY a.board_id").fetchall() == [("501",), ("9",), ("outside",)]
     db.close()

@@ -193,49 +193,67 @@ def fts_checked(path) -> int:
     return pending
 
 
-def test_sqlite_indexes_new_articles_at_their_commit_and_the_index_stays_whole(tmp_path):
-    """New articles enter the FTS5 index once per commit (storage.database.models.index_pending),
-    not from a trigger per row: whatever happens to an article before that commit, the index
-    agrees with the rows after it, and an article inserted outside the ORM is indexed at the next
-    commit that inserts one."""
+def test_sqlite_indexes_new_and_changed_articles_at_their_commit_and_the_index_stays_whole(tmp_path):
+    """New and changed articles enter the FTS5 index once per commit
+    (storage.database.models.index_pending), not from a trigger per row: whatever happens to an
+    article before that commit, the index agrees with the rows after it; a deleted article
+    leaves it at once; an article written outside the ORM is indexed at the next commit that
+    writes one."""
     path = tmp_path / "search.sqlite"
     url = f"sqlite:///{path}"
     engine = make_engine(url)
-    first, second, third, *rest = records()
+    first, second, third, fourth, *rest = records()
+
+    def sql(db, statement: str, board_id: str) -> None:
+        db.connection().execute(text(statement), {"b": board_id})
+
+    def delete(db, board_id: str) -> None:
+        for table in ("articlerevision", "viewobservation", "capture", "attachment"):
+            sql(db, f"DELETE FROM {table} WHERE article_id = (SELECT id FROM article WHERE board_id = :b)", board_id)
+        sql(db, "DELETE FROM article WHERE board_id = :b", board_id)
+
     with session(engine) as db:
-        for rec in (first, second, third):
+        for rec in (first, second, third, fourth):
             save_article(db, rec, SEEN)
         db.flush()  # inserted, waiting for the commit
-        with db.no_autoflush:
-            waiting = db.connection().execute(text("SELECT count(*) FROM article_fts_pending")).scalar_one()
-        assert waiting == 3
-        # changed and deleted before they were ever indexed: the triggers leave them to the commit
-        db.connection().execute(text("UPDATE article SET title = '경기도 하노이 교류' WHERE board_id = :b"),
-                                {"b": first.board_id})
-        for table in ("articlerevision", "viewobservation", "capture", "attachment"):
-            db.connection().execute(text(f"DELETE FROM {table} WHERE article_id = "
-                                         "(SELECT id FROM article WHERE board_id = :b)"), {"b": second.board_id})
-        db.connection().execute(text("DELETE FROM article WHERE board_id = :b"), {"b": second.board_id})
+        assert db.connection().execute(text("SELECT count(*) FROM article_fts_pending")).scalar_one() == 4
+        # changed (twice) and deleted before they were ever indexed
+        sql(db, "UPDATE article SET title = '경기도 하노이 교류' WHERE board_id = :b", first.board_id)
+        sql(db, "UPDATE article SET title = title || ' 2차' WHERE board_id = :b", first.board_id)
+        delete(db, second.board_id)
         db.commit()
     assert fts_checked(path) == 0
-    assert found(url, "하노이") == [first.board_id]
-    assert found(url, "국제협력네트워크") == []  # its title before the update
+    assert found(url, "하노이 교류 2차") == [first.board_id]
+    assert found(url, "국제협력네트워크") == []  # its title before the updates
     assert found(url, "일자리") == []  # deleted
-    with engine.begin() as connection:  # indexed ones: the triggers keep the index in step
-        connection.execute(text("UPDATE article SET body_text = '인천시 항만 소식' WHERE board_id = :b"),
-                           {"b": third.board_id})
-    assert fts_checked(path) == 0 and found(url, "항만") == [third.board_id] and found(url, "심야버스") == []
-    with engine.begin() as connection:  # a writer outside the ORM: its article waits...
+    with session(engine) as db:  # indexed ones: changed twice, changed then deleted, in one commit
+        third.body_text = "인천시 항만 소식"
+        save_article(db, third, SEEN)
+        db.flush()
+        sql(db, "UPDATE article SET body_text = body_text || ' 속보' WHERE board_id = :b", third.board_id)
+        sql(db, "UPDATE article SET title = '부산 소식' WHERE board_id = :b", fourth.board_id)
+        delete(db, fourth.board_id)
+        db.commit()
+    assert fts_checked(path) == 0
+    assert found(url, "항만 소식 속보") == [third.board_id] and found(url, "심야버스") == []
+    assert found(url, "부산 소식") == [] and found(url, "주거 지원") == []
+    with engine.begin() as connection:  # a writer outside the ORM: its articles wait...
         connection.execute(text("INSERT INTO article (source, board_id, url, title, first_seen, last_seen) "
                                 "VALUES ('s', 'outside', 'http://127.0.0.1/s/outside', '수원시 정책', "
                                 "'2026-11-01', '2026-11-01')"))
-    assert fts_checked(path) == 1 and found(url, "수원시") == []
-    with session(engine) as db:  # ...until the next commit that inserts articles
+        connection.execute(text("UPDATE article SET title = '경기도 청주시청 교류' WHERE board_id = :b"),
+                           {"b": first.board_id})
+    # waiting: the index holds the old title, the row the new one, so neither is found yet by a
+    # term of three characters or more (shorter ones read the rows themselves)
+    assert fts_checked(path) == 2
+    assert found(url, "수원시") == [] and found(url, "하노이") == [] and found(url, "청주시청") == []
+    with session(engine) as db:  # ...until the next commit that writes articles
         for rec in rest:
             save_article(db, rec, SEEN)
         db.commit()
     assert fts_checked(path) == 0
     assert found(url, "수원시") == ["outside"]
+    assert found(url, "청주시청") == [first.board_id] and found(url, "하노이") == []
     assert sorted(found(url, "탄소중립")) == ["ko-carbon"]
     engine.dispose()
 

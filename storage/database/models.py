@@ -250,9 +250,9 @@ class Unfinished(SQLModel, table=True):
 # (create_all) and for an upgraded one by migrations 0003, 0006 and 0007, with the same statements.
 #
 # SQLite: an FTS5 table over `article` (external content: the text is not stored twice) with the
-# trigram tokenizer, kept in step by triggers and, for new articles, once per commit
-# (index_pending); two small expression indexes on the last two characters of title and body,
-# for two-character queries (see storage.database.search).
+# trigram tokenizer, kept in step by triggers and, for new and changed articles, once per
+# commit (index_pending); two small expression indexes on the last two characters of title
+# and body, for two-character queries (see storage.database.search).
 # PostgreSQL: pg_trgm GIN indexes for ILIKE on title and body; and, for terms of one or two
 # characters, which have no trigram, GIN indexes of the characters and character pairs of title
 # and body (`article_grams`: lower-cased, pairs with whitespace left out), added by migration 0006.
@@ -260,24 +260,25 @@ class Unfinished(SQLModel, table=True):
 SQLITE_SEARCH_DDL = (
     "CREATE VIRTUAL TABLE article_fts USING fts5("
     "title, body_text, content='article', content_rowid='id', tokenize='trigram')",
-    # New articles wait here and enter the index once per commit (index_pending, below): FTS5
-    # writes its memory to disk at every statement that opens a savepoint, which an INSERT firing
-    # a trigger does, so indexing from the insert trigger made a segment of every article
-    # (migration 0007). A pending article is not in the index yet: the delete and update
-    # triggers leave it to that commit.
-    "CREATE TABLE article_fts_pending (id INTEGER PRIMARY KEY)",
+    # New and changed articles wait here and are indexed once per commit (index_pending, below):
+    # FTS5 writes its memory to disk at every statement that opens a savepoint, which an INSERT
+    # or UPDATE firing a trigger does, so indexing from the triggers made a segment of every
+    # article written (migration 0007). A waiting article's row holds, when it was indexed
+    # before (`indexed`), the title and body the index holds, which the commit deletes from the
+    # index (FTS5's 'delete' needs the very values indexed); a deleted article leaves the index
+    # at once, with those values when it waits.
+    "CREATE TABLE article_fts_pending (id INTEGER PRIMARY KEY, indexed INTEGER NOT NULL, title TEXT, body_text TEXT)",
     "CREATE TRIGGER article_fts_insert AFTER INSERT ON article BEGIN "
-    "INSERT INTO article_fts_pending(id) VALUES (new.id); END",
+    "INSERT INTO article_fts_pending(id, indexed) VALUES (new.id, 0); END",
+    "CREATE TRIGGER article_fts_update AFTER UPDATE OF title, body_text ON article BEGIN "
+    "INSERT OR IGNORE INTO article_fts_pending(id, indexed, title, body_text) "
+    "VALUES (old.id, 1, old.title, old.body_text); END",
     "CREATE TRIGGER article_fts_delete AFTER DELETE ON article BEGIN "
     "INSERT INTO article_fts(article_fts, rowid, title, body_text) "
     "SELECT 'delete', old.id, old.title, old.body_text "
-    "WHERE NOT EXISTS (SELECT 1 FROM article_fts_pending WHERE id = old.id); "
+    "WHERE NOT EXISTS (SELECT 1 FROM article_fts_pending WHERE id = old.id) "
+    "UNION ALL SELECT 'delete', id, title, body_text FROM article_fts_pending WHERE id = old.id AND indexed; "
     "DELETE FROM article_fts_pending WHERE id = old.id; END",
-    "CREATE TRIGGER article_fts_update AFTER UPDATE OF title, body_text ON article "
-    "WHEN NOT EXISTS (SELECT 1 FROM article_fts_pending WHERE id = old.id) BEGIN "
-    "INSERT INTO article_fts(article_fts, rowid, title, body_text) "
-    "VALUES ('delete', old.id, old.title, old.body_text); "
-    "INSERT INTO article_fts(rowid, title, body_text) VALUES (new.id, new.title, new.body_text); END",
     "CREATE INDEX ix_article_title_tail ON article (lower(substr(title, -2)))",
     "CREATE INDEX ix_article_body_tail ON article (lower(substr(body_text, -2)))",
 )
@@ -338,33 +339,37 @@ for _statement in POSTGRES_SEARCH_DDL:
     event.listen(table_of(Article), "after_create", DDL(_statement).execute_if(dialect="postgresql"))
 
 
-# The other half of the SQLite index's per-commit upkeep: an article the ORM inserted marks its
-# connection, and before any session commits, the articles waiting in article_fts_pending (those
-# of this transaction, and any a writer outside the ORM left) enter the index in one statement.
+# The other half of the SQLite index's per-commit upkeep: an article the ORM inserts or updates
+# marks its connection, and before any session commits, the articles waiting in
+# article_fts_pending (those of this transaction, and any a writer outside the ORM left) are
+# indexed in three statements.
 SQLITE_INDEX_PENDING = (
+    "INSERT INTO article_fts(article_fts, rowid, title, body_text) "
+    "SELECT 'delete', id, title, body_text FROM article_fts_pending WHERE indexed",
     "INSERT INTO article_fts(rowid, title, body_text) "
     "SELECT id, title, body_text FROM article WHERE id IN (SELECT id FROM article_fts_pending)",
     "DELETE FROM article_fts_pending",
 )
-_ARTICLES_INSERTED = "bulletins_articles_inserted"
+_ARTICLES_WRITTEN = "bulletins_articles_written"
 
 
-def _article_inserted(_mapper, connection, _target) -> None:
-    connection.info[_ARTICLES_INSERTED] = True
+def _article_written(_mapper, connection, _target) -> None:
+    connection.info[_ARTICLES_WRITTEN] = True
 
 
 def index_pending(session: Session) -> None:
-    """before_commit of every session: flush, then index the articles waiting for it (SQLite)."""
+    """before_commit of every session: flush, then index the articles waiting (SQLite)."""
     if not session.in_transaction():
         return
     session.flush()
     connection = session.connection()
-    if connection.info.pop(_ARTICLES_INSERTED, False) and connection.dialect.name == "sqlite":
+    if connection.info.pop(_ARTICLES_WRITTEN, False) and connection.dialect.name == "sqlite":
         for statement in SQLITE_INDEX_PENDING:
             connection.exec_driver_sql(statement)
 
 
-event.listen(Article, "after_insert", _article_inserted)
+event.listen(Article, "after_insert", _article_written)
+event.listen(Article, "after_update", _article_written)
 event.listen(Session, "before_commit", index_pending)
 
 

@@ -27,7 +27,7 @@ in [brackets], whitespace collapsed.
 SQLite
 ------
 `article_fts`, an FTS5 table with the trigram tokenizer over `article` (external content, kept in
-step by triggers, new articles once per commit; see storage.database.models.SQLITE_SEARCH_DDL and
+step by triggers, new and changed articles once per commit; see storage.database.models.SQLITE_SEARCH_DDL and
 index_pending), finds the matches of terms of three or
 more characters: each is a phrase of its trigrams. Trigrams cannot find shorter terms, and
 Korean queries are often two syllables ("경기", "도청"), so:

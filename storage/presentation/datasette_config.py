@@ -50,7 +50,7 @@ TABLE_DESCRIPTIONS = {
     "articlerevision": "Each distinct version of an article's title and body seen over time (by "
     "content hash), with when it was first and last seen and its WARC record.",
     FTS_TABLE: "Full-text index (SQLite FTS5, trigram tokenizer) over article title and body_text, "
-    "kept up to date by triggers and, for new articles, at each commit; searched by the article table's search box (terms of "
+    "kept up to date at each commit; searched by the article table's search box (terms of "
     "three characters or more).",
     "alembic_version": "The database schema's version (Alembic). Internal.",
 }

@@ -1,18 +1,20 @@
-"""SQLite: new articles enter the full-text index once per commit, not once per row.
+"""SQLite: new and changed articles enter the full-text index once per commit, not once per row.
 
 An FTS5 table writes what it holds in memory to disk at every statement that opens a savepoint,
-and an INSERT into `article` that fires a trigger is such a statement: with the index kept by
-the insert trigger, every article became a segment of its own, merged again and again (1,832
-articles inserted in batches of 200: 0.9 s, of which 0.8 s the index; one statement per batch:
-0.3 s). So:
+and an INSERT or UPDATE of `article` that fires a trigger is such a statement: with the index
+kept by the triggers, every article written became a segment of its own, merged again and again
+(1,832 articles inserted in batches of 200: 0.9 s, of which 0.8 s the index; one statement per
+batch: 0.3 s). So:
 
-- `article_fts_pending(id)`: the ids of articles inserted and not indexed yet; the insert
-  trigger `article_fts_insert` now records the id there
-- storage.database.models.index_pending (before every session's commit) indexes them in one statement and
-  empties the table, in the transaction that inserted them
-- `article_fts_delete` and `article_fts_update` leave a pending article's text to that
-  statement (it was never indexed: deleting it from the index would corrupt the index), and a
-  deleted article leaves the pending table
+- `article_fts_pending(id, indexed, title, body_text)`: the articles inserted or changed and not
+  indexed since; for one that was indexed before (`indexed`), the title and body the index
+  holds. The insert and update triggers record them there (an update only the first time)
+- storage.database.models.index_pending (before every session's commit) deletes the old texts
+  from the index, indexes the articles' current ones, and empties the table, in the transaction
+  that wrote them
+- `article_fts_delete` deletes an article from the index at once: with the texts the index
+  holds (the waiting row's, when there is one; none for an article never indexed, since
+  deleting a text the index does not hold would corrupt it), and the waiting row goes
 - the statements are storage.database.models.SQLITE_SEARCH_DDL's, repeated here as they are at
   this revision
 
@@ -36,19 +38,18 @@ depends_on: Union[str, Sequence[str], None] = None
 
 TRIGGERS = ("article_fts_insert", "article_fts_delete", "article_fts_update")
 PER_COMMIT = (
-    "CREATE TABLE article_fts_pending (id INTEGER PRIMARY KEY)",
+    "CREATE TABLE article_fts_pending (id INTEGER PRIMARY KEY, indexed INTEGER NOT NULL, title TEXT, body_text TEXT)",
     "CREATE TRIGGER article_fts_insert AFTER INSERT ON article BEGIN "
-    "INSERT INTO article_fts_pending(id) VALUES (new.id); END",
+    "INSERT INTO article_fts_pending(id, indexed) VALUES (new.id, 0); END",
+    "CREATE TRIGGER article_fts_update AFTER UPDATE OF title, body_text ON article BEGIN "
+    "INSERT OR IGNORE INTO article_fts_pending(id, indexed, title, body_text) "
+    "VALUES (old.id, 1, old.title, old.body_text); END",
     "CREATE TRIGGER article_fts_delete AFTER DELETE ON article BEGIN "
     "INSERT INTO article_fts(article_fts, rowid, title, body_text) "
     "SELECT 'delete', old.id, old.title, old.body_text "
-    "WHERE NOT EXISTS (SELECT 1 FROM article_fts_pending WHERE id = old.id); "
+    "WHERE NOT EXISTS (SELECT 1 FROM article_fts_pending WHERE id = old.id) "
+    "UNION ALL SELECT 'delete', id, title, body_text FROM article_fts_pending WHERE id = old.id AND indexed; "
     "DELETE FROM article_fts_pending WHERE id = old.id; END",
-    "CREATE TRIGGER article_fts_update AFTER UPDATE OF title, body_text ON article "
-    "WHEN NOT EXISTS (SELECT 1 FROM article_fts_pending WHERE id = old.id) BEGIN "
-    "INSERT INTO article_fts(article_fts, rowid, title, body_text) "
-    "VALUES ('delete', old.id, old.title, old.body_text); "
-    "INSERT INTO article_fts(rowid, title, body_text) VALUES (new.id, new.title, new.body_text); END",
 )
 PER_ROW = (
     "CREATE TRIGGER article_fts_insert AFTER INSERT ON article BEGIN "
@@ -75,7 +76,11 @@ def upgrade() -> None:
 def downgrade() -> None:
     if op.get_bind().dialect.name != "sqlite":
         return
-    # Articles still pending go into the index before the per-row triggers return.
+    # Articles still waiting are indexed before the per-row triggers return.
+    op.execute(
+        "INSERT INTO article_fts(article_fts, rowid, title, body_text) "
+        "SELECT 'delete', id, title, body_text FROM article_fts_pending WHERE indexed"
+    )
     op.execute(
         "INSERT INTO article_fts(rowid, title, body_text) SELECT id, title, body_text "
         "FROM article WHERE id IN (SELECT id FROM article_fts_pending)"
