@@ -451,6 +451,15 @@ def median(values: list[float]) -> float:
     return statistics.median(values) if values else float("nan")
 
 
+def compiled(*trees: Path | None) -> None:
+    """Our modules byte-compiled, as an installation compiles them (and as every run after the
+    first finds them): with PYTHONDONTWRITEBYTECODE set, each run would compile them again, a
+    cost the bare spider, whose modules are all installed, never pays."""
+    for tree in {Path(t) for t in trees if t is not None}:
+        for package in ("scraper", "storage"):
+            compileall.compile_dir(tree / package, quiet=1)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--articles", type=int, default=1830, help="regular articles on the board (default 1830)")
@@ -486,6 +495,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.startup:
         if not args.before:
             parser.error("--startup needs --before")
+        compiled(ROOT, args.before, args.after)
         return startup({"before": args.before.resolve(), "after": args.after and args.after.resolve()},
                        args.startup)
     modes = [m.strip() for m in args.modes.split(",") if m.strip()]
@@ -526,12 +536,7 @@ def main(argv: list[str] | None = None) -> int:
             code and mode != "scrapy" and code.get("before" if mode.endswith(BEFORE) else "after")) else ""
         print(f"{mode}: {where}{shlex.join(command(mode, base_url))}")
 
-    # Our modules byte-compiled, as an installation compiles them (and as every run after the
-    # first finds them): with PYTHONDONTWRITEBYTECODE set, each run would compile them again, a
-    # cost the bare spider, whose modules are all installed, never pays.
-    for tree in {ROOT, *(code or {}).values()}:
-        for package in ("scraper", "storage"):
-            compileall.compile_dir(Path(tree) / package, quiet=1)
+    compiled(ROOT, *(code or {}).values())
     scratch = Path(tempfile.mkdtemp(prefix="bulletins-crawl-bench-"))
     runs: list[Run] = []
     try:

@@ -806,3 +806,28 @@ def test_0007_indexes_new_articles_per_commit_keeping_every_row_and_its_downgrad
                           "WHERE article_fts MATCH '수원시 OR \"도청 방문\" OR 청주시청' "
                           "ORDER BY a.board_id").fetchall() == [("501",), ("9",), ("outside",)]
     db.close()
+
+
+def test_an_unversioned_database_with_the_search_of_before_0007_is_not_taken_for_head(tmp_path):
+    """Tables as the models have them but no version recorded and, on SQLite, the search's per-row
+    triggers (0006): stamped head, its articles would wait for a table it lacks. It is 0006, and
+    `bulletins db upgrade` brings it to head."""
+    path = tmp_path / "db.sqlite"
+    url = f"sqlite:///{path}"
+    make_engine(url).dispose()
+    migrate_down_to(url, "0006")
+    with sqlite3.connect(path) as db:
+        db.execute("DROP TABLE alembic_version")
+    db.close()
+    assert schema.database_state(url) == schema.State("0006", False)
+    with pytest.raises(StorageError, match="run `bulletins db upgrade`"):
+        make_engine(url)
+
+    result = bulletins("db", "upgrade", "--database-url", url)
+
+    assert result.returncode == 0, result.stderr
+    assert schema.database_state(url) == schema.State(HEAD, True)
+    new = tmp_path / "new.sqlite"
+    make_engine(f"sqlite:///{new}").dispose()
+    assert sqlite_schema(path) == sqlite_schema(new)
+

@@ -246,7 +246,8 @@ def test_sqlite_indexes_new_and_changed_articles_at_their_commit_and_the_index_s
     # waiting: the index holds the old title, the row the new one, so neither is found yet by a
     # term of three characters or more (shorter ones read the rows themselves)
     assert fts_checked(path) == 2
-    assert found(url, "수원시") == [] and found(url, "하노이") == [] and found(url, "청주시청") == []
+    with session(engine) as db:  # this process's engine: opening one would index them (below)
+        assert [[hit.board_id for hit in search(db, q)] for q in ("수원시", "하노이", "청주시청")] == [[], [], []]
     with session(engine) as db:  # ...until the next commit that writes articles
         for rec in rest:
             save_article(db, rec, SEEN)
@@ -255,6 +256,68 @@ def test_sqlite_indexes_new_and_changed_articles_at_their_commit_and_the_index_s
     assert found(url, "수원시") == ["outside"]
     assert found(url, "청주시청") == [first.board_id] and found(url, "하노이") == []
     assert sorted(found(url, "탄소중립")) == ["ko-carbon"]
+    engine.dispose()
+
+
+def segments(path) -> int:
+    with sqlite3.connect(path) as db:
+        count = db.execute("SELECT count(DISTINCT segid) FROM article_fts_idx").fetchone()[0]
+    db.close()
+    return count
+
+
+def test_sqlite_a_commit_of_new_articles_makes_one_index_segment(tmp_path):
+    """What the per-commit upkeep is for: indexed from a trigger per row, each article became an
+    FTS5 segment of its own (merged again and again later); one commit makes one."""
+    path = tmp_path / "search.sqlite"
+    engine = make_engine(f"sqlite:///{path}")
+    with session(engine) as db:
+        for rec in records()[:3]:
+            save_article(db, rec, SEEN)
+        db.commit()
+    engine.dispose()
+    assert fts_checked(path) == 0
+    assert segments(path) == 1
+
+
+def test_sqlite_index_stays_whole_through_upserts_savepoints_and_outside_writers(tmp_path):
+    """Statements whose conflict clause overrides the triggers' own (an upsert's DO UPDATE,
+    UPDATE OR REPLACE), savepoints rolled back around a committed one, and articles a writer
+    outside the ORM leaves waiting (indexed when a writer next opens the database)."""
+    path = tmp_path / "search.sqlite"
+    url = f"sqlite:///{path}"
+    engine = make_engine(url)
+    first, second, *rest = records()
+    with session(engine) as db:
+        save_article(db, first, SEEN)
+        db.commit()
+    upsert = ("INSERT INTO article (source, board_id, url, title, first_seen, last_seen) "
+              "VALUES ('s', :b, 'http://127.0.0.1/s', :t, '2026-11-01', '2026-11-01') "
+              "ON CONFLICT (source, board_id) DO UPDATE SET title = excluded.title")
+    with engine.begin() as connection:
+        connection.execute(text(upsert), {"b": "up", "t": "대전시 첫 소식"})
+        connection.execute(text(upsert), {"b": "up", "t": "대전시 둘째 소식"})  # waiting already
+        for title in ("광주시 하나", "광주시 둘"):
+            connection.execute(text("UPDATE OR REPLACE article SET title = :t WHERE board_id = :b"),
+                               {"t": title, "b": first.board_id})
+    assert fts_checked(path) == 2
+    engine.dispose()
+    engine = make_engine(url)  # a writer opens the database: what waits is indexed
+    assert fts_checked(path) == 0
+    assert found(url, "대전시 둘째") == ["up"] and found(url, "첫 소식") == []
+    assert found(url, "광주시 둘") == [first.board_id] and found(url, "국제협력네트워크") == []
+    with session(engine) as db:
+        outer = db.begin_nested()
+        save_article(db, second, SEEN)
+        inner = db.begin_nested()
+        save_article(db, rest[0], SEEN)
+        inner.commit()
+        outer.rollback()  # both gone
+        save_article(db, rest[1], SEEN)
+        db.commit()
+    assert fts_checked(path) == 0
+    assert found(url, "일자리") == [] and found(url, "심야버스") == []
+    assert found(url, "주거정책과") == [rest[1].board_id]
     engine.dispose()
 
 

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from typing import List, Optional
 
 from sqlalchemy import DDL, Column, Index, Table, Text, UniqueConstraint, event
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 from sqlmodel import Field, Relationship, SQLModel
 
 
@@ -266,13 +266,17 @@ SQLITE_SEARCH_DDL = (
     # article written (migration 0007). A waiting article's row holds, when it was indexed
     # before (`indexed`), the title and body the index holds, which the commit deletes from the
     # index (FTS5's 'delete' needs the very values indexed); a deleted article leaves the index
-    # at once, with those values when it waits.
+    # at once, with those values when it waits. The triggers insert with WHERE NOT EXISTS, not
+    # OR IGNORE: a conflict clause of the statement that fires them (an upsert's DO UPDATE,
+    # UPDATE OR REPLACE) would override their own.
     "CREATE TABLE article_fts_pending (id INTEGER PRIMARY KEY, indexed INTEGER NOT NULL, title TEXT, body_text TEXT)",
     "CREATE TRIGGER article_fts_insert AFTER INSERT ON article BEGIN "
-    "INSERT INTO article_fts_pending(id, indexed) VALUES (new.id, 0); END",
+    "INSERT INTO article_fts_pending(id, indexed) SELECT new.id, 0 "
+    "WHERE NOT EXISTS (SELECT 1 FROM article_fts_pending WHERE id = new.id); END",
     "CREATE TRIGGER article_fts_update AFTER UPDATE OF title, body_text ON article BEGIN "
-    "INSERT OR IGNORE INTO article_fts_pending(id, indexed, title, body_text) "
-    "VALUES (old.id, 1, old.title, old.body_text); END",
+    "INSERT INTO article_fts_pending(id, indexed, title, body_text) "
+    "SELECT old.id, 1, old.title, old.body_text "
+    "WHERE NOT EXISTS (SELECT 1 FROM article_fts_pending WHERE id = old.id); END",
     "CREATE TRIGGER article_fts_delete AFTER DELETE ON article BEGIN "
     "INSERT INTO article_fts(article_fts, rowid, title, body_text) "
     "SELECT 'delete', old.id, old.title, old.body_text "
@@ -340,9 +344,10 @@ for _statement in POSTGRES_SEARCH_DDL:
 
 
 # The other half of the SQLite index's per-commit upkeep: an article the ORM inserts or updates
-# marks its connection, and before any session commits, the articles waiting in
+# marks its session, and before that session's outermost commit the articles waiting in
 # article_fts_pending (those of this transaction, and any a writer outside the ORM left) are
-# indexed in three statements.
+# indexed in three statements. What waits when a writer opens the database
+# (storage.database.db.make_engine) is indexed then too.
 SQLITE_INDEX_PENDING = (
     "INSERT INTO article_fts(article_fts, rowid, title, body_text) "
     "SELECT 'delete', id, title, body_text FROM article_fts_pending WHERE indexed",
@@ -353,19 +358,34 @@ SQLITE_INDEX_PENDING = (
 _ARTICLES_WRITTEN = "bulletins_articles_written"
 
 
-def _article_written(_mapper, connection, _target) -> None:
-    connection.info[_ARTICLES_WRITTEN] = True
+def _article_written(_mapper, _connection, target) -> None:
+    session = object_session(target)
+    if session is not None:
+        session.info[_ARTICLES_WRITTEN] = True
 
 
 def index_pending(session: Session) -> None:
-    """before_commit of every session: flush, then index the articles waiting (SQLite)."""
-    if not session.in_transaction():
+    """before_commit of every session: when the ORM wrote articles in it, flush, then index the
+    articles waiting (SQLite). A savepoint's commit leaves them to the outermost one."""
+    if session.in_nested_transaction():
         return
-    session.flush()
-    connection = session.connection()
-    if connection.info.pop(_ARTICLES_WRITTEN, False) and connection.dialect.name == "sqlite":
+    session.flush()  # the commit would flush now: its articles mark the session
+    if not session.info.pop(_ARTICLES_WRITTEN, False):
+        return
+    connection = session.connection(bind_arguments={"mapper": Article})
+    if connection.dialect.name == "sqlite":
         for statement in SQLITE_INDEX_PENDING:
             connection.exec_driver_sql(statement)
+
+
+def index_leftovers(connection) -> bool:
+    """Index what waits in article_fts_pending (SQLite; a writer outside the ORM left it), in the
+    caller's transaction; whether anything did."""
+    if connection.exec_driver_sql("SELECT 1 FROM article_fts_pending LIMIT 1").first() is None:
+        return False
+    for statement in SQLITE_INDEX_PENDING:
+        connection.exec_driver_sql(statement)
+    return True
 
 
 event.listen(Article, "after_insert", _article_written)

@@ -40,10 +40,12 @@ TRIGGERS = ("article_fts_insert", "article_fts_delete", "article_fts_update")
 PER_COMMIT = (
     "CREATE TABLE article_fts_pending (id INTEGER PRIMARY KEY, indexed INTEGER NOT NULL, title TEXT, body_text TEXT)",
     "CREATE TRIGGER article_fts_insert AFTER INSERT ON article BEGIN "
-    "INSERT INTO article_fts_pending(id, indexed) VALUES (new.id, 0); END",
+    "INSERT INTO article_fts_pending(id, indexed) SELECT new.id, 0 "
+    "WHERE NOT EXISTS (SELECT 1 FROM article_fts_pending WHERE id = new.id); END",
     "CREATE TRIGGER article_fts_update AFTER UPDATE OF title, body_text ON article BEGIN "
-    "INSERT OR IGNORE INTO article_fts_pending(id, indexed, title, body_text) "
-    "VALUES (old.id, 1, old.title, old.body_text); END",
+    "INSERT INTO article_fts_pending(id, indexed, title, body_text) "
+    "SELECT old.id, 1, old.title, old.body_text "
+    "WHERE NOT EXISTS (SELECT 1 FROM article_fts_pending WHERE id = old.id); END",
     "CREATE TRIGGER article_fts_delete AFTER DELETE ON article BEGIN "
     "INSERT INTO article_fts(article_fts, rowid, title, body_text) "
     "SELECT 'delete', old.id, old.title, old.body_text "
