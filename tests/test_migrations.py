@@ -670,13 +670,19 @@ def migrate_down_to(url: str, revision: str) -> None:
         engine.dispose()
 
 
-def test_0005_adds_field_problems_keeping_every_row_and_its_downgrade_drops_only_that(any_url, tmp_path):
-    database_at_0002(any_url)
-    migrate_to(any_url, "0004")
-    engine = create_engine(any_url)
+def populated_at(url: str, revision: str) -> tuple[dict[str, list[str]], dict[str, list[tuple]]]:
+    """A populated 0002 database migrated to `revision`: each table's columns, and its rows."""
+    database_at_0002(url)
+    migrate_to(url, revision)
+    engine = create_engine(url)
     columns = {t: [c["name"] for c in inspect(engine).get_columns(t)] for t in ERA_0002}
-    at_0004 = all_rows(engine, columns)
+    rows = all_rows(engine, columns)
     engine.dispose()
+    return columns, rows
+
+
+def test_0005_adds_field_problems_keeping_every_row_and_its_downgrade_drops_only_that(any_url, tmp_path):
+    columns, at_0004 = populated_at(any_url, "0004")
 
     result = bulletins("db", "upgrade", "--database-url", any_url)
 
@@ -766,12 +772,7 @@ def test_0007_indexes_new_articles_per_commit_keeping_every_row_and_its_downgrad
         tmp_path):
     path = tmp_path / "db.sqlite"
     url = f"sqlite:///{path}"
-    database_at_0002(url)
-    migrate_to(url, "0006")
-    engine = create_engine(url)
-    columns = {t: [c["name"] for c in inspect(engine).get_columns(t)] for t in ERA_0002}
-    at_0006 = all_rows(engine, columns)
-    engine.dispose()
+    columns, at_0006 = populated_at(url, "0006")
     before = sqlite_schema(path)
 
     result = bulletins("db", "upgrade", "--database-url", url)
