@@ -6,6 +6,7 @@ and the command's input errors."""
 from __future__ import annotations
 
 import json
+import logging
 import sqlite3
 from datetime import date, datetime, timezone
 from random import Random
@@ -319,6 +320,22 @@ def test_sqlite_index_stays_whole_through_upserts_savepoints_and_outside_writers
     assert found(url, "일자리") == [] and found(url, "심야버스") == []
     assert found(url, "주거정책과") == [rest[1].board_id]
     engine.dispose()
+
+
+def test_sqlite_a_writer_opening_beside_another_takes_no_lock_when_nothing_waits(tmp_path, caplog):
+    """Opening the database looks for articles left waiting for the index; a crawl starting while
+    another writes to the same database must not queue for its write lock to find none."""
+    path = tmp_path / "search.sqlite"
+    make_engine(f"sqlite:///{path}").dispose()
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another writer, mid-transaction
+    try:
+        with caplog.at_level(logging.INFO, logger="storage.database.schema"):
+            make_engine(f"sqlite:///{path}").dispose()
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert "search index" not in caplog.text
 
 
 # --------------------------------------------------------------------------- SQLite and PostgreSQL alike

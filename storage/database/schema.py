@@ -258,9 +258,13 @@ def check_schema(engine: Engine) -> None:
 def _index_leftovers(engine: Engine) -> None:
     """Articles a writer outside the ORM left waiting for the search index are indexed when a
     writer opens the database (storage.database.models.index_pending indexes the rest at each
-    commit). Under the write lock; on failure (a busy database) they wait for the next one."""
+    commit). A read finds none most often; only then is the write lock taken, and on failure (a
+    busy database) they wait for the next writer."""
     try:
         with engine.connect() as connection:
+            if connection.exec_driver_sql(f"SELECT 1 FROM {PENDING_TABLE} LIMIT 1").first() is None:
+                return
+            connection.rollback()
             lock(connection)
             if models.index_leftovers(connection):
                 log.info("indexed the articles left waiting for the search index")
