@@ -320,6 +320,7 @@ POSTGRES_SEARCH_DDL = (
 # Names of those objects (tables include FTS5's shadow tables article_fts_* and
 # article_fts_pending).
 SEARCH_TABLE_PREFIX = "article_fts"
+SEARCH_PENDING_TABLE = "article_fts_pending"  # SQLite, from 0007
 SEARCH_INDEXES = frozenset(
     {
         "ix_article_title_tail",
@@ -378,10 +379,15 @@ def index_pending(session: Session) -> None:
             connection.exec_driver_sql(statement)
 
 
+def waiting(connection) -> bool:
+    """Whether articles wait in article_fts_pending (SQLite)."""
+    return connection.exec_driver_sql(f"SELECT 1 FROM {SEARCH_PENDING_TABLE} LIMIT 1").first() is not None
+
+
 def index_leftovers(connection) -> bool:
     """Index what waits in article_fts_pending (SQLite; a writer outside the ORM left it), in the
     caller's transaction; whether anything did."""
-    if connection.exec_driver_sql("SELECT 1 FROM article_fts_pending LIMIT 1").first() is None:
+    if not waiting(connection):
         return False
     for statement in SQLITE_INDEX_PENDING:
         connection.exec_driver_sql(statement)

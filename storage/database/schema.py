@@ -38,8 +38,7 @@ FIRST = "0001"
 # database at it is opened without Alembic: importing it and reading the scripts cost a crawl
 # 0.12-0.14 s of start-up, more than the rest of the check.
 HEAD = "0007"
-# SQLite: the table of articles waiting for the search index, and the revision before it (0007)
-PENDING_TABLE = "article_fts_pending"
+# SQLite: the revision before the search index's table of waiting articles (0007)
 BEFORE_PER_COMMIT_INDEX = "0006"
 # Detecting a database of the first release (before migrations): its tables and columns.
 FIRST_RELEASE_COLUMNS = {
@@ -179,7 +178,7 @@ def read_state(connection: Connection) -> State:
         )
     if differences(connection):
         return State(FIRST, False)
-    if connection.dialect.name == "sqlite" and PENDING_TABLE not in tables:
+    if connection.dialect.name == "sqlite" and models.SEARCH_PENDING_TABLE not in tables:
         # the models' tables, the search's structures of before 0007 (alembic's comparison
         # leaves those aside): stamped 0006 by `bulletins db upgrade`, which then runs 0007
         return State(BEFORE_PER_COMMIT_INDEX, False)
@@ -262,7 +261,7 @@ def _index_leftovers(engine: Engine) -> None:
     busy database) they wait for the next writer."""
     try:
         with engine.connect() as connection:
-            if connection.exec_driver_sql(f"SELECT 1 FROM {PENDING_TABLE} LIMIT 1").first() is None:
+            if not models.waiting(connection):
                 return
             connection.rollback()
             lock(connection)
