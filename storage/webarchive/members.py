@@ -79,7 +79,8 @@ def record_headers(data: bytes, check_digest: bool = True) -> dict[bytes, bytes]
     lines = head.split(b"\r\n")
     # A CR or LF outside CRLF: readers split lines differently (warcio at LF), so it is no record
     # every reader reads alike.
-    if end < 0 or not lines[0].startswith(b"WARC/") or not head.count(b"\n") == head.count(b"\r") == len(lines) - 1:
+    crlf_only = head.count(b"\n") == head.count(b"\r") == len(lines) - 1
+    if end < 0 or not lines[0].startswith(b"WARC/") or not crlf_only:
         return None
     headers: dict[bytes, bytes] = {}
     name: bytes | None = None  # the header a folded line continues, when it is the first of its name
