@@ -348,6 +348,42 @@ def test_info_line_with_an_item_not_recognised_gives_no_views(line):
     assert found.views is None and found.rules.get("views") is None
 
 
+# -- "Label : value" lines: the labels searched only where one can start ---------------------------
+def label_lines() -> list[str]:
+    """Every line of text of the eval pages and real pages (each element's text, squashed), and
+    lines built on every label: at a line's start, after a word, after Hangul, in capitals, with
+    the characters IGNORECASE folds onto ASCII letters (ſ for s, the Kelvin sign for k)."""
+    from lxml import html as lxml_html
+
+    from scraper.extract.labels import _TEXT_FORM_KEYS
+
+    lines = []
+    pages = sorted((EVAL / "articles").glob("*.html"))
+    pages += sorted(REAL_PAGES.glob("*.html")) if REAL_PAGES.is_dir() else []
+    for path in pages:
+        for el in lxml_html.fromstring(path.read_bytes()).iter():
+            if isinstance(el.tag, str):
+                lines.append(" ".join(el.text_content().split())[:400])
+    for label in _TEXT_FORM_KEYS:
+        for line in (f"{label} : 홍길동", f"x{label} 12", f"가{label}: 3", f"{label.upper()} 2024-03-05",
+                     f"a {label}{label} b", label.replace("s", "\u017f").replace("k", "\u212a") + " 1"):
+            lines.append(line)
+    return lines
+
+
+def test_the_label_search_finds_what_the_full_pattern_finds_everywhere():
+    from scraper.extract.labels import _text_form, text_labels
+
+    lines = label_lines()
+    assert len(lines) > 5000
+    found = 0
+    for line in lines:
+        expected = [(m.span(), m.lastindex) for m in _text_form().finditer(line)]
+        assert [(m.span(), m.lastindex) for m in text_labels(line)] == expected, line
+        found += len(expected)
+    assert found > 1000  # the lines hold labels to find
+
+
 # -- posts cut into short paragraphs; links to files inside them ------------------------------------
 def test_a_post_of_short_paragraphs_wins_over_a_longer_rating_prompt():
     found, gold = extract_eval("wordpress_short_paragraphs")
