@@ -146,6 +146,8 @@ def test_fields_a_profile_leaves_out_come_from_the_zero_config_extractor(tmp_pat
         "506274201", "경북도, 하수 중 항생제 내성균 및 내성 유전자 조사 결과 발표",
         datetime.date(2026, 1, 7), "황희영", 24)
     assert item.body_text.endswith("기초자료로 활용할 예정이다”고 밝혔다.")
+    # the body as the zero-config extractor read it: cleaned once, not its HTML cleaned again
+    assert (item.body_text, item.body_html) == (page.auto().body_text, page.auto().body_html)
     assert [a.name for a in item.attachments] == ["경북도, 하수 중 항생제 내성균 및 내성 유전자 조사 결과 발표.hwp"]
     assert item.extractor_version == "profile:my-gb/1"
 

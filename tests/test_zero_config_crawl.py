@@ -70,7 +70,7 @@ def test_every_post_is_found_through_the_pagination_and_stored(crawled):
     stored = crawled.articles()
     assert set(stored) == {str(p.id) for p in crawled.site.posts}
     assert {r["source"] for r in stored.values()} == {source_for(crawled.listing_url)}
-    assert {r["extractor_version"] for r in stored.values()} == {"zero-config/1"}
+    assert {r["extractor_version"] for r in stored.values()} == {"zero-config/2"}
     listings = [path for _, path, _ in crawled.requests if "cmd=1" in path]
     pages = -(-len(crawled.site.posts) // 10)
     assert len(listings) == pages + 1  # the page past the end repeats the last one: the walk stops

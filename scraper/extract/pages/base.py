@@ -205,6 +205,12 @@ class ArticlePageBase(WebPage[ArticleRecord]):
         """Stored with each article, so a reparse knows which rows an extractor change touches."""
         return f"{type(self).__module__.rsplit('.', 1)[-1]}/{self.version}"
 
+    def cleaned_body(self, fragment: str, url: str) -> tuple[str, str]:
+        """(text, sanitized HTML) of the fragment body_html_fragment selected: clean_fragment
+        (scraper.extract.html_text). A page object whose fragment was cleaned already (the
+        zero-config extractor's body) gives that reading instead of cleaning it twice."""
+        return clean_fragment(fragment, url)
+
     # Fields this board never prints: not missing when absent.
     never_printed: tuple[str, ...] = ()
 
@@ -310,7 +316,7 @@ class ArticlePageBase(WebPage[ArticleRecord]):
             record.views = self._refused("views", views, count_problem(views))
             fragment = self._safe("body", self._getter("body_html_fragment"))
             if fragment:
-                text, html = self._safe("body", lambda: clean_fragment(fragment, url), (None, None))
+                text, html = self._safe("body", lambda: self.cleaned_body(fragment, url), (None, None))
                 record.body_text, record.body_html = text or None, html or None
             record.attachments = [
                 replace(a, name=strip_controls(a.name))

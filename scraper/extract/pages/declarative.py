@@ -287,6 +287,13 @@ class ArticlePage(ArticlePageBase):
         spec = self.profile.view
         return select(self.response, spec.body).get() if spec.body else self.auto().body_html
 
+    def cleaned_body(self, fragment: str, url: str) -> tuple[str, str]:
+        """With no body selector, the zero-config extractor's reading of the body, cleaned once
+        (scraper.extract.pages.zero_config)."""
+        if not self.profile.view.body and fragment == self.auto().body_html:
+            return self.auto().body_text or "", fragment
+        return super().cleaned_body(fragment, url)
+
     @field
     def attachments(self) -> list[AttachmentRecord]:
         spec = self.profile.view

@@ -54,7 +54,7 @@ class ArticlePage(ArticlePageBase):
     """Page parameters: `source`, the name the spider gives the board (`auto-HOST-...`)."""
 
     source = "auto"
-    version = 1
+    version = 2
 
     def __init__(self, response: HttpResponse, page_params: PageParams | None = None):
         super().__init__(response, page_params)
@@ -102,6 +102,15 @@ class ArticlePage(ArticlePageBase):
     @field
     def body_html_fragment(self) -> str | None:
         return self.found.body_html
+
+    def cleaned_body(self, fragment: str, url: str) -> tuple[str, str]:
+        """The extractor's own reading of the body: it cleaned the body element (text and
+        sanitized HTML) to judge it, so the HTML is not cleaned a second time (version 1 did,
+        which moved white space between tags on some pages and cost 0.4 ms a page)."""
+        found = self.found
+        if fragment == found.body_html:
+            return found.body_text or "", fragment
+        return super().cleaned_body(fragment, url)
 
     @field
     def attachments(self) -> list[AttachmentRecord]:
