@@ -69,7 +69,8 @@ def test_a_cell_or_a_row_selected_alone_keeps_its_text_apart():
 
 
 def test_cleaning_clean_html_again_changes_nothing():
-    """The zero-config page object cleans the extractor's body_html a second time."""
+    """Markup as pages commonly have it reads the same when cleaned again (a run of blank lines
+    between blocks does not: tests/test_pages.py; the zero-config page cleans its body once)."""
     for fragment in ("<div><p>one<br>two</p><div>three <a href='/x'>link</a></div>four</div>",
                      "<ul><li>a<li>b</ul><table><tr><th>k</th><td>v</td></tr></table>"):
         text, html = clean_fragment(fragment, BASE)

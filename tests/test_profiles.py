@@ -152,6 +152,26 @@ def test_fields_a_profile_leaves_out_come_from_the_zero_config_extractor(tmp_pat
     assert item.extractor_version == "profile:my-gb/1"
 
 
+def test_a_profile_without_a_body_selector_keeps_the_body_the_extractor_read(tmp_path):
+    """The body comes from the zero-config extractor, as it read it: cleaned once. On this page
+    cleaning that HTML again would make the blank line between the last two paragraphs one."""
+    from scraper.extract.html_text import clean_fragment
+
+    (tmp_path / "my-gb.toml").write_text(MINIMAL, encoding="utf-8")
+    profile = load_profiles(str(tmp_path))["my-gb"]
+    assert not profile.view.body
+    sentence = "도는 {}일 청년 창업 지원사업 참여자를 모집한다고 밝혔다. 신청은 누리집에서 받는다."
+    paragraphs = "".join(f"<p>{sentence.format(n)}</p>\n" for n in range(1, 4))
+    html = ("<html><head><meta charset='utf-8'><title>도정 소식</title></head><body>"
+            f"<h3 class='title'>청년 창업 지원사업 참여자 모집</h3><div class='view_con'>\n<div>{paragraphs}</div>"
+            f"\n<div>{sentence.format(7)} 문의는 일자리경제과로 하면 된다.</div>\n</div></body></html>")
+    url = "https://www.gb.go.kr/Main/page.do?mnu_uid=6792&cmd=2&Start=0&B_NUM=7"
+    page = ArticlePage(HttpResponse(url, body=html.encode()), profile)
+    item = page.to_item(detect=lambda text: ("ko", 1.0))
+    assert (item.body_text, item.body_html) == (page.auto().body_text, page.auto().body_html)
+    assert "</p>\n\n<p>" in item.body_html and clean_fragment(item.body_html, url)[1] != item.body_html
+
+
 def test_a_users_profile_folder_adds_a_source_that_crawls(tmp_path, monkeypatch):
     folder = tmp_path / "profiles"
     folder.mkdir()
