@@ -375,8 +375,7 @@ def index_pending(session: Session) -> None:
         return
     connection = session.connection(bind_arguments={"mapper": Article})
     if connection.dialect.name == "sqlite":
-        for statement in SQLITE_INDEX_PENDING:
-            connection.exec_driver_sql(statement)
+        _index_waiting(connection)
 
 
 def waiting(connection) -> bool:
@@ -389,9 +388,14 @@ def index_leftovers(connection) -> bool:
     caller's transaction; whether anything did."""
     if not waiting(connection):
         return False
+    _index_waiting(connection)
+    return True
+
+
+def _index_waiting(connection) -> None:
+    """SQLITE_INDEX_PENDING, in the caller's transaction."""
     for statement in SQLITE_INDEX_PENDING:
         connection.exec_driver_sql(statement)
-    return True
 
 
 event.listen(Article, "after_insert", _article_written)
